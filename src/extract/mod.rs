@@ -1,0 +1,3 @@
+//! Incident extraction: ACLED-style incidents from reports.
+
+pub mod incident;

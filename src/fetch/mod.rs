@@ -1,0 +1,3 @@
+//! Reports from the web: HTTP(S) URLs, RSS/Atom feeds and HTML pages.
+
+pub mod html;

@@ -1,0 +1,59 @@
+//! The gazetteer: places, their names, and lookup.
+//!
+//! The shipped default (built from `gazetteer/` at compile time and embedded
+//! in the binary) covers every GeoNames place of 1,000+ people worldwide,
+//! 500+ in Iraq, Syria and their neighbours, the world's admin-1 areas with
+//! their polygons, countries, and a hand-curated supplement. `gazetteer import`
+//! builds the same kind of index from GeoNames' own files into a directory.
+
+pub mod admin;
+pub mod fold;
+pub mod geonames;
+pub mod index;
+
+pub use admin::AdminArea;
+
+use crate::geodesy::LonLat;
+
+/// One gazetteer entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// GeoNames id (synthetic ids for supplement places are >= 900,000,000).
+    pub geonameid: i64,
+    /// Primary name.
+    pub name: String,
+    /// Position (for areas: a point inside the area).
+    pub position: LonLat,
+    /// GeoNames feature class (`P` populated place, `A` admin area, `H`, `T`, ...).
+    pub feature_class: char,
+    /// GeoNames feature code (`PPL`, `PPLC`, `ADM1`, `PCLI`, ...).
+    pub feature_code: String,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// GeoNames admin1 code within the country ("10" for Diyala).
+    pub admin1_code: String,
+    /// GeoNames admin2 code, or empty.
+    pub admin2_code: String,
+    /// Population (0 when unknown).
+    pub population: u64,
+}
+
+impl Place {
+    /// True for first-level administrative areas.
+    pub fn is_admin1(&self) -> bool {
+        self.feature_class == 'A' && self.feature_code.starts_with("ADM1")
+    }
+
+    /// True for second-level administrative areas.
+    pub fn is_admin2(&self) -> bool {
+        self.feature_class == 'A' && self.feature_code.starts_with("ADM2")
+    }
+
+    /// True for countries.
+    pub fn is_country(&self) -> bool {
+        self.feature_class == 'A' && self.feature_code.starts_with("PCL")
+    }
+}
+
+pub mod store;
+pub use store::{Candidate, Gazetteer, LookupOptions, MatchKind, PlaceRef};

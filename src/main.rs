@@ -1,0 +1,12 @@
+//! The `incidentmap` command line: a thin shell over the library.
+//!
+//! Exit codes: 0 done; 1 done, but some inputs failed (each was reported);
+//! 2 error, nothing (more) written. A closed output pipe ends quietly.
+
+mod cli;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    cli::main()
+}

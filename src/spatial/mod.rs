@@ -1,0 +1,9 @@
+//! Spatial index, queries and clustering over incidents.
+//!
+//! Points are kept as 3-D unit vectors so that straight-line (chord) distance
+//! is monotonic in great-circle distance: one R-tree query is exact across the
+//! antimeridian and at the poles.
+
+pub mod cluster;
+pub mod index;
+pub mod query;

@@ -1,0 +1,1 @@
+//! Queries near a place with filters.
