@@ -1,11 +1,87 @@
-//! Subcommand (being built).
+//! `incidentmap extract FILES...`: incidents from reports.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use incidentmap::export::atomic::write_atomic;
+use incidentmap::extract::ExtractOptions;
+use incidentmap::pipeline::{incident_json, incidents_from_documents};
 
 use super::Outcome;
+use super::common::{GazetteerArgs, parse_date};
 
-/// Arguments.
+/// Output format of `extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Geojson,
+    Jsonl,
+    Csv,
+}
+
+/// Arguments of `extract`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Report files (.txt, .html) or directories of them; `-` reads standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Publication date for reports without one (YYYY-MM-DD); relative dates
+    /// ("on Friday", "last week") are resolved against it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    published: Option<chrono::NaiveDate>,
+    /// Prefer places in this country (ISO alpha-2).
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+    /// Output file (default: standard output).
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "geojson")]
+    format: Format,
+    /// Stop at the first report that cannot be read or dated.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    gaz: GazetteerArgs,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("this subcommand is not built yet")
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let gaz = args.gaz.open()?;
+    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    let opts = ExtractOptions {
+        published: args.published,
+        country: args.country.clone(),
+    };
+    let (incidents, errors) = incidents_from_documents(&gaz, &docs, &opts);
+    for e in &errors {
+        if args.strict {
+            anyhow::bail!("{e}");
+        }
+        eprintln!("incidentmap: {e}");
+        failures += 1;
+    }
+    let write = |w: &mut dyn Write| -> anyhow::Result<()> {
+        match args.format {
+            Format::Jsonl => {
+                for i in &incidents {
+                    serde_json::to_writer(&mut *w, &incident_json(i))?;
+                    writeln!(w)?;
+                }
+            }
+            Format::Geojson => incidentmap::export::geojson::write_incidents(&mut *w, &incidents)?,
+            Format::Csv => incidentmap::export::csv::write_incidents(&mut *w, &incidents)?,
+        }
+        Ok(())
+    };
+    match &args.output {
+        Some(path) if path.as_os_str() != "-" => {
+            write_atomic(path, |w| write(w).map_err(|e| incidentmap::Error::bad_input(path, e.to_string())))?;
+        }
+        _ => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            write(&mut lock)?;
+            lock.flush()?;
+        }
+    }
+    eprintln!("incidentmap: {} incidents from {} reports", incidents.len(), docs.len());
+    Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

@@ -2,3 +2,5 @@
 //! incident files in (our own formats and ACLED exports).
 
 pub mod atomic;
+pub mod csv;
+pub mod geojson;

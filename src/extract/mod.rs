@@ -1,3 +1,549 @@
 //! Incident extraction: ACLED-style incidents from reports.
+//!
+//! Per sentence: a trigger word or phrase makes it an incident candidate
+//! (`data/event_types.tsv`); quotes, threats, plans, statistics and claim
+//! totals are not incidents; casualties, the date (resolved against the
+//! publication date), the actors (`data/actors.tsv`) and the places where
+//! it happened (from the geoparser) are read from the sentence, one incident
+//! per place. Reports of the same event are merged afterwards.
 
+pub mod dates;
 pub mod incident;
+pub mod lexicon;
+pub mod numbers;
+pub mod sentences;
+
+use chrono::NaiveDate;
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::gazetteer::{Gazetteer, Place};
+use crate::geodesy::haversine_km;
+use crate::geoparse::{self, MentionKind, Relation, Resolution, ResolveOptions};
+use dates::DateRef;
+pub use incident::{Incident, LocationType};
+use lexicon::{ActorKind, actors, matches_at, triggers};
+
+/// Knobs for extraction.
+#[derive(Debug, Clone, Default)]
+pub struct ExtractOptions {
+    /// Publication date to use when a report has none (`--published`).
+    pub published: Option<NaiveDate>,
+    /// Prefer places in this country.
+    pub country: Option<String>,
+}
+
+/// Words that make a clause a plan, threat or possibility rather than an event.
+const MODAL: &[&str] = &[
+    "will", "would", "could", "might", "should", "vowed", "vows", "threatened", "threatens", "plans", "planning",
+    "intends", "intend", "aims", "expected", "warned", "warns", "feared", "fears", "may",
+];
+
+/// Plural nouns that, after a number, make a sentence a statistic ("42 attacks").
+const STAT_NOUNS: &[&str] = &[
+    "attacks", "operations", "incidents", "kidnappings", "bombings", "assaults", "killings", "strikes", "raids",
+    "ambushes", "explosions", "arrests",
+];
+
+const KILL: &[&str] = &["killed", "dead", "died", "slain", "killing", "kills", "deaths", "lives", "executed", "beheaded", "perished"];
+const INJURE: &[&str] = &["wounded", "injured", "hurt", "wounding", "injuring", "injuries"];
+const PERSON_NOUNS: &[&str] = &[
+    "soldier", "civilian", "policeman", "officer", "fighter", "member", "man", "woman", "child", "boy", "girl", "shepherd",
+    "farmer", "person", "guard", "commander", "militant", "inmate", "prisoner", "headman", "teacher", "driver",
+];
+
+/// A word of a sentence with its byte offset in the document.
+#[derive(Debug, Clone)]
+struct Word<'a> {
+    start: usize,
+    text: &'a str,
+    lower: String,
+    quoted: bool,
+}
+
+fn words_of(doc: &str, start: usize, end: usize) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut quoted = false;
+    let mut i = start;
+    let s = &doc[..end];
+    while i < end {
+        let c = s[i..].chars().next().unwrap_or(' ');
+        if matches!(c, '\u{201C}' | '\u{201D}' | '"') {
+            quoted = match c {
+                '\u{201C}' => true,
+                '\u{201D}' => false,
+                _ => !quoted,
+            };
+            i += c.len_utf8();
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            i += c.len_utf8();
+            continue;
+        }
+        let w_start = i;
+        let mut j = i;
+        for (off, ch) in s[i..].char_indices() {
+            if ch.is_alphanumeric() || ((ch == '-' || ch == '\'' || ch == '\u{2019}' || ch == ',' || ch == '.') && s[i + off + ch.len_utf8()..].chars().next().is_some_and(|n| n.is_alphanumeric()) && (ch != ',' && ch != '.' || s[i..i + off].chars().last().is_some_and(|p| p.is_ascii_digit()))) {
+                j = i + off + ch.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let text = &s[w_start..j];
+        out.push(Word {
+            start: w_start,
+            text,
+            lower: text.to_lowercase(),
+            quoted,
+        });
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// Extracts the incidents of several reports, merges reports of the same
+/// event, and numbers them. Documents that cannot be processed are returned
+/// as errors beside the incidents of the others.
+pub fn extract(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Vec<Incident>, Vec<Error>) {
+    let mut all = Vec::new();
+    let mut errors = Vec::new();
+    for d in docs {
+        match extract_document(gaz, d, opts) {
+            Ok(v) => all.extend(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut merged = merge_duplicates(all);
+    for (i, inc) in merged.iter_mut().enumerate() {
+        inc.id = i as u64 + 1;
+    }
+    (merged, errors)
+}
+
+/// Extracts the incidents of one report (not merged, ids 0).
+pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) -> Result<Vec<Incident>> {
+    let Some(published) = doc.published.or(opts.published) else {
+        return Err(Error::bad_input(
+            &doc.source,
+            "no publication date: add a `Published: YYYY-MM-DD` header line or give --published",
+        ));
+    };
+    let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
+    let mut out: Vec<Incident> = Vec::new();
+    let mut last_date: Option<(NaiveDate, u8)> = None;
+    for (s, e) in sentences::split(&doc.text, doc.body_start) {
+        let sentence = &doc.text[s..e];
+        let words = words_of(&doc.text, s, e);
+        if words.is_empty() || words.iter().all(|w| w.quoted) {
+            continue;
+        }
+        let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
+        let Some((trigger_at, trigger)) = find_trigger(&words, &lower) else { continue };
+        if is_modal(&lower, trigger_at) || is_statistic(&lower) {
+            continue;
+        }
+        // Date: explicit, "the same day", or carried from the previous incident.
+        let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
+        let (date, precision) = match dates::find_date(&word_refs, published) {
+            Some(DateRef::Date(d)) => (d.date, d.precision),
+            Some(DateRef::SameDay(_)) => last_date.unwrap_or((published, 2)),
+            None => last_date.unwrap_or((published, 2)),
+        };
+        let places = incident_places(&resolutions, s, e);
+        if places.is_empty() {
+            continue;
+        }
+        last_date = Some((date, precision));
+        let killed = casualties(&words, &lower, KILL);
+        let injured = casualties(&words, &lower, INJURE);
+        let (actor1, actor2) = find_actors(&words, &lower, trigger);
+        for (k, r) in places.iter().enumerate() {
+            let Some(mut inc) = code_location(gaz, r, &resolutions, date) else { continue };
+            inc.time_precision = precision;
+            inc.event_type = trigger.event_type.clone();
+            inc.sub_event_type = trigger.sub_event_type.clone();
+            // A civilian target turns a clash into violence against civilians.
+            if inc.event_type == "Battles" && actor2.as_ref().is_some_and(|a| a.1 == ActorKind::Civilian) {
+                inc.event_type = "Violence against civilians".to_string();
+                inc.sub_event_type = "Attack".to_string();
+            }
+            let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
+            inc.actor1 = actor_name(actor1.as_ref(), &country, "Unidentified Armed Group");
+            inc.actor2 = actor2.as_ref().map(|a| actor_name(Some(a), &country, "")).unwrap_or_default();
+            // Casualties belong to the first place of a clause that names
+            // several, so that totals are not multiplied.
+            if k == 0 {
+                inc.fatalities = killed;
+                inc.injured = injured;
+            }
+            inc.source = doc.source.clone();
+            inc.source_date = Some(published);
+            inc.notes = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+            inc.event_id = event_id(&doc.source, &inc.notes, &inc.location, &inc.place_name);
+            out.push(inc);
+        }
+    }
+    Ok(out)
+}
+
+fn actor_name(a: Option<&(String, ActorKind)>, country: &str, default: &str) -> String {
+    match a {
+        Some((name, _)) if name == "Unidentified Armed Group" || name == "Civilians" || name == "Prisoners" => {
+            format!("{name} ({country})")
+        }
+        Some((name, _)) => name.clone(),
+        None if default.is_empty() => String::new(),
+        None => format!("{default} ({country})"),
+    }
+}
+
+fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a lexicon::Trigger)> {
+    for t in triggers() {
+        if !t.needs.is_empty() && !t.needs.iter().any(|n| lower.iter().any(|w| w == n)) {
+            continue;
+        }
+        for i in 0..lower.len() {
+            if !words[i].quoted && matches_at(&t.words, lower, i) {
+                return Some((i, t));
+            }
+        }
+    }
+    None
+}
+
+fn is_modal(lower: &[String], trigger_at: usize) -> bool {
+    let from = trigger_at.saturating_sub(8);
+    lower[from..trigger_at].iter().any(|w| MODAL.contains(&w.as_str()))
+}
+
+fn is_statistic(lower: &[String]) -> bool {
+    for i in 0..lower.len() {
+        let is_num = numbers::parse_word(&lower[i]).is_some_and(|n| n >= 2);
+        if is_num {
+            // "42 attacks", "80 of the 250 total"
+            let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+            let next2 = lower.get(i + 2).map(String::as_str).unwrap_or("");
+            if STAT_NOUNS.contains(&next) || (STAT_NOUNS.contains(&next2) && !KILL.contains(&next)) {
+                return true;
+            }
+            if next == "of" && next2 == "the" && lower.get(i + 3).is_some_and(|w| numbers::parse_word(w).is_some()) {
+                return true;
+            }
+        }
+        if matches!(lower[i].as_str(), "percent" | "per" | "frequency" | "statistics" | "average") {
+            return true;
+        }
+    }
+    false
+}
+
+/// The count of people killed (or injured) in a sentence: the nearest count
+/// before a casualty word ("four of its fighters were killed"), or right after
+/// it ("killing three officers").
+fn casualties(words: &[Word<'_>], lower: &[String], verbs: &[&str]) -> u32 {
+    let all_cas: Vec<&str> = KILL.iter().chain(INJURE.iter()).copied().collect();
+    for (i, w) in lower.iter().enumerate() {
+        if !verbs.contains(&w.as_str()) || words[i].quoted {
+            continue;
+        }
+        if w == "lives" && !(i >= 1 && matches!(lower[i - 1].as_str(), "their" | "his" | "her")) {
+            continue;
+        }
+        // Backwards: up to 7 words, stopping at another casualty word.
+        let mut k = i;
+        while k > 0 && i - k < 7 {
+            k -= 1;
+            if all_cas.contains(&lower[k].as_str()) && k + 1 < i {
+                // "killed and six injured": a count right before is ours.
+                break;
+            }
+            let refs: Vec<&str> = lower[k..i].iter().map(String::as_str).collect();
+            if let Some(c) = numbers::parse_count(&refs) {
+                let article = matches!(lower[k].as_str(), "a" | "an" | "one");
+                let next = lower.get(k + c.words).map(String::as_str).unwrap_or("");
+                let yearish = c.value >= 1900 && c.value <= 2100;
+                let unit = matches!(next, "km" | "kilometres" | "kilometers" | "miles" | "years" | "days" | "hours" | "weeks" | "months" | "percent");
+                if yearish || unit || (article && !PERSON_NOUNS.iter().any(|p| next.starts_with(p))) {
+                    continue;
+                }
+                if c.value == 0 && lower[k] == "no" {
+                    return 0;
+                }
+                return c.value;
+            }
+        }
+        // Forwards: "killing three", "wounded two others".
+        if matches!(w.as_str(), "killing" | "killed" | "wounding" | "wounded" | "injuring" | "injured" | "kills") {
+            let refs: Vec<&str> = lower[i + 1..(i + 5).min(lower.len())].iter().map(String::as_str).collect();
+            if let Some(c) = numbers::parse_count(&refs) {
+                let article = matches!(refs.first().copied(), Some("a" | "an"));
+                let next = refs.get(c.words).copied().unwrap_or("");
+                if !article || PERSON_NOUNS.iter().any(|p| next.starts_with(p)) {
+                    if !(1900..=2100).contains(&c.value) {
+                        return c.value;
+                    }
+                }
+            }
+        }
+    }
+    0
+}
+
+/// Perpetrator and target: armed groups (or foreign forces for air and
+/// artillery strikes) act; state forces, civilians and prisoners are acted on.
+fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger) -> (Option<(String, ActorKind)>, Option<(String, ActorKind)>) {
+    let mut found: Vec<(usize, String, ActorKind)> = Vec::new();
+    let mut i = 0;
+    while i < lower.len() {
+        let mut step = 1;
+        for a in actors() {
+            if matches_at(&a.words, lower, i) {
+                if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+                    continue;
+                }
+                found.push((i, a.name.clone(), a.kind));
+                step = a.words.len();
+                break;
+            }
+        }
+        i += step;
+    }
+    let remote = trigger.event_type == "Explosions/Remote violence" && trigger.sub_event_type != "Remote explosive/landmine/IED";
+    let perp_rank = |k: ActorKind, name: &str| -> u8 {
+        match k {
+            ActorKind::Foreign if remote => 4,
+            ActorKind::Armed if name != "Unidentified Armed Group" => 3,
+            ActorKind::Armed => 2,
+            ActorKind::Foreign => 1,
+            _ => 0,
+        }
+    };
+    let actor1 = found
+        .iter()
+        .filter(|(_, n, k)| perp_rank(*k, n) > 0)
+        .max_by_key(|(pos, n, k)| (perp_rank(*k, n), std::cmp::Reverse(*pos)))
+        .map(|(_, n, k)| (n.clone(), *k));
+    let actor2 = found
+        .iter()
+        .filter(|(_, n, k)| actor1.as_ref().is_none_or(|a| &a.0 != n) && matches!(k, ActorKind::State | ActorKind::Civilian | ActorKind::Armed | ActorKind::Foreign))
+        .min_by_key(|(pos, _, k)| (matches!(k, ActorKind::Armed | ActorKind::Foreign), *pos))
+        .map(|(_, n, k)| (n.clone(), *k));
+    (actor1, actor2)
+}
+
+/// The places a sentence's event happened at: the innermost places named
+/// in it (an area that only says where another place lies is context, not a
+/// second event), countries only when nothing finer is named, and locative
+/// mentions ("in X", "near X") before bare ones.
+fn incident_places(res: &[Resolution], s: usize, e: usize) -> Vec<&Resolution> {
+    let in_sentence: Vec<(usize, &Resolution)> = res
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.mention.start >= s && r.mention.end <= e)
+        .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
+        .collect();
+    let is_context = |i: usize| in_sentence.iter().any(|(_, r)| r.mention.enclosing == Some(i));
+    let mut leaves: Vec<&Resolution> = in_sentence.iter().filter(|(i, _)| !is_context(*i)).map(|(_, r)| *r).collect();
+    let is_country = |r: &Resolution| r.place.as_ref().is_some_and(Place::is_country);
+    if leaves.iter().any(|r| !is_country(r)) {
+        leaves.retain(|r| !is_country(r));
+    }
+    if leaves.iter().any(|r| r.mention.locative) {
+        leaves.retain(|r| r.mention.locative);
+    }
+    let mut seen: Vec<(Option<i64>, String)> = Vec::new();
+    leaves.retain(|r| {
+        let key = (r.place.as_ref().map(|p| p.geonameid), r.mention.key.clone());
+        if seen.contains(&key) {
+            false
+        } else {
+            seen.push(key);
+            true
+        }
+    });
+    leaves
+}
+
+/// Codes where an incident happened from one resolution.
+fn code_location(gaz: &Gazetteer, r: &Resolution, all: &[Resolution], date: NaiveDate) -> Option<Incident> {
+    let m = &r.mention;
+    let (place, via_area) = match (&r.place, &r.within) {
+        (Some(p), _) => (p.clone(), false),
+        (None, Some(w)) => (w.clone(), true),
+        _ => return None,
+    };
+    // For an unknown name placed at its area, the area's own qualifier
+    // ("the Akashat area of western Anbar") still applies.
+    let area_relation = if via_area {
+        m.enclosing.and_then(|i| all.get(i)).map(|o| o.mention.relation.clone())
+    } else {
+        None
+    };
+    let relation = area_relation.unwrap_or_else(|| m.relation.clone());
+    let (location_type, precision) = if place.is_country() {
+        (LocationType::Country, 3)
+    } else if place.is_admin1() {
+        match relation {
+            Relation::Part(_) => (LocationType::Region, 2),
+            _ => (LocationType::Admin1, 3),
+        }
+    } else if place.feature_class == 'A' {
+        match relation {
+            Relation::Part(_) => (LocationType::Region, 2),
+            _ => (LocationType::Admin2, 2),
+        }
+    } else if via_area {
+        (LocationType::Near, 2)
+    } else {
+        match relation {
+            Relation::Near => (LocationType::Near, 2),
+            _ => (LocationType::Site, 1),
+        }
+    };
+    let mut inc = Incident::new(date, place.position);
+    inc.location = if via_area {
+        m.name.clone()
+    } else {
+        match &m.relation {
+            Relation::Part(dir) => format!("{dir} {}", m.name),
+            _ => m.name.clone(),
+        }
+    };
+    inc.place_name = place.name.clone();
+    inc.geonameid = Some(place.geonameid);
+    inc.country = place.country.clone();
+    inc.admin1 = gaz
+        .admin1_name(&place.country, &place.admin1_code)
+        .or_else(|| gaz.admin1_at(place.position).map(|a| a.name.clone()))
+        .unwrap_or_default();
+    inc.admin2 = gaz.admin2_name(&place.country, &place.admin1_code, &place.admin2_code).unwrap_or_default();
+    inc.geo_precision = precision;
+    inc.location_type = location_type;
+    inc.confidence = if via_area { 0.5 } else { r.score };
+    inc.resolution = r.rule.clone();
+    Some(inc)
+}
+
+/// A stable id from source, sentence and place (FNV-1a, 64 bits).
+pub fn event_id(source: &str, sentence: &str, location: &str, place: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [source, sentence, location, place] {
+        for b in part.bytes().chain(std::iter::once(0xff)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("IM{h:016x}")
+}
+
+/// Merges reports of the same event: same place (same gazetteer entry, or
+/// within 5 km), dates within a day, same event type. The merged incident
+/// lists every source, keeps the largest casualty counts and the finest date.
+pub fn merge_duplicates(incidents: Vec<Incident>) -> Vec<Incident> {
+    let mut out: Vec<Incident> = Vec::with_capacity(incidents.len());
+    for inc in incidents {
+        let dup = out.iter_mut().find(|o| {
+            let same_place = o.geonameid == inc.geonameid && o.location == inc.location
+                || (o.location_type == inc.location_type && haversine_km(o.position, inc.position) < 5.0 && o.location_type != LocationType::Admin1);
+            same_place && (o.event_date - inc.event_date).num_days().abs() <= 1 && o.event_type == inc.event_type && o.source != inc.source
+        });
+        match dup {
+            Some(o) => {
+                o.fatalities = o.fatalities.max(inc.fatalities);
+                o.injured = o.injured.max(inc.injured);
+                if inc.time_precision < o.time_precision {
+                    o.event_date = inc.event_date;
+                    o.time_precision = inc.time_precision;
+                }
+                if !o.source.split("; ").any(|s| s == inc.source) {
+                    o.source = format!("{}; {}", o.source, inc.source);
+                }
+                if o.actor2.is_empty() {
+                    o.actor2 = inc.actor2;
+                }
+            }
+            None => out.push(inc),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lw(s: &str) -> (Vec<Word<'_>>, Vec<String>) {
+        let w = words_of(s, 0, s.len());
+        let l = w.iter().map(|w| w.lower.clone()).collect();
+        (w, l)
+    }
+
+    #[test]
+    fn casualties_in_words_and_digits() {
+        let s = "the PMF said four of its fighters were killed and six injured in an attack";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, KILL), 4);
+        assert_eq!(casualties(&w, &l, INJURE), 6);
+        let s = "militants killed three federal police officers and wounded two others";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, KILL), 3);
+        assert_eq!(casualties(&w, &l, INJURE), 2);
+        let s = "In December 2018, 21 prisoners escaped";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, KILL), 0);
+        let s = "at least 10 were wounded and twenty-one died";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, INJURE), 10);
+        assert_eq!(casualties(&w, &l, KILL), 21);
+        let s = "a soldier was killed in a blast";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, KILL), 1);
+        let s = "he was killed in a blast";
+        let (w, l) = lw(s);
+        assert_eq!(casualties(&w, &l, KILL), 0);
+    }
+
+    #[test]
+    fn statistics_and_threats_are_not_incidents() {
+        let (_, l) = lw("ISIS claimed 42 attacks in Iraq between May 7 and 13");
+        assert!(is_statistic(&l));
+        let (_, l) = lw("Diyala saw 80 of the 250 total");
+        assert!(is_statistic(&l));
+        let (_, l) = lw("the group will stage mass prison breaks");
+        let at = l.iter().position(|w| w == "prison").unwrap();
+        assert!(is_modal(&l, at));
+        let (_, l) = lw("two soldiers were killed when their convoy hit an IED");
+        assert!(!is_statistic(&l));
+    }
+
+    #[test]
+    fn actors_are_normalised_and_ordered() {
+        let (w, l) = lw("four PMF fighters were killed in an ISIS attack");
+        let t = find_trigger(&w, &l).unwrap().1;
+        let (a1, a2) = find_actors(&w, &l, t);
+        assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
+        assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
+        let (w, l) = lw("this is a Daesh attack on Hashd al-Shaabi units");
+        let t = find_trigger(&w, &l).unwrap().1;
+        let (a1, a2) = find_actors(&w, &l, t);
+        assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
+        assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
+    }
+
+    #[test]
+    fn triggers_pick_the_most_specific_type() {
+        let (w, l) = lw("two soldiers were killed when their convoy hit an IED");
+        assert_eq!(find_trigger(&w, &l).unwrap().1.sub_event_type, "Remote explosive/landmine/IED");
+        let (w, l) = lw("21 prisoners escaped from a detention facility");
+        assert_eq!(find_trigger(&w, &l).unwrap().1.event_type, "Strategic developments");
+        let (w, l) = lw("the attackers escaped into the orchards");
+        assert!(find_trigger(&w, &l).is_none());
+    }
+
+    #[test]
+    fn event_ids_are_stable() {
+        assert_eq!(event_id("a", "b", "c", "d"), event_id("a", "b", "c", "d"));
+        assert_ne!(event_id("a", "b", "c", "d"), event_id("a", "b", "c", "e"));
+    }
+}

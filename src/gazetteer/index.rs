@@ -19,7 +19,7 @@ use super::geonames::Row;
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
 pub const MAGIC: &[u8; 8] = b"IMGAZ004";
-const HEADER_LEN: usize = 8 + 4 + 10 * 8;
+const HEADER_LEN: usize = 8 + 4 + 6 * 16;
 const RECORD_LEN: usize = 48;
 
 /// Posting flag: the key comes from the place's primary or ASCII name.
@@ -307,7 +307,7 @@ impl Index {
         if ranges[0].len() != len * RECORD_LEN {
             return Err("record section size does not match the place count".to_string());
         }
-        let map = fst::Map::new(bytes.slice(ranges[2].clone())).map_err(|e| format!("name index: {e}"))?;
+        let map = fst::Map::new(bytes.slice(ranges[2].clone())).map_err(|e| format!("name index: {e:?}"))?;
         Ok(Index {
             records: bytes.slice(ranges[0].clone()),
             pool: bytes.slice(ranges[1].clone()),

@@ -1,1 +1,21 @@
 //! Geoparsing: spot place names in text and resolve each to a gazetteer entry.
+//!
+//! [`spot`] finds mentions (gazetteer names in one pass over the words, plus
+//! unknown capitalised names in a locative frame), [`resolve`] picks one
+//! place per mention, evidence before priors, recording the rules that decided.
+
+pub mod resolve;
+pub mod spot;
+mod words;
+
+pub use resolve::{Resolution, ResolveOptions, resolve};
+pub use spot::{Mention, MentionKind, Relation, spot};
+
+use crate::document::Document;
+use crate::gazetteer::Gazetteer;
+
+/// Spots and resolves the places of one document.
+pub fn geoparse(gaz: &Gazetteer, doc: &Document, opts: &ResolveOptions) -> Vec<Resolution> {
+    let mentions = spot(gaz, &doc.text, doc.body_start);
+    resolve(gaz, &doc.text, mentions, opts)
+}

@@ -1,0 +1,306 @@
+//! Resolution: one place per mention, evidence before priors.
+//!
+//! The evidence, strongest first, each recorded in the rule trail:
+//! 1. explicit admin context in the text ("X in Diyala province", "X, Anbar");
+//! 2. the document's country focus (and `--country`);
+//! 3. nearness to the other places resolved in the same document;
+//! 4. feature fit ("province" wants an admin area, "mountains" terrain);
+//! 5. prominence: countries, capitals, admin areas, then population.
+
+use std::collections::HashMap;
+
+use super::spot::{Mention, MentionKind};
+use crate::gazetteer::store::prominence;
+use crate::gazetteer::{Gazetteer, Place};
+use crate::geodesy::haversine_km;
+
+/// Knobs for [`resolve`].
+#[derive(Debug, Clone, Default)]
+pub struct ResolveOptions {
+    /// Prefer places in this country (ISO alpha-2), as if the document said so.
+    pub country: Option<String>,
+}
+
+/// A mention and the place chosen for it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Resolution {
+    /// What the spotter found.
+    pub mention: Mention,
+    /// The chosen place; `None` for names the gazetteer does not know.
+    pub place: Option<Place>,
+    /// Admin-1 name of the place (or of the enclosing area for unknown names).
+    pub admin1: Option<String>,
+    /// For unknown names: the enclosing place the text gives ("Diyala").
+    pub within: Option<Place>,
+    /// Confidence in 0..=1.
+    pub score: f64,
+    /// The rules that decided, `;`-separated ("admin-context:Diyala;population").
+    pub rule: String,
+}
+
+struct Scored {
+    idx: usize,
+    score: f64,
+    rules: Vec<String>,
+}
+
+/// Resolves spotted mentions (in text order) against the gazetteer.
+pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
+    let _ = text;
+    let cands: Vec<Vec<Place>> = mentions
+        .iter()
+        .map(|m| m.candidates.iter().map(|r| gaz.place(*r)).collect())
+        .collect();
+
+    // Country focus: each mention votes for the countries of its candidates,
+    // an unambiguous mention with a full vote.
+    let mut votes: HashMap<String, f64> = HashMap::new();
+    for cs in &cands {
+        let mut countries: Vec<&str> = cs.iter().map(|p| p.country.as_str()).collect();
+        countries.sort();
+        countries.dedup();
+        for c in &countries {
+            *votes.entry((*c).to_string()).or_default() += 1.0 / countries.len() as f64;
+        }
+    }
+    let focus: Option<String> = opts.country.clone().or_else(|| {
+        votes
+            .iter()
+            .filter(|(_, v)| **v >= 1.0)
+            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(c, _)| c.clone())
+    });
+
+    // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
+    // the other mentions.
+    let mut chosen: Vec<Option<usize>> = vec![None; mentions.len()];
+    let mut last: Vec<Option<Scored>> = Vec::new();
+    for pass in 0..2 {
+        let anchors: Vec<(usize, &Place)> = if pass == 0 {
+            Vec::new()
+        } else {
+            chosen
+                .iter()
+                .enumerate()
+                .filter_map(|(m, c)| c.map(|i| (m, &cands[m][i])))
+                .collect()
+        };
+        last = mentions
+            .iter()
+            .enumerate()
+            .map(|(mi, m)| best_candidate(gaz, mi, m, &mentions, &cands, &chosen, &anchors, focus.as_deref(), opts))
+            .collect();
+        chosen = last.iter().map(|s| s.as_ref().map(|s| s.idx)).collect();
+    }
+
+    // A bare capitalised word whose only readings are small places far
+    // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
+    let weak: Vec<bool> = mentions
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| {
+            let Some(i) = chosen[mi] else { return false };
+            let p = &cands[mi][i];
+            let framed = m.locative || m.admin_noun.is_some() || m.site_noun.is_some() || m.relation != super::spot::Relation::At;
+            let acronym = m.name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !m.name.chars().any(char::is_lowercase);
+            if acronym && !p.is_country() {
+                return true; // "IS", "US" as a town: an acronym names a country or nothing
+            }
+            let far_from_all = chosen.iter().enumerate().all(|(o, c)| {
+                o == mi || c.is_none_or(|ci| cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0)
+            });
+            !framed && p.feature_class == 'P' && p.population < 100_000 && focus.as_deref().is_some_and(|f| p.country != f) && far_from_all
+        })
+        .collect();
+    // Indices shift when weak mentions go: renumber the enclosing links.
+    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(weak.len());
+    let mut n = 0;
+    for w in &weak {
+        new_index.push((!w).then(|| {
+            n += 1;
+            n - 1
+        }));
+    }
+    mentions
+        .into_iter()
+        .enumerate()
+        .filter(|(mi, _)| !weak[*mi])
+        .map(|(mi, mut m)| {
+            let original_enclosing = m.enclosing;
+            m.enclosing = m.enclosing.and_then(|e| new_index[e]);
+            let scored = last[mi].take();
+            let place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
+            let within = original_enclosing
+                .and_then(|e| chosen[e].map(|i| cands[e][i].clone()))
+                .filter(|w| match scored.as_ref() {
+                    Some(s) => encloses(w, &cands[mi][s.idx]),
+                    None => level(w) > 0,
+                });
+            let admin_src = place.as_ref().or(within.as_ref());
+            let admin1 = admin_src.and_then(|p| {
+                if p.is_admin1() {
+                    Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
+                } else {
+                    gaz.admin1_name(&p.country, &p.admin1_code)
+                }
+            });
+            let (score, rule) = match scored {
+                Some(s) => (s.score, s.rules.join(";")),
+                None if m.kind == MentionKind::Unknown => (
+                    0.0,
+                    match &within {
+                        Some(w) => format!("unknown-name;within:{}", w.name),
+                        None => "unknown-name".to_string(),
+                    },
+                ),
+                None => (0.0, "no-candidate".to_string()),
+            };
+            Resolution {
+                mention: m,
+                place,
+                admin1,
+                within,
+                score,
+                rule,
+            }
+        })
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn best_candidate(
+    gaz: &Gazetteer,
+    mi: usize,
+    m: &Mention,
+    mentions: &[Mention],
+    cands: &[Vec<Place>],
+    chosen: &[Option<usize>],
+    anchors: &[(usize, &Place)],
+    focus: Option<&str>,
+    opts: &ResolveOptions,
+) -> Option<Scored> {
+    let cs = &cands[mi];
+    if cs.is_empty() {
+        return None;
+    }
+    // The enclosing area named by the text, as resolved so far.
+    let context: Option<&Place> = m
+        .enclosing
+        .and_then(|e| chosen[e].map(|i| &cands[e][i]))
+        .or_else(|| m.enclosing.and_then(|e| cands[e].iter().find(|p| p.is_admin1() || p.is_country())));
+    let mut best: Option<Scored> = None;
+    for (ci, p) in cs.iter().enumerate() {
+        let mut score = 0.35 * prominence(p);
+        let mut rules: Vec<String> = Vec::new();
+        if let Some(ctx) = context.filter(|ctx| encloses(ctx, p)) {
+            let inside = if ctx.is_country() {
+                p.country == ctx.country
+            } else if ctx.is_admin1() {
+                p.country == ctx.country && p.admin1_code == ctx.admin1_code && p.geonameid != ctx.geonameid
+            } else {
+                haversine_km(p.position, ctx.position) < 50.0
+            };
+            if inside {
+                score += 0.6;
+                rules.push(format!("admin-context:{}", ctx.name));
+            }
+        }
+        // Is this mention itself the context of another ("X in Diyala")?
+        let encloses_other = mentions.iter().any(|o| o.enclosing == Some(mi));
+        if m.admin_noun.is_some() || encloses_other {
+            if p.is_admin1() || p.is_country() || p.is_admin2() {
+                score += 0.4;
+                rules.push(format!("feature:{}", p.feature_code));
+            }
+        } else if let Some(noun) = &m.site_noun {
+            let fits = match noun.as_str() {
+                "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => p.feature_class == 'T',
+                "river" | "lake" | "dam" => p.feature_class == 'H',
+                "village" | "town" | "city" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" => p.feature_class == 'P',
+                _ => false,
+            };
+            if fits {
+                score += 0.3;
+                rules.push(format!("feature:{}", p.feature_code));
+            }
+        }
+        if let Some(cc) = &opts.country {
+            if p.country.eq_ignore_ascii_case(cc) {
+                score += 0.4;
+                rules.push(format!("country-option:{cc}"));
+            }
+        } else if let Some(f) = focus {
+            if p.country == f && cs.iter().any(|o| o.country != f) {
+                score += 0.3;
+                rules.push(format!("country-focus:{f}"));
+            }
+        }
+        if !anchors.is_empty() {
+            let nearest = anchors
+                .iter()
+                .filter(|(am, ap)| *am != mi && mentions[*am].key != m.key && ap.geonameid != p.geonameid && !ap.is_country())
+                .map(|(_, ap)| (haversine_km(p.position, ap.position), ap.name.as_str()))
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((d, name)) = nearest {
+                let bonus = if d < 50.0 {
+                    0.25
+                } else if d < 200.0 {
+                    0.15
+                } else if d < 500.0 {
+                    0.05
+                } else {
+                    0.0
+                };
+                if bonus > 0.0 && cs.len() > 1 {
+                    score += bonus;
+                    rules.push(format!("near:{name}({d:.0} km)"));
+                }
+            }
+        }
+        if p.is_country() {
+            rules.push("country".to_string());
+        } else if cs.len() == 1 {
+            rules.push("only-candidate".to_string());
+        } else {
+            rules.push(if p.population > 0 { "population".to_string() } else { "prominence".to_string() });
+        }
+        let better = best.as_ref().is_none_or(|b| score > b.score + 1e-12);
+        if better {
+            best = Some(Scored { idx: ci, score, rules });
+        }
+    }
+    let _ = gaz;
+    best.map(|mut b| {
+        // Confidence: the winning score squashed into 0..1, higher when the
+        // mention had no rival.
+        let rival = cs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != b.idx)
+            .map(|(_, p)| 0.35 * prominence(p))
+            .fold(0.0_f64, f64::max);
+        let margin = (b.score - rival).max(0.0);
+        b.score = if cs.len() == 1 { (0.8 + b.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
+        b.score = (b.score * 1000.0).round() / 1000.0;
+        b
+    })
+}
+
+/// Administrative level of a place: 3 country, 2 admin-1, 1 admin-2 or other
+/// area, 0 a site.
+fn level(p: &Place) -> u8 {
+    if p.is_country() {
+        3
+    } else if p.is_admin1() {
+        2
+    } else if p.feature_class == 'A' {
+        1
+    } else {
+        0
+    }
+}
+
+/// Can `outer` contain `inner` ("Khanaqin, Diyala" yes; "Anbar, Kirkuk" no)?
+fn encloses(outer: &Place, inner: &Place) -> bool {
+    level(outer) > level(inner)
+}
