@@ -83,18 +83,49 @@ fn first_of(published: NaiveDate, m: u32, y: Option<i32>) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, 1)
 }
 
+impl DateRef {
+    /// Byte offset of the expression.
+    pub fn start(&self) -> usize {
+        match self {
+            DateRef::Date(d) => d.start,
+            DateRef::SameDay(s) => *s,
+        }
+    }
+}
+
 /// Finds the first date expression in `words` (each with its byte offset),
 /// resolved against `published`.
 pub fn find_date(words: &[(usize, &str)], published: NaiveDate) -> Option<DateRef> {
+    find_dates(words, published).into_iter().next()
+}
+
+/// Every date expression in `words`, in text order.
+pub fn find_dates(words: &[(usize, &str)], published: NaiveDate) -> Vec<DateRef> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        match date_at(words, i, published) {
+            Some((d, used)) => {
+                out.push(d);
+                i += used.max(1);
+            }
+            None => i += 1,
+        }
+    }
+    out
+}
+
+/// The date expression starting at word `i`, and how many words it used.
+fn date_at(words: &[(usize, &str)], i: usize, published: NaiveDate) -> Option<(DateRef, usize)> {
     let lw: Vec<String> = words.iter().map(|(_, w)| w.to_ascii_lowercase()).collect();
     let at = |k: usize| lw.get(k).map(String::as_str).unwrap_or("");
-    for i in 0..words.len() {
+    {
         let start = words[i].0;
-        let mk = |date: NaiveDate, precision: u8| Some(DateRef::Date(EventDate { date, precision, start }));
+        let mk = |date: NaiveDate, precision: u8| Some((DateRef::Date(EventDate { date, precision, start }), 2));
         let w = at(i);
         // "the same day"
         if w == "same" && matches!(at(i + 1), "day" | "night" | "evening" | "morning") {
-            return Some(DateRef::SameDay(start));
+            return Some((DateRef::SameDay(start), 2));
         }
         if w == "yesterday" {
             return mk(published - Days::new(1), 1);
@@ -156,21 +187,21 @@ pub fn find_date(words: &[(usize, &str)], published: NaiveDate) -> Option<DateRe
                     return mk(NaiveDate::from_ymd_opt(y, m, d)?, 1);
                 }
                 if at(i + 2) == "and" || at(i + 2) == "to" {
-                    continue; // "between May 7 and 13": a range, not an event date
+                    return None; // "between May 7 and 13": a range, not an event date
                 }
                 return mk(month_day(published, m, d)?, 1);
             }
             if let Some(d) = day(at(i.wrapping_sub(1))) {
                 // "2 May 2020", "2 May"
                 if at(i.wrapping_sub(2)) == "and" || at(i.wrapping_sub(2)) == "between" {
-                    continue;
+                    return None;
                 }
                 let start = words[i - 1].0;
                 let date = match year(at(i + 1)) {
                     Some(y) => NaiveDate::from_ymd_opt(y, m, d)?,
                     None => month_day(published, m, d)?,
                 };
-                return Some(DateRef::Date(EventDate { date, precision: 1, start }));
+                return Some((DateRef::Date(EventDate { date, precision: 1, start }), 2));
             }
             if let Some(y) = year(at(i + 1)) {
                 return mk(NaiveDate::from_ymd_opt(y, m, 1)?, 3);

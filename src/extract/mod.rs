@@ -50,6 +50,20 @@ const INJURE: &[&str] = &["wounded", "injured", "hurt", "wounding", "injuring", 
 const PERSON_NOUNS: &[&str] = &[
     "soldier", "civilian", "policeman", "officer", "fighter", "member", "man", "woman", "child", "boy", "girl", "shepherd",
     "farmer", "person", "guard", "commander", "militant", "inmate", "prisoner", "headman", "teacher", "driver",
+    "elder", "contractor", "leader", "official", "employee", "worker", "student", "doctor", "journalist",
+];
+
+/// Phrases that make a sentence background or habit rather than an event.
+const BACKGROUND: &[&[&str]] = &[
+    &["in", "previous"],
+    &["in", "past"],
+    &["over", "the", "years"],
+    &["in", "recent", "years"],
+    &["has", "long"],
+    &["have", "long"],
+    &["for", "years"],
+    &["cycles", "of"],
+    &["tactics"],
 ];
 
 /// A word of a sentence with its byte offset in the document.
@@ -140,26 +154,48 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         }
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
         let Some((trigger_at, trigger)) = find_trigger(&words, &lower) else { continue };
-        if is_modal(&lower, trigger_at) || is_statistic(&lower) {
+        if is_modal(&words, trigger_at) || is_statistic(&lower) || is_background(&lower) {
             continue;
         }
+        let killed = casualties(&words, &lower, KILL);
+        let injured = casualties(&words, &lower, INJURE);
+        // "the blast", "the attack" without casualties points back at an
+        // event already reported; a bare casualty word needs a count ("the
+        // wounded were taken to hospital" is not a new event).
+        let definite = trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that");
+        // A plural generic noun ("other attacks were reported") without
+        // casualties summarises, it does not report one event.
+        let plural_generic = trigger.priority <= 40 && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
+        if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
+            continue;
+        }
+        let explicit_date = !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
         // Date: explicit, "the same day", or carried from the previous incident.
         let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
-        let (date, precision) = match dates::find_date(&word_refs, published) {
-            Some(DateRef::Date(d)) => (d.date, d.precision),
-            Some(DateRef::SameDay(_)) => last_date.unwrap_or((published, 2)),
-            None => last_date.unwrap_or((published, 2)),
+        let date_refs = dates::find_dates(&word_refs, published);
+        let carried = last_date.unwrap_or((published, 2));
+        // Each place takes the date expression nearest to it ("arson in Diyala
+        // last week and fires in Makhmour on Tuesday").
+        let date_for = |at: usize| -> (NaiveDate, u8) {
+            match date_refs.iter().min_by_key(|d| d.start().abs_diff(at)) {
+                Some(DateRef::Date(d)) => (d.date, d.precision),
+                Some(DateRef::SameDay(_)) | None => carried,
+            }
         };
-        let places = incident_places(&resolutions, s, e);
+        let places = incident_places(&doc.text, &resolutions, s, e);
         if places.is_empty() {
             continue;
         }
+        let (date, precision) = date_for(places[0].mention.start);
         last_date = Some((date, precision));
-        let killed = casualties(&words, &lower, KILL);
-        let injured = casualties(&words, &lower, INJURE);
         let (actor1, actor2) = find_actors(&words, &lower, trigger);
         for (k, r) in places.iter().enumerate() {
+            let (date, precision) = date_for(r.mention.start);
             let Some(mut inc) = code_location(gaz, r, &resolutions, date) else { continue };
+            // A whole country is too coarse to map an event without casualties.
+            if inc.location_type == LocationType::Country && killed + injured == 0 {
+                continue;
+            }
             inc.time_precision = precision;
             inc.event_type = trigger.event_type.clone();
             inc.sub_event_type = trigger.sub_event_type.clone();
@@ -181,6 +217,16 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             inc.source_date = Some(published);
             inc.notes = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
             inc.event_id = event_id(&doc.source, &inc.notes, &inc.location, &inc.place_name);
+            // Without a date of its own, a sentence about a place this report
+            // already has an incident for on that day tells more of the same
+            // event ("Security officials blamed IS for the Ramadi bombing").
+            if !explicit_date {
+                if let Some(prev) = out.iter_mut().find(|o| o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date) {
+                    prev.fatalities = prev.fatalities.max(inc.fatalities);
+                    prev.injured = prev.injured.max(inc.injured);
+                    continue;
+                }
+            }
             out.push(inc);
         }
     }
@@ -212,9 +258,15 @@ fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a 
     None
 }
 
-fn is_modal(lower: &[String], trigger_at: usize) -> bool {
+fn is_modal(words: &[Word<'_>], trigger_at: usize) -> bool {
     let from = trigger_at.saturating_sub(8);
-    lower[from..trigger_at].iter().any(|w| MODAL.contains(&w.as_str()))
+    // "May" the month is not "may" the modal.
+    words[from..trigger_at].iter().any(|w| MODAL.contains(&w.lower.as_str()) && w.text != "May")
+}
+
+fn is_background(lower: &[String]) -> bool {
+    BACKGROUND.iter().any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
+        || lower.windows(2).any(|w| w[0] == "since" && w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit()))
 }
 
 fn is_statistic(lower: &[String]) -> bool {
@@ -239,10 +291,9 @@ fn is_statistic(lower: &[String]) -> bool {
 }
 
 /// The count of people killed (or injured) in a sentence: the nearest count
-/// before a casualty word ("four of its fighters were killed"), or right after
-/// it ("killing three officers").
+/// before a casualty word ("four of its fighters were killed"), or right
+/// after it ("killing three officers", "wounding 110").
 fn casualties(words: &[Word<'_>], lower: &[String], verbs: &[&str]) -> u32 {
-    let all_cas: Vec<&str> = KILL.iter().chain(INJURE.iter()).copied().collect();
     for (i, w) in lower.iter().enumerate() {
         if !verbs.contains(&w.as_str()) || words[i].quoted {
             continue;
@@ -250,44 +301,93 @@ fn casualties(words: &[Word<'_>], lower: &[String], verbs: &[&str]) -> u32 {
         if w == "lives" && !(i >= 1 && matches!(lower[i - 1].as_str(), "their" | "his" | "her")) {
             continue;
         }
-        // Backwards: up to 7 words, stopping at another casualty word.
-        let mut k = i;
-        while k > 0 && i - k < 7 {
-            k -= 1;
-            if all_cas.contains(&lower[k].as_str()) && k + 1 < i {
-                // "killed and six injured": a count right before is ours.
-                break;
-            }
-            let refs: Vec<&str> = lower[k..i].iter().map(String::as_str).collect();
-            if let Some(c) = numbers::parse_count(&refs) {
-                let article = matches!(lower[k].as_str(), "a" | "an" | "one");
-                let next = lower.get(k + c.words).map(String::as_str).unwrap_or("");
-                let yearish = c.value >= 1900 && c.value <= 2100;
-                let unit = matches!(next, "km" | "kilometres" | "kilometers" | "miles" | "years" | "days" | "hours" | "weeks" | "months" | "percent");
-                if yearish || unit || (article && !PERSON_NOUNS.iter().any(|p| next.starts_with(p))) {
-                    continue;
-                }
-                if c.value == 0 && lower[k] == "no" {
-                    return 0;
-                }
-                return c.value;
-            }
+        if w == "dead" && !(i >= 1 && matches!(lower[i - 1].as_str(), "shot" | "were" | "was" | "left" | "found")) {
+            continue;
         }
-        // Forwards: "killing three", "wounded two others".
-        if matches!(w.as_str(), "killing" | "killed" | "wounding" | "wounded" | "injuring" | "injured" | "kills") {
-            let refs: Vec<&str> = lower[i + 1..(i + 5).min(lower.len())].iter().map(String::as_str).collect();
-            if let Some(c) = numbers::parse_count(&refs) {
-                let article = matches!(refs.first().copied(), Some("a" | "an"));
-                let next = refs.get(c.words).copied().unwrap_or("");
-                if !article || PERSON_NOUNS.iter().any(|p| next.starts_with(p)) {
-                    if !(1900..=2100).contains(&c.value) {
-                        return c.value;
-                    }
-                }
-            }
+        let forward_first = w.ends_with("ing") || w == "dead";
+        let found = if forward_first {
+            count_after(lower, i).or_else(|| count_before(lower, i))
+        } else {
+            count_before(lower, i).or_else(|| count_after(lower, i))
+        };
+        if let Some(n) = found {
+            return n;
         }
     }
     0
+}
+
+fn is_casualty_word(w: &str) -> bool {
+    KILL.contains(&w) || INJURE.contains(&w)
+}
+
+/// A person noun within the next three words ("a village headman").
+fn person_follows(lower: &[String], at: usize) -> bool {
+    lower[at..(at + 3).min(lower.len())].iter().any(|w| PERSON_NOUNS.iter().any(|p| w.starts_with(p)))
+}
+
+fn plausible(lower: &[String], k: usize, c: numbers::Count) -> bool {
+    let article = matches!(lower[k].as_str(), "a" | "an" | "one" | "the");
+    let next = lower.get(k + c.words).map(String::as_str).unwrap_or("");
+    let yearish = (1900..=2100).contains(&c.value);
+    let after_month = k > 0 && dates_month(&lower[k - 1]);
+    let unit = matches!(next, "km" | "kilometres" | "kilometers" | "miles" | "years" | "days" | "hours" | "weeks" | "months" | "percent" | "minutes" | "metres" | "meters" | "sheep" | "houses" | "vehicles" | "cars");
+    !(yearish || after_month || unit || (article && !person_follows(lower, k + 1)))
+}
+
+fn dates_month(w: &str) -> bool {
+    matches!(
+        w,
+        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
+    )
+}
+
+fn count_before(lower: &[String], i: usize) -> Option<u32> {
+    let mut k = i;
+    while k > 0 && i - k < 10 {
+        k -= 1;
+        if is_casualty_word(&lower[k]) {
+            return None;
+        }
+        let refs: Vec<&str> = lower[k..i].iter().map(String::as_str).collect();
+        if let Some(c) = numbers::parse_count(&refs) {
+            if lower[k] == "the" {
+                continue;
+            }
+            // "killed three officers and wounded two": a count right after
+            // another casualty word is that word's object.
+            if k > 0 && is_casualty_word(&lower[k - 1]) {
+                return None;
+            }
+            if plausible(lower, k, c) {
+                return Some(c.value);
+            }
+        }
+    }
+    None
+}
+
+fn count_after(lower: &[String], i: usize) -> Option<u32> {
+    if !matches!(
+        lower[i].as_str(),
+        "killing" | "killed" | "wounding" | "wounded" | "injuring" | "injured" | "kills" | "dead" | "executed" | "beheaded"
+    ) {
+        return None;
+    }
+    let k = i + 1;
+    if k >= lower.len() {
+        return None;
+    }
+    let refs: Vec<&str> = lower[k..(k + 5).min(lower.len())].iter().map(String::as_str).collect();
+    let c = numbers::parse_count(&refs).or_else(|| {
+        // "killing the driver": one person.
+        (refs.first() == Some(&"the") && person_follows(lower, k + 1) && !lower.get(k + 2).is_some_and(|w| w.ends_with('s') && PERSON_NOUNS.iter().any(|p| w.starts_with(p) && w.len() > p.len())))
+            .then_some(numbers::Count { value: 1, words: 1 })
+    })?;
+    if lower[k] == "the" && c.value == 1 {
+        return Some(1);
+    }
+    plausible(lower, k, c).then_some(c.value)
 }
 
 /// Perpetrator and target: armed groups (or foreign forces for air and
@@ -336,14 +436,15 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
 /// in it (an area that only says where another place lies is context, not a
 /// second event), countries only when nothing finer is named, and locative
 /// mentions ("in X", "near X") before bare ones.
-fn incident_places(res: &[Resolution], s: usize, e: usize) -> Vec<&Resolution> {
+fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) -> Vec<&'r Resolution> {
     let in_sentence: Vec<(usize, &Resolution)> = res
         .iter()
         .enumerate()
         .filter(|(_, r)| r.mention.start >= s && r.mention.end <= e)
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
+        .filter(|(_, r)| !is_attribution(&text[s..r.mention.start]))
         .collect();
-    let is_context = |i: usize| in_sentence.iter().any(|(_, r)| r.mention.enclosing == Some(i));
+    let is_context = |i: usize| in_sentence.iter().any(|(_, r)| r.mention.enclosing == Some(i) && (r.within.is_some() || r.mention.kind == MentionKind::Unknown));
     let mut leaves: Vec<&Resolution> = in_sentence.iter().filter(|(i, _)| !is_context(*i)).map(|(_, r)| *r).collect();
     let is_country = |r: &Resolution| r.place.as_ref().is_some_and(Place::is_country);
     if leaves.iter().any(|r| !is_country(r)) {
@@ -351,6 +452,17 @@ fn incident_places(res: &[Resolution], s: usize, e: usize) -> Vec<&Resolution> {
     }
     if leaves.iter().any(|r| r.mention.locative) {
         leaves.retain(|r| r.mention.locative);
+    }
+    // "near Tarmiyah, about 40 kilometres north of Baghdad": the second
+    // place only locates the first.
+    let mut k = 1;
+    while k < leaves.len() {
+        let between = text.get(leaves[k - 1].mention.end..leaves[k].mention.start).unwrap_or("");
+        if leaves[k].mention.relation == Relation::Near && between.trim_start().starts_with(',') && between.contains(" of ") && between.len() < 50 {
+            leaves.remove(k);
+        } else {
+            k += 1;
+        }
     }
     let mut seen: Vec<(Option<i64>, String)> = Vec::new();
     leaves.retain(|r| {
@@ -363,6 +475,17 @@ fn incident_places(res: &[Resolution], s: usize, e: usize) -> Vec<&Resolution> {
         }
     });
     leaves
+}
+
+/// "officials in Salah ad Din province said": the place of the speaker.
+fn is_attribution(before: &str) -> bool {
+    let words: Vec<String> = before.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(2).map(str::to_lowercase).collect();
+    words.len() == 2
+        && words[0] == "in"
+        && matches!(
+            words[1].as_str(),
+            "sources" | "source" | "officials" | "official" | "authorities" | "medics" | "doctors" | "witnesses" | "commanders" | "spokesman" | "residents" | "officers"
+        )
 }
 
 /// Codes where an incident happened from one resolution.
@@ -510,9 +633,12 @@ mod tests {
         assert!(is_statistic(&l));
         let (_, l) = lw("Diyala saw 80 of the 250 total");
         assert!(is_statistic(&l));
-        let (_, l) = lw("the group will stage mass prison breaks");
+        let (w, l) = lw("the group will stage mass prison breaks");
         let at = l.iter().position(|w| w == "prison").unwrap();
-        assert!(is_modal(&l, at));
+        assert!(is_modal(&w, at));
+        let (w, l) = lw("In early May, militants killed two shepherds");
+        let at = l.iter().position(|w| w == "killed").unwrap();
+        assert!(!is_modal(&w, at));
         let (_, l) = lw("two soldiers were killed when their convoy hit an IED");
         assert!(!is_statistic(&l));
     }

@@ -212,6 +212,10 @@ fn best_candidate(
                 score += 0.4;
                 rules.push(format!("feature:{}", p.feature_code));
             }
+        } else if matches!(m.relation, super::spot::Relation::Part(_)) && p.feature_class == 'A' {
+            // "eastern Deir ez-Zor": a direction qualifies an area.
+            score += 0.3;
+            rules.push(format!("feature:{}", p.feature_code));
         } else if let Some(noun) = &m.site_noun {
             let fits = match noun.as_str() {
                 "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => p.feature_class == 'T',

@@ -238,7 +238,25 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     mentions.extend(unknown_mentions(text, &toks, &mentions, &lowercase_words));
     mentions.sort_by_key(|m| m.start);
     link_enclosing(text, &mut mentions);
+    inherit_locative(text, &mut mentions);
     mentions
+}
+
+/// "in Khanaqin, Jurf al-Nasr and Baiji": every item of a list after a
+/// locative word is locative too.
+fn inherit_locative(text: &str, mentions: &mut [Mention]) {
+    for b in 1..mentions.len() {
+        let a = b - 1;
+        if !mentions[a].locative || mentions[b].locative {
+            continue;
+        }
+        // Skip a parenthesis right after the first item ("Jurf al-Nasr (formerly ...)").
+        let between = text.get(mentions[a].end..mentions[b].start).unwrap_or("");
+        let between = between.trim();
+        if matches!(between, "," | "and" | ", and" | "or" | ", or") {
+            mentions[b].locative = true;
+        }
+    }
 }
 
 /// What surrounds tokens i..=j.
@@ -274,7 +292,7 @@ impl Context {
         let near = matches!(lw, "near" | "outside" | "outskirts" | "around")
             || (lw == "of" && (is_in(DIRECTIONS, lw_prev) || matches!(lw_prev, "outskirts" | "north" | "south" | "east" | "west")))
             || (lw == "from" && matches!(lw_prev, "km" | "kilometres" | "kilometers" | "miles"));
-        let locative = near || is_in(LOCATIVE, lw) || (lw == "of" && matches!(lw_prev, "province" | "governorate" | "city" | "town" | "village" | "area" | "district" | "provinces" | "towns"));
+        let locative = near || is_in(LOCATIVE, lw) || (lw == "of" && (is_in(SITE_NOUNS, lw_prev) || is_in(ADMIN_NOUNS, lw_prev) || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
         let after_title = before(1).is_some_and(|t| is_in(TITLES, t.lower.trim_end_matches('.')) && t.cap);
         // Nouns after the name: "Diyala province", "Zaghniya police station".
         let mut admin_noun = None;
@@ -486,7 +504,8 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
             continue;
         }
         let comma_only = words.is_empty() && between.trim() == ",";
-        let via_in = words.iter().any(|w| w == "in" || w == "of") && words.iter().all(|w| connective(w));
+        // ", in Jurf al-Nasr": a list, not a container.
+        let via_in = !between.contains(',') && words.iter().any(|w| w == "in" || w == "of") && words.iter().all(|w| connective(w));
         if comma_only || via_in {
             mentions[a].enclosing = Some(b);
         }
