@@ -30,7 +30,10 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
             let next_blank = text[i + 1..].starts_with('\n') || text[i + 1..].trim_start_matches([' ', '\t']).starts_with('\n');
             let line = text[start..i].trim_end();
             let ends = line.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
-            if next_blank || ends || (line.len() < 100 && !line.ends_with(',')) {
+            // A soft-wrapped line goes on in lower case; a headline or a
+            // line of its own is followed by a capital.
+            let next_lower = text[i + 1..].trim_start().chars().next().is_some_and(char::is_lowercase);
+            if next_blank || ends || (!next_lower && !line.ends_with(',')) {
                 push(&mut out, start, i);
                 start = i + 1;
             }
