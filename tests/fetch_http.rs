@@ -27,6 +27,8 @@ struct Reply {
     no_length: bool,
     /// Wait this long before answering.
     stall: Option<Duration>,
+    /// Send the headers and the first 10 bytes, then wait this long.
+    stall_body: Option<Duration>,
 }
 
 impl Reply {
@@ -37,6 +39,7 @@ impl Reply {
             body: body.into(),
             no_length: false,
             stall: None,
+            stall_body: None,
         }
     }
 
@@ -47,6 +50,7 @@ impl Reply {
             body: Vec::new(),
             no_length: false,
             stall: None,
+            stall_body: None,
         }
     }
 
@@ -155,7 +159,14 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Request>>) {
     }
     out.push_str("\r\n");
     let _ = stream.write_all(out.as_bytes());
-    let _ = stream.write_all(&reply.body);
+    let mut body = &reply.body[..];
+    if let Some(d) = reply.stall_body {
+        let _ = stream.write_all(&body[..10]);
+        let _ = stream.flush();
+        std::thread::sleep(d);
+        body = &body[10..];
+    }
+    let _ = stream.write_all(body);
     let _ = stream.flush();
 }
 
@@ -184,6 +195,11 @@ fn route(req: &Request, base: &str) -> Reply {
         "/slow" => {
             let mut r = Reply::ok(html, "<p>too late</p>");
             r.stall = Some(Duration::from_secs(4));
+            r
+        }
+        "/slow-body" => {
+            let mut r = Reply::ok(html, "<p>the rest of the page arrives too late</p>");
+            r.stall_body = Some(Duration::from_secs(4));
             r
         }
         "/big" => Reply::ok(html, vec![b'a'; 5000]),

@@ -238,6 +238,18 @@ mod tests {
     }
 
     #[test]
+    fn windows_1256_feed_decodes_by_its_xml_declaration() {
+        let title = "انفجار قرب سوق في بعقوبة";
+        let xml = format!(
+            "<?xml version=\"1.0\" encoding=\"windows-1256\"?><rss version=\"2.0\"><channel><title>t</title>\
+             <item><title>{title}</title><link>http://x.test/a</link></item></channel></rss>"
+        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&xml);
+        let items = parse_feed(&bytes, "http://x.test/f").unwrap();
+        assert_eq!(items[0].title.as_deref(), Some(title));
+    }
+
+    #[test]
     fn garbage_is_a_clear_error() {
         let e = parse_feed(b"<html>nope</html>", "http://x/f")
             .unwrap_err()
