@@ -1,7 +1,7 @@
 //! RSS 2.0, RSS 1.0 and Atom feeds (parsed with feed-rs) into items to fetch
 //! or to use as they are.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use reqwest::Url;
 
 use super::html::{Page, extract_article_str};
@@ -78,18 +78,39 @@ pub fn parse_feed(body: &[u8], feed_url: &str) -> Result<Vec<FeedItem>> {
         url: feed_url.to_string(),
         message: format!("not a readable RSS/Atom feed: {e}"),
     })?;
+    // feed-rs turns every timestamp into UTC, which moves an item published
+    // at 01:00 +03:00 to the previous day. A second parse whose timestamp
+    // parser keeps the publisher's wall-clock time gives the date as the
+    // publisher wrote it (as for HTML pages); feed-rs's own lenient parse
+    // stays the fallback for the malformed dates feeds are full of.
+    let local_dates: Vec<Option<NaiveDate>> = feed_rs::parser::Builder::new()
+        .timestamp_parser(publisher_wall_clock)
+        .build()
+        .parse(body)
+        .map(|f| {
+            f.entries
+                .iter()
+                .map(|e| e.published.or(e.updated).map(|d| d.date_naive()))
+                .collect()
+        })
+        .unwrap_or_default();
     let base = Url::parse(feed_url).ok();
     let items = feed
         .entries
         .into_iter()
-        .map(|entry| {
+        .enumerate()
+        .map(|(i, entry)| {
             let link = entry
                 .links
                 .iter()
                 .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
                 .or_else(|| entry.links.first())
                 .map(|l| absolute(base.as_ref(), l.href.trim()));
-            let published = entry.published.or(entry.updated).map(|d| d.date_naive());
+            let published = local_dates
+                .get(i)
+                .copied()
+                .flatten()
+                .or_else(|| entry.published.or(entry.updated).map(|d| d.date_naive()));
             let title = entry
                 .title
                 .as_ref()
@@ -119,6 +140,20 @@ pub fn parse_feed(body: &[u8], feed_url: &str) -> Result<Vec<FeedItem>> {
         })
         .collect();
     Ok(items)
+}
+
+/// A feed timestamp as the publisher's wall-clock time labelled UTC, so
+/// that its `date_naive()` is the publisher's date. Only for dates.
+fn publisher_wall_clock(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    chrono::DateTime::parse_from_rfc3339(s)
+        .or_else(|_| chrono::DateTime::parse_from_rfc2822(s))
+        .ok()
+        .map(|d| d.naive_local().and_utc())
+        .or_else(|| {
+            crate::document::parse_date_prefix(s)
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
 }
 
 fn absolute(base: Option<&Url>, href: &str) -> String {
@@ -247,6 +282,26 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&xml);
         let items = parse_feed(&bytes, "http://x.test/f").unwrap();
         assert_eq!(items[0].title.as_deref(), Some(title));
+    }
+
+    #[test]
+    fn item_dates_are_the_publishers_dates() {
+        let xml = rss("<item><title>a</title><link>http://n.test/a</link>\
+             <pubDate>Sun, 14 Mar 2021 01:30:00 +0300</pubDate></item>\
+             <item><title>b</title><link>http://n.test/b</link>\
+             <pubDate>2021-03-14T23:30:00-05:00</pubDate></item>\
+             <item><title>c</title><link>http://n.test/c</link>\
+             <pubDate>Mon, 14 Mar 2021 10:00:00 GMT</pubDate></item>\
+             <item><title>d</title><link>http://n.test/d</link>\
+             <pubDate>2021-03-14 10:00</pubDate></item>");
+        let items = parse_feed(xml.as_bytes(), "http://n.test/f").unwrap();
+        let dates: Vec<_> = items.iter().map(|i| i.published).collect();
+        let d14 = NaiveDate::from_ymd_opt(2021, 3, 14);
+        assert_eq!(dates[..2], [d14, d14], "not moved by the UTC conversion");
+        // A form only feed-rs's lenient parser reads still gets its date.
+        assert_eq!(dates[2], d14);
+        // Neither RFC: the ISO date prefix is still a date.
+        assert_eq!(dates[3], d14);
     }
 
     #[test]
