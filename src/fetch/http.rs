@@ -215,7 +215,7 @@ impl Fetcher {
                 });
             }
         }
-        if status.is_redirection() {
+        if status.is_redirection() && status != StatusCode::NOT_MODIFIED {
             // reqwest hands back, unfollowed, a redirect it cannot take
             // (a Location with another scheme, or none at all).
             let target = resp
