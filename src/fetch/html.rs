@@ -1,6 +1,20 @@
 //! HTML pages to article text and metadata.
+//!
+//! The page is parsed with html5ever (through `scraper`), so broken markup and
+//! character entities are handled as a browser would. Boilerplate (scripts,
+//! styles, navigation, page headers and footers, asides, forms, captions) is
+//! dropped; the article is the `<article>` element when the page has one that
+//! holds most of the paragraph text, else the element whose paragraphs hold
+//! the most text. Paragraphs and headings come out as blocks separated by a
+//! blank line, because the sentence splitter downstream treats a blank line
+//! as a hard break (a headline has no full stop).
+
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use scraper::{ElementRef, Html, Node, Selector};
+
+use super::charset;
 
 /// The article part of an HTML page.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -13,25 +27,524 @@ pub struct Page {
     pub published: Option<NaiveDate>,
 }
 
+/// Elements whose whole subtree is boilerplate or not text at all.
+const DROP: &[&str] = &[
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "figcaption",
+    "button",
+    "select",
+    "textarea",
+    "iframe",
+    "svg",
+    "canvas",
+    "object",
+    "embed",
+    "head",
+    "title",
+    "menu",
+    "dialog",
+];
+
+/// Elements that start and end a block of text.
+const BLOCK: &[&str] = &[
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "figure",
+    "address",
+    "hr",
+    "br",
+    "body",
+    "center",
+    "details",
+    "summary",
+];
+
+/// Words in a `class` or `id` that mark a container as page furniture
+/// rather than article text (share bars, related links, cookie banners).
+const FURNITURE: &[&str] = &[
+    "cookie",
+    "newsletter",
+    "share",
+    "social",
+    "related",
+    "advert",
+    "promo",
+    "breadcrumb",
+    "subscribe",
+    "comments",
+    "sidebar",
+    "paywall",
+];
+
+/// An `<article>` is taken as the article only when it holds at least this
+/// share of the page's paragraph text; a page of teaser cards each wrapped in
+/// `<article>` otherwise loses its real story.
+const ARTICLE_SHARE: f64 = 0.25;
+
 /// Extracts the article text, title and publication date from HTML bytes.
 /// `content_type` is the HTTP Content-Type header, when known (for its charset).
+///
+/// ```
+/// use incidentmap::fetch::html::extract_article;
+/// let page = extract_article(
+///     b"<title>Clash</title><nav>Home | World</nav><p>Gunmen attacked a checkpoint.</p>",
+///     None,
+/// );
+/// assert_eq!(page.title.as_deref(), Some("Clash"));
+/// assert_eq!(page.text, "Gunmen attacked a checkpoint.\n");
+/// ```
 pub fn extract_article(bytes: &[u8], content_type: Option<&str>) -> Page {
-    let _ = content_type;
-    let html = String::from_utf8_lossy(bytes);
-    let doc = scraper::Html::parse_document(&html);
-    let sel = scraper::Selector::parse("h1, h2, h3, p").expect("static selector");
-    let mut text = String::new();
-    for el in doc.select(&sel) {
-        let t: String = el.text().collect::<Vec<_>>().join(" ");
-        let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
-        if !t.is_empty() {
-            text.push_str(&t);
-            text.push_str("\n\n");
-        }
+    let html = charset::decode(bytes, content_type);
+    extract_article_str(&html)
+}
+
+/// [`extract_article`] on text that is already decoded.
+pub fn extract_article_str(html: &str) -> Page {
+    let doc = Html::parse_document(html);
+    let root = article_root(&doc);
+    let mut blocks = Vec::new();
+    let mut current = String::new();
+    collect_blocks(root, &mut blocks, &mut current);
+    flush(&mut blocks, &mut current);
+    let mut text = blocks.join("\n\n");
+    if !text.is_empty() {
+        text.push('\n');
     }
     Page {
         text,
-        title: None,
-        published: None,
+        title: title(&doc),
+        published: published(&doc),
+    }
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).expect("static selector")
+}
+
+/// True when this element and its subtree are left out of the text.
+fn is_dropped(el: ElementRef<'_>) -> bool {
+    let v = el.value();
+    if DROP.contains(&v.name()) {
+        return true;
+    }
+    if v.attr("hidden").is_some()
+        || v.attr("aria-hidden") == Some("true")
+        || v.attr("role")
+            .is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
+    {
+        return true;
+    }
+    let style = v
+        .attr("style")
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .replace(' ', "");
+    if style.contains("display:none") {
+        return true;
+    }
+    // Furniture words only count on containers; a paragraph is never dropped
+    // for its class name.
+    if matches!(v.name(), "div" | "section" | "ul" | "ol" | "span" | "aside") {
+        let names = format!(
+            "{} {}",
+            v.attr("class").unwrap_or(""),
+            v.attr("id").unwrap_or("")
+        )
+        .to_ascii_lowercase();
+        if FURNITURE.iter().any(|w| names.contains(w)) {
+            return true;
+        }
+    }
+    false
+}
+
+/// True when `el` or one of its ancestors is dropped.
+fn in_dropped(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .any(is_dropped)
+}
+
+/// Length of the visible paragraph text under `el`.
+fn paragraph_text_len(el: ElementRef<'_>, p: &Selector) -> usize {
+    el.select(p)
+        .filter(|p| !in_dropped(*p))
+        .map(|p| visible_len(p))
+        .sum()
+}
+
+fn visible_len(el: ElementRef<'_>) -> usize {
+    let mut n = 0;
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => n += t.trim().chars().count(),
+            Node::Element(_) => {
+                if let Some(e) = ElementRef::wrap(child).filter(|e| !is_dropped(*e)) {
+                    n += visible_len(e);
+                }
+            }
+            _ => {}
+        }
+    }
+    n
+}
+
+/// The element to take text from: the best `<article>`, else the element
+/// whose paragraphs (counting grandchildren at half weight) hold the most
+/// text, else `<body>`.
+fn article_root(doc: &Html) -> ElementRef<'_> {
+    let p = sel("p");
+    let body = doc
+        .select(&sel("body"))
+        .next()
+        .unwrap_or_else(|| doc.root_element());
+    let total = paragraph_text_len(body, &p);
+
+    let best_article = doc
+        .select(&sel("article"))
+        .filter(|a| !in_dropped(*a))
+        .map(|a| (paragraph_text_len(a, &p), a))
+        .max_by_key(|(n, _)| *n);
+    if let Some((n, a)) = best_article {
+        if n > 0 && n as f64 >= ARTICLE_SHARE * total as f64 {
+            return a;
+        }
+    }
+
+    let mut scores: HashMap<_, usize> = HashMap::new();
+    for para in doc.select(&p).filter(|e| !in_dropped(*e)) {
+        let len = visible_len(para);
+        let mut ancestors = para.ancestors().filter_map(ElementRef::wrap);
+        if let Some(parent) = ancestors.next() {
+            *scores.entry(parent.id()).or_default() += 2 * len;
+            if let Some(grand) = ancestors.next() {
+                *scores.entry(grand.id()).or_default() += len;
+            }
+        }
+    }
+    scores
+        .into_iter()
+        .max_by_key(|(id, score)| (*score, std::cmp::Reverse(*id)))
+        .and_then(|(id, _)| doc.tree.get(id).and_then(ElementRef::wrap))
+        .unwrap_or(body)
+}
+
+fn flush(blocks: &mut Vec<String>, current: &mut String) {
+    let block = current.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !block.is_empty() {
+        blocks.push(block);
+    }
+    current.clear();
+}
+
+fn collect_blocks(el: ElementRef<'_>, blocks: &mut Vec<String>, current: &mut String) {
+    for child in el.children() {
+        match child.value() {
+            Node::Text(t) => current.push_str(t),
+            Node::Element(e) => {
+                let Some(child_el) = ElementRef::wrap(child) else {
+                    continue;
+                };
+                if is_dropped(child_el) {
+                    // A dropped inline element still separates words.
+                    current.push(' ');
+                    continue;
+                }
+                let block = BLOCK.contains(&e.name());
+                if block {
+                    flush(blocks, current);
+                }
+                collect_blocks(child_el, blocks, current);
+                if block {
+                    flush(blocks, current);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn collapse(s: &str) -> Option<String> {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!s.is_empty()).then_some(s)
+}
+
+/// `og:title`, else `<title>`.
+fn title(doc: &Html) -> Option<String> {
+    meta_content(doc, |key| key == "og:title")
+        .and_then(|t| collapse(&t))
+        .or_else(|| {
+            doc.select(&sel("title"))
+                .next()
+                .and_then(|t| collapse(&t.text().collect::<String>()))
+        })
+}
+
+/// The `content` of the first `<meta>` whose `property`, `name` or
+/// `itemprop` (lowercased) satisfies `want`.
+fn meta_content(doc: &Html, want: impl Fn(&str) -> bool) -> Option<String> {
+    doc.select(&sel("meta")).find_map(|m| {
+        let v = m.value();
+        let hit = ["property", "name", "itemprop"]
+            .iter()
+            .filter_map(|a| v.attr(a))
+            .any(|k| want(&k.trim().to_ascii_lowercase()));
+        hit.then(|| v.attr("content")).flatten().map(str::to_string)
+    })
+}
+
+/// Publication date: `article:published_time`, JSON-LD `datePublished`,
+/// `<time datetime>`, then `meta name=date|pubdate|dc.date.issued`.
+fn published(doc: &Html) -> Option<NaiveDate> {
+    if let Some(d) =
+        meta_content(doc, |k| k == "article:published_time").and_then(|s| parse_date(&s))
+    {
+        return Some(d);
+    }
+    for script in doc.select(&sel("script")) {
+        let ty = script
+            .value()
+            .attr("type")
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        if ty != "application/ld+json" {
+            continue;
+        }
+        let raw: String = script.text().collect();
+        let raw = raw
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->");
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(raw) {
+            if let Some(d) = json_ld_date(&json) {
+                return Some(d);
+            }
+        }
+    }
+    let time = sel("time[datetime]");
+    if let Some(d) = doc
+        .select(&time)
+        .filter_map(|t| t.value().attr("datetime"))
+        .find_map(parse_date)
+    {
+        return Some(d);
+    }
+    meta_content(doc, |k| {
+        matches!(
+            k,
+            "date" | "pubdate" | "dc.date.issued" | "dc.date" | "datepublished" | "publishdate"
+        )
+    })
+    .and_then(|s| parse_date(&s))
+}
+
+/// The first `datePublished` in a JSON-LD value, searching `@graph`, arrays
+/// and nested objects depth-first.
+fn json_ld_date(v: &serde_json::Value) -> Option<NaiveDate> {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let Some(d) = map
+                .get("datePublished")
+                .and_then(|d| d.as_str())
+                .and_then(parse_date)
+            {
+                return Some(d);
+            }
+            map.values().find_map(json_ld_date)
+        }
+        serde_json::Value::Array(items) => items.iter().find_map(json_ld_date),
+        _ => None,
+    }
+}
+
+/// A date in the forms pages use: ISO 8601 (the date part as written, in
+/// the publisher's own offset), `YYYY/MM/DD`, or RFC 2822.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Some(d) = crate::document::parse_date_prefix(s) {
+        return Some(d);
+    }
+    let head = s.get(..10).unwrap_or(s);
+    if let Ok(d) = NaiveDate::parse_from_str(head, "%Y/%m/%d") {
+        return Some(d);
+    }
+    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(s) {
+        return Some(dt.date_naive());
+    }
+    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(html: &str) -> Page {
+        extract_article(html.as_bytes(), None)
+    }
+
+    #[test]
+    fn empty_and_textless_pages() {
+        assert_eq!(page(""), Page::default());
+        let p = page("<html><head><script>var x = 1;</script></head><body></body></html>");
+        assert_eq!(p.text, "");
+    }
+
+    #[test]
+    fn boilerplate_is_dropped_and_blocks_are_separated() {
+        let p = page(
+            r#"<html><head><title>T</title><style>p{color:red}</style></head><body>
+            <header><a href="/">Home</a> <a href="/world">World</a></header>
+            <nav><ul><li>Iraq</li><li>Syria</li></ul></nav>
+            <main><h2>Blast near market</h2>
+            <p>A bomb  exploded   near a market in <b>Baqubah</b> on Friday.</p>
+            <figure><img src="x.jpg"><figcaption>Photo: the market</figcaption></figure>
+            <p>Police said two people were hurt &amp; a car burned.</p>
+            <div class="share-bar">Share on social media</div>
+            <script>trackPage();</script></main>
+            <aside>Most read: unrelated story</aside>
+            <form><input name=q> Search</form>
+            <footer>Copyright</footer></body></html>"#,
+        );
+        assert_eq!(
+            p.text,
+            "Blast near market\n\nA bomb exploded near a market in Baqubah on Friday.\n\n\
+             Police said two people were hurt & a car burned.\n"
+        );
+    }
+
+    #[test]
+    fn article_element_is_preferred() {
+        let p = page(
+            "<body><div><p>Sign up for our newsletter to get the news every day.</p></div>\
+             <article><h1>Clash in Tuz</h1><p>Fighters clashed near Tuz Khurmatu.</p></article></body>",
+        );
+        assert_eq!(
+            p.text,
+            "Clash in Tuz\n\nFighters clashed near Tuz Khurmatu.\n"
+        );
+    }
+
+    #[test]
+    fn teaser_articles_lose_to_the_main_story() {
+        let story = "The governor said a curfew was imposed across the district after the attack. "
+            .repeat(5);
+        let html = format!(
+            "<body><article><p>Teaser one.</p></article><div id=story><p>{story}</p><p>{story}</p></div></body>"
+        );
+        let p = page(&html);
+        assert!(p.text.starts_with("The governor said"), "{}", p.text);
+        assert!(!p.text.contains("Teaser"));
+    }
+
+    #[test]
+    fn densest_paragraph_container_wins_without_article() {
+        let p = page(
+            "<body><div class=menu-links><p>Home</p></div>\
+             <div id=content><p>First paragraph about Mosul.</p><p>Second paragraph about Erbil.</p></div></body>",
+        );
+        assert_eq!(
+            p.text,
+            "First paragraph about Mosul.\n\nSecond paragraph about Erbil.\n"
+        );
+    }
+
+    #[test]
+    fn br_separates_blocks_and_entities_decode() {
+        let p =
+            page("<article><p>Line one&nbsp;here<br>Line&#160;two &eacute;t&eacute;</p></article>");
+        assert_eq!(p.text, "Line one here\n\nLine two été\n");
+    }
+
+    #[test]
+    fn title_prefers_og_title() {
+        let p = page(
+            r#"<head><title> Site | Story </title><meta property="og:title" content="Story"></head>"#,
+        );
+        assert_eq!(p.title.as_deref(), Some("Story"));
+        let p = page("<head><title>\n  Site |\n Story </title></head>");
+        assert_eq!(p.title.as_deref(), Some("Site | Story"));
+    }
+
+    #[test]
+    fn date_from_article_published_time() {
+        let p = page(
+            r#"<meta property="article:published_time" content="2021-03-04T22:10:00+03:00">
+               <time datetime="2020-01-01">old</time>"#,
+        );
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2021, 3, 4));
+    }
+
+    #[test]
+    fn date_from_json_ld_graph() {
+        let p = page(
+            r#"<script type="application/ld+json">
+               {"@context":"https://schema.org","@graph":[{"@type":"WebSite","name":"x"},
+                 [{"@type":"NewsArticle","headline":"h","datePublished":"2019-08-17T09:00:00Z"}]]}
+               </script><time datetime="2020-01-01">old</time>"#,
+        );
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2019, 8, 17));
+    }
+
+    #[test]
+    fn broken_json_ld_falls_through_to_time() {
+        let p = page(
+            r#"<script type="application/ld+json">{"datePublished": </script>
+               <article><time datetime="2018-11-02T10:00">2 Nov</time><p>x</p></article>"#,
+        );
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2018, 11, 2));
+    }
+
+    #[test]
+    fn date_from_meta_names() {
+        let p = page(r#"<meta name="DC.date.issued" content="2017/06/30">"#);
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2017, 6, 30));
+        let p = page(r#"<meta name="pubdate" content="Tue, 15 Nov 2016 08:12:31 GMT">"#);
+        assert_eq!(p.published, NaiveDate::from_ymd_opt(2016, 11, 15));
+        assert_eq!(page("<p>x</p>").published, None);
+    }
+
+    #[test]
+    fn windows_1256_page_decodes_from_meta() {
+        let sentence = "اشتباكات بين مسلحين والجيش قرب الرمادي.";
+        let html = format!(
+            "<html><head><meta charset=\"windows-1256\"></head><body><p>{sentence}</p></body></html>"
+        );
+        let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&html);
+        let p = extract_article(&bytes, None);
+        assert_eq!(p.text, format!("{sentence}\n"));
+        let p = extract_article(&bytes, Some("text/html; charset=windows-1256"));
+        assert_eq!(p.text, format!("{sentence}\n"));
     }
 }
