@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 
 fn read(dir: &Path, name: &str) -> String {
     let path = dir.join(name);
-    fs::read_to_string(&path).unwrap_or_else(|e| panic!("gazetteer/{name}: {e} (rebuild with python3 gazetteer/build.py)"))
+    fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("gazetteer/{name}: {e} (rebuild with python3 gazetteer/build.py)"))
 }
 
 fn main() {
@@ -34,7 +35,9 @@ fn main() {
     if !dir.join("places.txt").exists() {
         // A checkout without the data (being rebuilt) still compiles, with an
         // empty gazetteer; the warning says why every lookup fails.
-        println!("cargo:warning=gazetteer/places.txt is missing: the embedded gazetteer is empty (run python3 gazetteer/build.py)");
+        println!(
+            "cargo:warning=gazetteer/places.txt is missing: the embedded gazetteer is empty (run python3 gazetteer/build.py)"
+        );
         fs::write(&out, b.finish().expect("empty index")).expect("writing the gazetteer index");
         return;
     }
@@ -50,7 +53,8 @@ fn main() {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let (code, name) = geonames::parse_code_row(line).unwrap_or_else(|e| panic!("gazetteer/{file}:{}: {e}", n + 1));
+            let (code, name) =
+                geonames::parse_code_row(line).unwrap_or_else(|e| panic!("gazetteer/{file}:{}: {e}", n + 1));
             if a1 {
                 b.add_admin1(code, name);
             } else {
@@ -62,7 +66,8 @@ fn main() {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (iso, name, id) = geonames::parse_country_row(line).unwrap_or_else(|e| panic!("gazetteer/countryInfo.txt:{}: {e}", n + 1));
+        let (iso, name, id) =
+            geonames::parse_country_row(line).unwrap_or_else(|e| panic!("gazetteer/countryInfo.txt:{}: {e}", n + 1));
         b.add_country(iso, name, id);
     }
     b.set_admin_geojson(read(&dir, "admin1.geojson"));

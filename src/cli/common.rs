@@ -21,47 +21,28 @@ impl GazetteerArgs {
     }
 }
 
-/// Reads report files (expanding directories; `-` is standard input).
-/// Unreadable inputs are reported on stderr and counted, unless `strict`,
-/// where the first one is the error.
-pub fn read_documents(inputs: &[PathBuf], strict: bool) -> anyhow::Result<(Vec<incidentmap::document::Document>, usize)> {
-    use incidentmap::document::{Document, expand_inputs, read_file};
-    use std::io::Read;
-    let mut docs = Vec::new();
-    let mut failures = 0;
-    let mut files = Vec::new();
-    for input in inputs {
-        if input.as_os_str() == "-" {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| anyhow::anyhow!("<stdin>: {e}"))?;
-            docs.push(Document::from_text("stdin", "-", text));
-            continue;
+/// Reads reports: files, directories, `-` (standard input), http(s) URLs
+/// and RSS/Atom feeds. Unreadable inputs are reported on stderr and counted,
+/// unless `strict`, where the first one is the error.
+pub fn read_documents(
+    inputs: &[PathBuf],
+    strict: bool,
+) -> anyhow::Result<(Vec<incidentmap::document::Document>, usize)> {
+    let inputs: Vec<String> = inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let (docs, errors) = incidentmap::fetch::load_inputs(&inputs, &incidentmap::fetch::http::FetchOptions::default());
+    if strict {
+        if let Some(e) = errors.into_iter().next() {
+            return Err(e.into());
         }
-        match expand_inputs(std::slice::from_ref(input)) {
-            Ok(f) => files.extend(f),
-            Err(e) if !strict => {
-                eprintln!("incidentmap: {e}");
-                failures += 1;
-            }
-            Err(e) => return Err(e.into()),
-        }
+        return Ok((docs, 0));
     }
-    for f in files {
-        match read_file(&f) {
-            Ok(d) => docs.push(d),
-            Err(e) if !strict => {
-                eprintln!("incidentmap: {e}");
-                failures += 1;
-            }
-            Err(e) => return Err(e.into()),
-        }
+    for e in &errors {
+        eprintln!("incidentmap: {e}");
     }
-    if docs.is_empty() && failures > 0 {
-        anyhow::bail!("no input could be read ({failures} failed)");
+    if docs.is_empty() && !errors.is_empty() {
+        anyhow::bail!("no input could be read ({} failed)", errors.len());
     }
-    Ok((docs, failures))
+    Ok((docs, errors.len()))
 }
 
 /// Parses a `YYYY-MM-DD` argument.

@@ -46,10 +46,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
     let (docs, mut failures) = super::common::read_documents(&args.inputs, args.strict)?;
-    let opts = ExtractOptions {
-        published: args.published,
-        country: args.country.clone(),
-    };
+    let opts = ExtractOptions { published: args.published, country: args.country.clone() };
     let (incidents, errors) = incidents_from_documents(&gaz, &docs, &opts);
     for e in &errors {
         if args.strict {

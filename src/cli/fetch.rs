@@ -11,11 +11,9 @@ use super::Outcome;
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
-#[command(
-    after_help = "Each report is saved as DIR/<id>.txt with a header block (Title, Published, URL) \
+#[command(after_help = "Each report is saved as DIR/<id>.txt with a header block (Title, Published, URL) \
     that `map DIR` reads back with its date. Failures are reported and the rest go on; \
-    the exit code is 1 when some failed and 2 when nothing could be fetched."
-)]
+    the exit code is 1 when some failed and 2 when nothing could be fetched.")]
 pub struct Args {
     /// Pages to fetch (http or https). A URL that answers with an RSS/Atom
     /// feed is expanded into its items.
@@ -50,9 +48,7 @@ pub struct Args {
 }
 
 fn non_negative_secs(s: &str) -> Result<f64, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("not a number of seconds: {s}"))?;
+    let v: f64 = s.parse().map_err(|_| format!("not a number of seconds: {s}"))?;
     if v.is_finite() && (0.0..=86_400.0).contains(&v) {
         Ok(v)
     } else {
@@ -62,11 +58,7 @@ fn non_negative_secs(s: &str) -> Result<f64, String> {
 
 fn positive_secs(s: &str) -> Result<f64, String> {
     let v = non_negative_secs(s)?;
-    if v > 0.0 {
-        Ok(v)
-    } else {
-        Err("must be more than 0 seconds".to_string())
-    }
+    if v > 0.0 { Ok(v) } else { Err("must be more than 0 seconds".to_string()) }
 }
 
 impl Args {
@@ -102,16 +94,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             }
         }
     }
-    eprintln!(
-        "incidentmap: saved {written} report(s) to {}",
-        args.output.display()
-    );
+    eprintln!("incidentmap: saved {written} report(s) to {}", args.output.display());
     if written == 0 {
         anyhow::bail!("nothing could be fetched");
     }
-    Ok(if errors.is_empty() && !write_failed {
-        Outcome::Done
-    } else {
-        Outcome::Partial
-    })
+    Ok(if errors.is_empty() && !write_failed { Outcome::Done } else { Outcome::Partial })
 }

@@ -64,7 +64,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut out = stdout.lock();
     match args.format {
         Format::Table => {
-            writeln!(out, "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10} {:>10} {:>11} {:>6}  why", "rank", "name", "admin1", "cc", "code", "lat", "lon", "population", "score")?;
+            writeln!(
+                out,
+                "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10} {:>10} {:>11} {:>6}  why",
+                "rank", "name", "admin1", "cc", "code", "lat", "lon", "population", "score"
+            )?;
             for (i, c) in cands.iter().enumerate() {
                 let p = &c.place;
                 let a1 = gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_default();
@@ -101,7 +105,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"type": "FeatureCollection", "features": features}),
+            )?;
             writeln!(out)?;
         }
     }

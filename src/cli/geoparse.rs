@@ -4,9 +4,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use incidentmap::document::{self, Document};
+use incidentmap::document::Document;
 use incidentmap::export::atomic::write_atomic;
-use incidentmap::geoparse::{self, Resolution, ResolveOptions};
+use incidentmap::geoparse::{self, Relation, Resolution, ResolveOptions};
 
 use super::Outcome;
 use super::common::GazetteerArgs;
@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 for (d, rs) in &results {
                     let line = serde_json::json!({
                         "doc_id": d.id,
-                        "toponyms": rs.iter().map(|r| toponym_json(&gaz, r)).collect::<Vec<_>>(),
+                        "toponyms": rs.iter().map(toponym_json).collect::<Vec<_>>(),
                     });
                     serde_json::to_writer(&mut *w, &line)?;
                     writeln!(w)?;
@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 for (d, rs) in &results {
                     for r in rs {
                         let Some(p) = &r.place else { continue };
-                        let mut props = toponym_json(&gaz, r);
+                        let mut props = toponym_json(r);
                         props["doc_id"] = serde_json::json!(d.id);
                         features.push(serde_json::json!({
                             "type": "Feature",
@@ -78,7 +78,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                         }));
                     }
                 }
-                serde_json::to_writer(&mut *w, &serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+                serde_json::to_writer(
+                    &mut *w,
+                    &serde_json::json!({"type": "FeatureCollection", "features": features}),
+                )?;
                 writeln!(w)?;
             }
         }
@@ -103,18 +106,17 @@ fn round6(x: f64) -> f64 {
 }
 
 /// The JSON record of one mention, in the shape `bench/eval_geoparse.sh` scores.
-pub fn toponym_json(gaz: &incidentmap::gazetteer::Gazetteer, r: &Resolution) -> serde_json::Value {
+pub fn toponym_json(r: &Resolution) -> serde_json::Value {
     let m = &r.mention;
     let p = r.place.as_ref();
     serde_json::json!({
         "start": m.name_start,
         "end": m.name_end,
         "name": m.name,
-        "mention": if m.start != m.name_start { serde_json::Value::from(format!("{}", &m.name)) } else { serde_json::Value::Null },
         "relation": match &m.relation {
-            incidentmap::geoparse::Relation::At => "at".to_string(),
-            incidentmap::geoparse::Relation::Near => "near".to_string(),
-            incidentmap::geoparse::Relation::Part(d) => d.clone(),
+            Relation::At => "at".to_string(),
+            Relation::Near => "near".to_string(),
+            Relation::Part(d) => d.clone(),
         },
         "lat": p.map(|p| round6(p.position.lat)),
         "lon": p.map(|p| round6(p.position.lon)),
@@ -126,17 +128,5 @@ pub fn toponym_json(gaz: &incidentmap::gazetteer::Gazetteer, r: &Resolution) -> 
         "within": r.within.as_ref().map(|w| w.name.clone()),
         "score": r.score,
         "rule": r.rule,
-        "_gazetteer_layers": serde_json::Value::Null,
     })
-    .as_object()
-    .map(|o| {
-        let mut o = o.clone();
-        o.remove("_gazetteer_layers");
-        let _ = gaz;
-        serde_json::Value::Object(o)
-    })
-    .unwrap_or_default()
 }
-
-#[allow(dead_code)]
-fn _unused(_: &document::Document) {}

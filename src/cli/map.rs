@@ -1,11 +1,66 @@
-//! Subcommand (being built).
+//! `incidentmap map REPORTS... -o DIR`: the main job.
+
+use std::path::PathBuf;
+
+use incidentmap::extract::ExtractOptions;
+use incidentmap::pipeline::{MapOptions, run_map};
 
 use super::Outcome;
+use super::common::{GazetteerArgs, parse_date};
 
-/// Arguments.
+/// Arguments of `map`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Reports: .txt/.html files, directories of them, http(s) URLs, RSS/Atom
+    /// feeds, or `-` for standard input.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output directory for the layers (created if missing).
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+    /// Publication date for reports without one (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    published: Option<chrono::NaiveDate>,
+    /// Prefer places in this country (ISO alpha-2).
+    #[arg(long, value_name = "CC")]
+    country: Option<String>,
+    /// Clustering radius in km.
+    #[arg(long, default_value_t = 25.0, value_name = "KM")]
+    eps_km: f64,
+    /// Incidents a cluster core needs within the radius (itself included).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    min_points: usize,
+    /// Space-time clustering: neighbours must also be within this many days.
+    #[arg(long, value_name = "DAYS")]
+    max_days: Option<u32>,
+    /// Stop at the first report that cannot be read or dated.
+    #[arg(long)]
+    strict: bool,
+    #[command(flatten)]
+    gaz: GazetteerArgs,
+}
 
-pub fn run(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("this subcommand is not built yet")
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let gaz = args.gaz.open()?;
+    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    let opts = MapOptions {
+        extract: ExtractOptions { published: args.published, country: args.country.clone() },
+        eps_km: args.eps_km,
+        min_points: args.min_points,
+        max_days: args.max_days,
+        strict: args.strict,
+    };
+    let summary = run_map(&gaz, &docs, &opts, &args.output)?;
+    for e in &summary.errors {
+        eprintln!("incidentmap: {e}");
+        failures += 1;
+    }
+    eprintln!(
+        "incidentmap: {} reports -> {} incidents, {} clusters; wrote {}",
+        docs.len(),
+        summary.incidents,
+        summary.clusters,
+        summary.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+    );
+    Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

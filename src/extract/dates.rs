@@ -26,7 +26,18 @@ pub enum DateRef {
 }
 
 const MONTHS: [&str; 12] = [
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 ];
 
 fn month(w: &str) -> Option<u32> {
@@ -71,11 +82,7 @@ pub fn last_weekday(published: NaiveDate, wd: Weekday) -> NaiveDate {
 /// A month-day without a year: the latest such date not after `published`.
 fn month_day(published: NaiveDate, m: u32, d: u32) -> Option<NaiveDate> {
     let this = NaiveDate::from_ymd_opt(published.year(), m, d)?;
-    if this <= published + Days::new(1) {
-        Some(this)
-    } else {
-        NaiveDate::from_ymd_opt(published.year() - 1, m, d)
-    }
+    if this <= published + Days::new(1) { Some(this) } else { NaiveDate::from_ymd_opt(published.year() - 1, m, d) }
 }
 
 fn first_of(published: NaiveDate, m: u32, y: Option<i32>) -> Option<NaiveDate> {

@@ -43,9 +43,7 @@ static ACTORS: OnceLock<Vec<ActorAlias>> = OnceLock::new();
 static TRIGGERS: OnceLock<Vec<Trigger>> = OnceLock::new();
 
 fn data_lines(text: &str) -> impl Iterator<Item = Vec<&str>> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .map(|l| l.split('\t').map(str::trim).collect())
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.split('\t').map(str::trim).collect())
 }
 
 /// The actor aliases, longest first.

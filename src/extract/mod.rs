@@ -35,22 +35,79 @@ pub struct ExtractOptions {
 
 /// Words that make a clause a plan, threat or possibility rather than an event.
 const MODAL: &[&str] = &[
-    "will", "would", "could", "might", "should", "vowed", "vows", "threatened", "threatens", "plans", "planning",
-    "intends", "intend", "aims", "expected", "warned", "warns", "feared", "fears", "may",
+    "will",
+    "would",
+    "could",
+    "might",
+    "should",
+    "vowed",
+    "vows",
+    "threatened",
+    "threatens",
+    "plans",
+    "planning",
+    "intends",
+    "intend",
+    "aims",
+    "expected",
+    "warned",
+    "warns",
+    "feared",
+    "fears",
+    "may",
 ];
 
 /// Plural nouns that, after a number, make a sentence a statistic ("42 attacks").
 const STAT_NOUNS: &[&str] = &[
-    "attacks", "operations", "incidents", "kidnappings", "bombings", "assaults", "killings", "strikes", "raids",
-    "ambushes", "explosions", "arrests",
+    "attacks",
+    "operations",
+    "incidents",
+    "kidnappings",
+    "bombings",
+    "assaults",
+    "killings",
+    "strikes",
+    "raids",
+    "ambushes",
+    "explosions",
+    "arrests",
 ];
 
-const KILL: &[&str] = &["killed", "dead", "died", "slain", "killing", "kills", "deaths", "lives", "executed", "beheaded", "perished"];
+const KILL: &[&str] =
+    &["killed", "dead", "died", "slain", "killing", "kills", "deaths", "lives", "executed", "beheaded", "perished"];
 const INJURE: &[&str] = &["wounded", "injured", "hurt", "wounding", "injuring", "injuries"];
 const PERSON_NOUNS: &[&str] = &[
-    "soldier", "civilian", "policeman", "officer", "fighter", "member", "man", "woman", "child", "boy", "girl", "shepherd",
-    "farmer", "person", "guard", "commander", "militant", "inmate", "prisoner", "headman", "teacher", "driver",
-    "elder", "contractor", "leader", "official", "employee", "worker", "student", "doctor", "journalist",
+    "soldier",
+    "civilian",
+    "policeman",
+    "officer",
+    "fighter",
+    "member",
+    "man",
+    "woman",
+    "child",
+    "boy",
+    "girl",
+    "shepherd",
+    "farmer",
+    "person",
+    "guard",
+    "commander",
+    "militant",
+    "inmate",
+    "prisoner",
+    "headman",
+    "teacher",
+    "driver",
+    "elder",
+    "contractor",
+    "leader",
+    "official",
+    "employee",
+    "worker",
+    "student",
+    "doctor",
+    "journalist",
 ];
 
 /// Phrases that make a sentence background or habit rather than an event.
@@ -98,19 +155,18 @@ fn words_of(doc: &str, start: usize, end: usize) -> Vec<Word<'_>> {
         let w_start = i;
         let mut j = i;
         for (off, ch) in s[i..].char_indices() {
-            if ch.is_alphanumeric() || ((ch == '-' || ch == '\'' || ch == '\u{2019}' || ch == ',' || ch == '.') && s[i + off + ch.len_utf8()..].chars().next().is_some_and(|n| n.is_alphanumeric()) && (ch != ',' && ch != '.' || s[i..i + off].chars().last().is_some_and(|p| p.is_ascii_digit()))) {
+            if ch.is_alphanumeric()
+                || ((ch == '-' || ch == '\'' || ch == '\u{2019}' || ch == ',' || ch == '.')
+                    && s[i + off + ch.len_utf8()..].chars().next().is_some_and(|n| n.is_alphanumeric())
+                    && (ch != ',' && ch != '.' || s[i..i + off].chars().last().is_some_and(|p| p.is_ascii_digit())))
+            {
                 j = i + off + ch.len_utf8();
             } else {
                 break;
             }
         }
         let text = &s[w_start..j];
-        out.push(Word {
-            start: w_start,
-            text,
-            lower: text.to_lowercase(),
-            quoted,
-        });
+        out.push(Word { start: w_start, text, lower: text.to_lowercase(), quoted });
         i = j.max(i + 1);
     }
     out
@@ -165,11 +221,13 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         let definite = trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that");
         // A plural generic noun ("other attacks were reported") without
         // casualties summarises, it does not report one event.
-        let plural_generic = trigger.priority <= 40 && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
+        let plural_generic = trigger.priority <= 40
+            && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
         if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
             continue;
         }
-        let explicit_date = !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
+        let explicit_date =
+            !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
         // Date: explicit, "the same day", or carried from the previous incident.
         let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
         let date_refs = dates::find_dates(&word_refs, published);
@@ -221,7 +279,9 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             // already has an incident for on that day tells more of the same
             // event ("Security officials blamed IS for the Ramadi bombing").
             if !explicit_date {
-                if let Some(prev) = out.iter_mut().find(|o| o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date) {
+                if let Some(prev) = out.iter_mut().find(|o| {
+                    o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date
+                }) {
                     prev.fatalities = prev.fatalities.max(inc.fatalities);
                     prev.injured = prev.injured.max(inc.injured);
                     continue;
@@ -249,10 +309,8 @@ fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a 
         if !t.needs.is_empty() && !t.needs.iter().any(|n| lower.iter().any(|w| w == n)) {
             continue;
         }
-        for i in 0..lower.len() {
-            if !words[i].quoted && matches_at(&t.words, lower, i) {
-                return Some((i, t));
-            }
+        if let Some(i) = (0..lower.len()).find(|&i| !words[i].quoted && matches_at(&t.words, lower, i)) {
+            return Some((i, t));
         }
     }
     None
@@ -265,8 +323,12 @@ fn is_modal(words: &[Word<'_>], trigger_at: usize) -> bool {
 }
 
 fn is_background(lower: &[String]) -> bool {
-    BACKGROUND.iter().any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
-        || lower.windows(2).any(|w| w[0] == "since" && w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit()))
+    BACKGROUND
+        .iter()
+        .any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
+        || lower.windows(2).any(|w| {
+            w[0] == "since" && w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit())
+        })
 }
 
 fn is_statistic(lower: &[String]) -> bool {
@@ -331,14 +393,43 @@ fn plausible(lower: &[String], k: usize, c: numbers::Count) -> bool {
     let next = lower.get(k + c.words).map(String::as_str).unwrap_or("");
     let yearish = (1900..=2100).contains(&c.value);
     let after_month = k > 0 && dates_month(&lower[k - 1]);
-    let unit = matches!(next, "km" | "kilometres" | "kilometers" | "miles" | "years" | "days" | "hours" | "weeks" | "months" | "percent" | "minutes" | "metres" | "meters" | "sheep" | "houses" | "vehicles" | "cars");
+    let unit = matches!(
+        next,
+        "km" | "kilometres"
+            | "kilometers"
+            | "miles"
+            | "years"
+            | "days"
+            | "hours"
+            | "weeks"
+            | "months"
+            | "percent"
+            | "minutes"
+            | "metres"
+            | "meters"
+            | "sheep"
+            | "houses"
+            | "vehicles"
+            | "cars"
+    );
     !(yearish || after_month || unit || (article && !person_follows(lower, k + 1)))
 }
 
 fn dates_month(w: &str) -> bool {
     matches!(
         w,
-        "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august" | "september" | "october" | "november" | "december"
+        "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
     )
 }
 
@@ -370,7 +461,16 @@ fn count_before(lower: &[String], i: usize) -> Option<u32> {
 fn count_after(lower: &[String], i: usize) -> Option<u32> {
     if !matches!(
         lower[i].as_str(),
-        "killing" | "killed" | "wounding" | "wounded" | "injuring" | "injured" | "kills" | "dead" | "executed" | "beheaded"
+        "killing"
+            | "killed"
+            | "wounding"
+            | "wounded"
+            | "injuring"
+            | "injured"
+            | "kills"
+            | "dead"
+            | "executed"
+            | "beheaded"
     ) {
         return None;
     }
@@ -381,8 +481,12 @@ fn count_after(lower: &[String], i: usize) -> Option<u32> {
     let refs: Vec<&str> = lower[k..(k + 5).min(lower.len())].iter().map(String::as_str).collect();
     let c = numbers::parse_count(&refs).or_else(|| {
         // "killing the driver": one person.
-        (refs.first() == Some(&"the") && person_follows(lower, k + 1) && !lower.get(k + 2).is_some_and(|w| w.ends_with('s') && PERSON_NOUNS.iter().any(|p| w.starts_with(p) && w.len() > p.len())))
-            .then_some(numbers::Count { value: 1, words: 1 })
+        (refs.first() == Some(&"the")
+            && person_follows(lower, k + 1)
+            && !lower.get(k + 2).is_some_and(|w| {
+                w.ends_with('s') && PERSON_NOUNS.iter().any(|p| w.starts_with(p) && w.len() > p.len())
+            }))
+        .then_some(numbers::Count { value: 1, words: 1 })
     })?;
     if lower[k] == "the" && c.value == 1 {
         return Some(1);
@@ -390,9 +494,12 @@ fn count_after(lower: &[String], i: usize) -> Option<u32> {
     plausible(lower, k, c).then_some(c.value)
 }
 
+/// A normalised actor name and its kind.
+type Actor = (String, ActorKind);
+
 /// Perpetrator and target: armed groups (or foreign forces for air and
 /// artillery strikes) act; state forces, civilians and prisoners are acted on.
-fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger) -> (Option<(String, ActorKind)>, Option<(String, ActorKind)>) {
+fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger) -> (Option<Actor>, Option<Actor>) {
     let mut found: Vec<(usize, String, ActorKind)> = Vec::new();
     let mut i = 0;
     while i < lower.len() {
@@ -409,7 +516,8 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
         }
         i += step;
     }
-    let remote = trigger.event_type == "Explosions/Remote violence" && trigger.sub_event_type != "Remote explosive/landmine/IED";
+    let remote =
+        trigger.event_type == "Explosions/Remote violence" && trigger.sub_event_type != "Remote explosive/landmine/IED";
     let perp_rank = |k: ActorKind, name: &str| -> u8 {
         match k {
             ActorKind::Foreign if remote => 4,
@@ -426,7 +534,10 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
         .map(|(_, n, k)| (n.clone(), *k));
     let actor2 = found
         .iter()
-        .filter(|(_, n, k)| actor1.as_ref().is_none_or(|a| &a.0 != n) && matches!(k, ActorKind::State | ActorKind::Civilian | ActorKind::Armed | ActorKind::Foreign))
+        .filter(|(_, n, k)| {
+            actor1.as_ref().is_none_or(|a| &a.0 != n)
+                && matches!(k, ActorKind::State | ActorKind::Civilian | ActorKind::Armed | ActorKind::Foreign)
+        })
         .min_by_key(|(pos, _, k)| (matches!(k, ActorKind::Armed | ActorKind::Foreign), *pos))
         .map(|(_, n, k)| (n.clone(), *k));
     (actor1, actor2)
@@ -444,7 +555,11 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
         .filter(|(_, r)| !is_attribution(&text[s..r.mention.start]))
         .collect();
-    let is_context = |i: usize| in_sentence.iter().any(|(_, r)| r.mention.enclosing == Some(i) && (r.within.is_some() || r.mention.kind == MentionKind::Unknown));
+    let is_context = |i: usize| {
+        in_sentence.iter().any(|(_, r)| {
+            r.mention.enclosing == Some(i) && (r.within.is_some() || r.mention.kind == MentionKind::Unknown)
+        })
+    };
     let mut leaves: Vec<&Resolution> = in_sentence.iter().filter(|(i, _)| !is_context(*i)).map(|(_, r)| *r).collect();
     let is_country = |r: &Resolution| r.place.as_ref().is_some_and(Place::is_country);
     if leaves.iter().any(|r| !is_country(r)) {
@@ -458,7 +573,11 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
     let mut k = 1;
     while k < leaves.len() {
         let between = text.get(leaves[k - 1].mention.end..leaves[k].mention.start).unwrap_or("");
-        if leaves[k].mention.relation == Relation::Near && between.trim_start().starts_with(',') && between.contains(" of ") && between.len() < 50 {
+        if leaves[k].mention.relation == Relation::Near
+            && between.trim_start().starts_with(',')
+            && between.contains(" of ")
+            && between.len() < 50
+        {
             leaves.remove(k);
         } else {
             k += 1;
@@ -479,12 +598,29 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
 
 /// "officials in Salah ad Din province said": the place of the speaker.
 fn is_attribution(before: &str) -> bool {
-    let words: Vec<String> = before.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(2).map(str::to_lowercase).collect();
+    let words: Vec<String> = before
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .rev()
+        .take(2)
+        .map(str::to_lowercase)
+        .collect();
     words.len() == 2
         && words[0] == "in"
         && matches!(
             words[1].as_str(),
-            "sources" | "source" | "officials" | "official" | "authorities" | "medics" | "doctors" | "witnesses" | "commanders" | "spokesman" | "residents" | "officers"
+            "sources"
+                | "source"
+                | "officials"
+                | "official"
+                | "authorities"
+                | "medics"
+                | "doctors"
+                | "witnesses"
+                | "commanders"
+                | "spokesman"
+                | "residents"
+                | "officers"
         )
 }
 
@@ -498,11 +634,8 @@ fn code_location(gaz: &Gazetteer, r: &Resolution, all: &[Resolution], date: Naiv
     };
     // For an unknown name placed at its area, the area's own qualifier
     // ("the Akashat area of western Anbar") still applies.
-    let area_relation = if via_area {
-        m.enclosing.and_then(|i| all.get(i)).map(|o| o.mention.relation.clone())
-    } else {
-        None
-    };
+    let area_relation =
+        if via_area { m.enclosing.and_then(|i| all.get(i)).map(|o| o.mention.relation.clone()) } else { None };
     let relation = area_relation.unwrap_or_else(|| m.relation.clone());
     let (location_type, precision) = if place.is_country() {
         (LocationType::Country, 3)
@@ -568,8 +701,13 @@ pub fn merge_duplicates(incidents: Vec<Incident>) -> Vec<Incident> {
     for inc in incidents {
         let dup = out.iter_mut().find(|o| {
             let same_place = o.geonameid == inc.geonameid && o.location == inc.location
-                || (o.location_type == inc.location_type && haversine_km(o.position, inc.position) < 5.0 && o.location_type != LocationType::Admin1);
-            same_place && (o.event_date - inc.event_date).num_days().abs() <= 1 && o.event_type == inc.event_type && o.source != inc.source
+                || (o.location_type == inc.location_type
+                    && haversine_km(o.position, inc.position) < 5.0
+                    && o.location_type != LocationType::Admin1);
+            same_place
+                && (o.event_date - inc.event_date).num_days().abs() <= 1
+                && o.event_type == inc.event_type
+                && o.source != inc.source
         });
         match dup {
             Some(o) => {

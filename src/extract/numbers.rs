@@ -69,7 +69,10 @@ fn vague(w: &str) -> Option<u32> {
 /// Parses one number word or digit string ("four", "twenty-one", "10", "1,200").
 pub fn parse_word(w: &str) -> Option<u32> {
     let w = w.trim().to_ascii_lowercase();
-    if !w.is_empty() && w.chars().all(|c| c.is_ascii_digit() || c == ',') && w.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+    if !w.is_empty()
+        && w.chars().all(|c| c.is_ascii_digit() || c == ',')
+        && w.chars().next().is_some_and(|c| c.is_ascii_digit())
+    {
         return w.replace(',', "").parse().ok();
     }
     if let Some(v) = unit(&w).or_else(|| tens(&w)) {
@@ -95,8 +98,14 @@ pub fn parse_count(words: &[&str]) -> Option<Count> {
     // Qualifiers.
     loop {
         match (lw(i).as_deref(), lw(i + 1).as_deref()) {
-            (Some("at"), Some("least")) | (Some("more"), Some("than")) | (Some("up"), Some("to")) | (Some("as"), Some("many")) => i += 2,
-            (Some("about" | "around" | "nearly" | "almost" | "roughly" | "approximately" | "over" | "some"), Some(n)) if parse_word(n).is_some() => i += 1,
+            (Some("at"), Some("least"))
+            | (Some("more"), Some("than"))
+            | (Some("up"), Some("to"))
+            | (Some("as"), Some("many")) => i += 2,
+            (
+                Some("about" | "around" | "nearly" | "almost" | "roughly" | "approximately" | "over" | "some"),
+                Some(n),
+            ) if parse_word(n).is_some() => i += 1,
             _ => break,
         }
         if i > 4 {

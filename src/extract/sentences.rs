@@ -3,10 +3,10 @@
 
 /// Words that end with a period without ending a sentence.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "st", "no", "vs", "etc",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co",
-    "corp", "gov", "sen", "rep", "rev", "fr", "jr", "sr", "approx", "est", "km", "u.s", "u.k", "u.n", "a.m",
-    "p.m", "e.g", "i.e", "al",
+    "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "sgt", "cpl", "st", "no", "vs", "etc", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "gov",
+    "sen", "rep", "rev", "fr", "jr", "sr", "approx", "est", "km", "u.s", "u.k", "u.n", "a.m", "p.m", "e.g", "i.e",
+    "al",
 ];
 
 /// Byte ranges `[start, end)` of the sentences of `text[from..]`, trimmed.
@@ -27,7 +27,8 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
         let b = bytes[i];
         if b == b'\n' {
             // A blank line, or a line that ends a sentence or is a headline.
-            let next_blank = text[i + 1..].starts_with('\n') || text[i + 1..].trim_start_matches([' ', '\t']).starts_with('\n');
+            let next_blank =
+                text[i + 1..].starts_with('\n') || text[i + 1..].trim_start_matches([' ', '\t']).starts_with('\n');
             let line = text[start..i].trim_end();
             let ends = line.ends_with(['.', '!', '?', ':', '"', '\u{201D}']);
             // A soft-wrapped line goes on in lower case; a headline or a
@@ -45,7 +46,8 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
             let mut j = i + 1;
             while j < bytes.len() {
                 let rest = &text[j..];
-                if let Some(c) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | ')' | '\u{201D}' | '\u{2019}')) {
+                if let Some(c) = rest.chars().next().filter(|c| matches!(c, '"' | '\'' | ')' | '\u{201D}' | '\u{2019}'))
+                {
                     j += c.len_utf8();
                 } else {
                     break;
@@ -54,8 +56,10 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
             let at_space = j >= bytes.len() || bytes[j] == b' ' || bytes[j] == b'\n' || bytes[j] == b'\t';
             if b == b'.' && at_space {
                 // The word before the period.
-                let word_start = text[..i].rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').map(|p| p + 1).unwrap_or(0);
-                let word = text[word_start.max(start)..i].trim_start_matches(['"', '\u{201C}', '(']).to_ascii_lowercase();
+                let word_start =
+                    text[..i].rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').map(|p| p + 1).unwrap_or(0);
+                let word =
+                    text[word_start.max(start)..i].trim_start_matches(['"', '\u{201C}', '(']).to_ascii_lowercase();
                 let is_initial = word.chars().count() == 1 && word.chars().all(|c| c.is_alphabetic());
                 let next_lower = text[j..].trim_start().chars().next().is_some_and(|c| c.is_lowercase());
                 if ABBREVIATIONS.contains(&word.as_str()) || is_initial || next_lower {
@@ -87,7 +91,10 @@ mod tests {
     #[test]
     fn abbreviations_and_initials_do_not_split() {
         let t = "Lt. Gen. Ali said the U.S. army left. Mr. X agreed at 5 p.m. on Friday. Next one.";
-        assert_eq!(sents(t), ["Lt. Gen. Ali said the U.S. army left.", "Mr. X agreed at 5 p.m. on Friday.", "Next one."]);
+        assert_eq!(
+            sents(t),
+            ["Lt. Gen. Ali said the U.S. army left.", "Mr. X agreed at 5 p.m. on Friday.", "Next one."]
+        );
     }
 
     #[test]

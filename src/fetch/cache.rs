@@ -43,17 +43,12 @@ impl Cache {
     /// Opens (creating if needed) a cache directory.
     pub fn open(dir: &Path) -> Result<Cache> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        Ok(Cache {
-            dir: dir.to_path_buf(),
-        })
+        Ok(Cache { dir: dir.to_path_buf() })
     }
 
     fn paths(&self, url: &str) -> (PathBuf, PathBuf) {
         let key = format!("{:016x}", super::fnv1a64(url.as_bytes()));
-        (
-            self.dir.join(format!("{key}.json")),
-            self.dir.join(format!("{key}.body")),
-        )
+        (self.dir.join(format!("{key}.json")), self.dir.join(format!("{key}.body")))
     }
 
     /// The cached entry for `url`, if there is a whole, readable one. A

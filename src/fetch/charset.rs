@@ -51,9 +51,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
 pub fn charset_param(content_type: &str) -> Option<&str> {
     content_type.split(';').skip(1).find_map(|param| {
         let (key, value) = param.split_once('=')?;
-        key.trim()
-            .eq_ignore_ascii_case("charset")
-            .then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
+        key.trim().eq_ignore_ascii_case("charset").then(|| value.trim().trim_matches(|c| c == '"' || c == '\''))
     })
 }
 
@@ -61,11 +59,7 @@ pub fn charset_param(content_type: &str) -> Option<&str> {
 /// bytes is really UTF-8 (the HTML rule), since a true UTF-16 page has a BOM.
 fn label(name: &str) -> Option<&'static Encoding> {
     let enc = Encoding::for_label(name.trim().as_bytes())?;
-    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-        Some(UTF_8)
-    } else {
-        Some(enc)
-    }
+    if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { Some(UTF_8) } else { Some(enc) }
 }
 
 /// Finds `charset=...` inside a `<meta ...>` tag in `head`.
@@ -81,18 +75,10 @@ fn meta_charset(head: &[u8]) -> Option<&'static Encoding> {
             let rest = trim_ascii_start(rest);
             if let Some(rest) = rest.strip_prefix(b"=") {
                 let rest = trim_ascii_start(rest);
-                let rest = rest
-                    .strip_prefix(b"\"")
-                    .or_else(|| rest.strip_prefix(b"'"))
-                    .unwrap_or(rest);
+                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
                 let len = rest
                     .iter()
-                    .position(|&b| {
-                        matches!(
-                            b,
-                            b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'
-                        )
-                    })
+                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
                     .unwrap_or(rest.len());
                 if let Some(enc) = std::str::from_utf8(&rest[..len]).ok().and_then(label) {
                     return Some(enc);
@@ -130,14 +116,8 @@ mod tests {
     fn bom_wins_over_header() {
         let mut body = vec![0xEF, 0xBB, 0xBF];
         body.extend_from_slice("<p>نص</p>".as_bytes());
-        assert_eq!(
-            detect(&body, Some("text/html; charset=windows-1256")).0,
-            UTF_8
-        );
-        assert_eq!(
-            decode(&body, Some("text/html; charset=windows-1256")),
-            "<p>نص</p>"
-        );
+        assert_eq!(detect(&body, Some("text/html; charset=windows-1256")).0, UTF_8);
+        assert_eq!(decode(&body, Some("text/html; charset=windows-1256")), "<p>نص</p>");
     }
 
     #[test]
@@ -164,10 +144,7 @@ mod tests {
 
     #[test]
     fn unknown_label_falls_through() {
-        let (enc, ev) = detect(
-            b"<meta charset=klingon><meta charset=windows-1256>",
-            Some("text/html; charset=bogus"),
-        );
+        let (enc, ev) = detect(b"<meta charset=klingon><meta charset=windows-1256>", Some("text/html; charset=bogus"));
         assert_eq!((enc, ev), (WINDOWS_1256, Evidence::Meta));
     }
 
@@ -176,13 +153,7 @@ mod tests {
         let sentence = "قالت الشرطة إن انفجاراً وقع قرب سوق في بعقوبة.";
         let (bytes, _, unmappable) = WINDOWS_1256.encode(sentence);
         assert!(!unmappable);
-        assert!(
-            std::str::from_utf8(&bytes).is_err(),
-            "fixture must not be UTF-8"
-        );
-        assert_eq!(
-            decode(&bytes, Some("text/html; charset=windows-1256")),
-            sentence
-        );
+        assert!(std::str::from_utf8(&bytes).is_err(), "fixture must not be UTF-8");
+        assert_eq!(decode(&bytes, Some("text/html; charset=windows-1256")), sentence);
     }
 }

@@ -32,14 +32,9 @@ pub struct FeedItem {
 /// else by its root element (`rss`, `feed`, `rdf:RDF`), which also catches
 /// feeds served as `text/xml` or `text/plain`.
 pub fn is_feed(body: &[u8], content_type: Option<&str>) -> bool {
-    let essence = content_type
-        .and_then(|c| c.split(';').next())
-        .map(|c| c.trim().to_ascii_lowercase())
-        .unwrap_or_default();
-    if matches!(
-        essence.as_str(),
-        "application/rss+xml" | "application/atom+xml" | "application/rdf+xml"
-    ) {
+    let essence =
+        content_type.and_then(|c| c.split(';').next()).map(|c| c.trim().to_ascii_lowercase()).unwrap_or_default();
+    if matches!(essence.as_str(), "application/rss+xml" | "application/atom+xml" | "application/rdf+xml") {
         return true;
     }
     matches!(root_element(body).as_deref(), Some("rss" | "feed" | "rdf"))
@@ -63,10 +58,7 @@ fn root_element(body: &[u8]) -> Option<String> {
         }
     }
     let s = s.strip_prefix(b"<")?;
-    let len = s
-        .iter()
-        .position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/'))
-        .unwrap_or(s.len());
+    let len = s.iter().position(|b| b.is_ascii_whitespace() || matches!(b, b'>' | b'/')).unwrap_or(s.len());
     let name = std::str::from_utf8(&s[..len]).ok()?;
     let local = name.rsplit(':').next().unwrap_or(name);
     Some(local.to_ascii_lowercase())
@@ -87,12 +79,7 @@ pub fn parse_feed(body: &[u8], feed_url: &str) -> Result<Vec<FeedItem>> {
         .timestamp_parser(publisher_wall_clock)
         .build()
         .parse(body)
-        .map(|f| {
-            f.entries
-                .iter()
-                .map(|e| e.published.or(e.updated).map(|d| d.date_naive()))
-                .collect()
-        })
+        .map(|f| f.entries.iter().map(|e| e.published.or(e.updated).map(|d| d.date_naive())).collect())
         .unwrap_or_default();
     let base = Url::parse(feed_url).ok();
     let items = feed
@@ -117,26 +104,14 @@ pub fn parse_feed(body: &[u8], feed_url: &str) -> Result<Vec<FeedItem>> {
                 .map(|t| text_of(&t.content, t.content_type.as_ref()))
                 .filter(|t| !t.is_empty())
                 .map(|t| t.replace("\n\n", " "));
-            let content = entry
-                .content
-                .as_ref()
-                .and_then(|c| Some((c.body.as_deref()?, c.content_type.to_string())));
-            let summary = entry
-                .summary
-                .as_ref()
-                .map(|s| (s.content.as_str(), s.content_type.to_string()));
+            let content = entry.content.as_ref().and_then(|c| Some((c.body.as_deref()?, c.content_type.to_string())));
+            let summary = entry.summary.as_ref().map(|s| (s.content.as_str(), s.content_type.to_string()));
             let full_text = content
                 .into_iter()
                 .chain(summary)
                 .map(|(body, ty)| text_of(body, &ty))
                 .find(|t| t.chars().count() >= FULL_TEXT_CHARS);
-            FeedItem {
-                title,
-                link,
-                published,
-                full_text,
-                id: entry.id,
-            }
+            FeedItem { title, link, published, full_text, id: entry.id }
         })
         .collect();
     Ok(items)
@@ -150,15 +125,11 @@ fn publisher_wall_clock(s: &str) -> Option<DateTime<Utc>> {
         .or_else(|_| chrono::DateTime::parse_from_rfc2822(s))
         .ok()
         .map(|d| d.naive_local().and_utc())
-        .or_else(|| {
-            crate::document::parse_date_prefix(s)
-                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
-        })
+        .or_else(|| crate::document::parse_date_prefix(s).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()))
 }
 
 fn absolute(base: Option<&Url>, href: &str) -> String {
-    base.and_then(|b| b.join(href).ok())
-        .map_or_else(|| href.to_string(), |u| u.to_string())
+    base.and_then(|b| b.join(href).ok()).map_or_else(|| href.to_string(), |u| u.to_string())
 }
 
 /// Text of a feed text construct: HTML is reduced like a page (blocks
@@ -195,35 +166,24 @@ mod tests {
     #[test]
     fn sniffs_feeds_by_type_and_root() {
         assert!(is_feed(b"", Some("application/rss+xml; charset=utf-8")));
-        assert!(is_feed(
-            b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c --><rss version='2.0'>",
-            Some("text/xml")
-        ));
+        assert!(is_feed(b"\xEF\xBB\xBF<?xml version='1.0'?>\n<!-- c --><rss version='2.0'>", Some("text/xml")));
         assert!(is_feed(b"<feed xmlns='http://www.w3.org/2005/Atom'>", None));
         assert!(is_feed(b"<rdf:RDF xmlns:rdf='x'>", Some("application/xml")));
-        assert!(!is_feed(
-            b"<!DOCTYPE html><html><body>rss</body></html>",
-            Some("text/html")
-        ));
+        assert!(!is_feed(b"<!DOCTYPE html><html><body>rss</body></html>", Some("text/html")));
         assert!(!is_feed(b"", None));
         assert!(!is_feed(b"plain text", Some("text/plain")));
     }
 
     #[test]
     fn rss_items_with_links_dates_and_teasers() {
-        let xml = rss(
-            r#"<item><title>Clash near Hit</title><link>/2020/05/clash.html</link>
+        let xml = rss(r#"<item><title>Clash near Hit</title><link>/2020/05/clash.html</link>
             <pubDate>Fri, 15 May 2020 08:00:00 +0000</pubDate><description>Short teaser.</description>
-            <guid>a1</guid></item>"#,
-        );
+            <guid>a1</guid></item>"#);
         let items = parse_feed(xml.as_bytes(), "http://news.test/feed.xml").unwrap();
         assert_eq!(items.len(), 1);
         let it = &items[0];
         assert_eq!(it.title.as_deref(), Some("Clash near Hit"));
-        assert_eq!(
-            it.link.as_deref(),
-            Some("http://news.test/2020/05/clash.html")
-        );
+        assert_eq!(it.link.as_deref(), Some("http://news.test/2020/05/clash.html"));
         assert_eq!(it.published, NaiveDate::from_ymd_opt(2020, 5, 15));
         assert_eq!(it.full_text, None);
     }
@@ -263,13 +223,7 @@ mod tests {
         assert_eq!(items[1].published, NaiveDate::from_ymd_opt(2021, 1, 3));
         assert_eq!(items[1].link, None);
         assert_eq!(items[1].id, "urn:2");
-        assert!(
-            items[1]
-                .full_text
-                .as_deref()
-                .unwrap()
-                .starts_with("Security forces")
-        );
+        assert!(items[1].full_text.as_deref().unwrap().starts_with("Security forces"));
     }
 
     #[test]
@@ -306,12 +260,7 @@ mod tests {
 
     #[test]
     fn garbage_is_a_clear_error() {
-        let e = parse_feed(b"<html>nope</html>", "http://x/f")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.starts_with("http://x/f: not a readable RSS/Atom feed"),
-            "{e}"
-        );
+        let e = parse_feed(b"<html>nope</html>", "http://x/f").unwrap_err().to_string();
+        assert!(e.starts_with("http://x/f: not a readable RSS/Atom feed"), "{e}");
     }
 }

@@ -141,11 +141,7 @@ pub fn extract_article_str(html: &str) -> Page {
     if !text.is_empty() {
         text.push('\n');
     }
-    Page {
-        text,
-        title: title(&doc),
-        published: published(&doc),
-    }
+    Page { text, title: title(&doc), published: published(&doc) }
 }
 
 fn sel(s: &str) -> Selector {
@@ -160,28 +156,18 @@ fn is_dropped(el: ElementRef<'_>) -> bool {
     }
     if v.attr("hidden").is_some()
         || v.attr("aria-hidden") == Some("true")
-        || v.attr("role")
-            .is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
+        || v.attr("role").is_some_and(|r| matches!(r, "navigation" | "banner" | "contentinfo" | "complementary"))
     {
         return true;
     }
-    let style = v
-        .attr("style")
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .replace(' ', "");
+    let style = v.attr("style").unwrap_or("").to_ascii_lowercase().replace(' ', "");
     if style.contains("display:none") {
         return true;
     }
     // Furniture words only count on containers; a paragraph is never dropped
     // for its class name.
     if matches!(v.name(), "div" | "section" | "ul" | "ol" | "span" | "aside") {
-        let names = format!(
-            "{} {}",
-            v.attr("class").unwrap_or(""),
-            v.attr("id").unwrap_or("")
-        )
-        .to_ascii_lowercase();
+        let names = format!("{} {}", v.attr("class").unwrap_or(""), v.attr("id").unwrap_or("")).to_ascii_lowercase();
         if FURNITURE.iter().any(|w| names.contains(w)) {
             return true;
         }
@@ -191,17 +177,12 @@ fn is_dropped(el: ElementRef<'_>) -> bool {
 
 /// True when `el` or one of its ancestors is dropped.
 fn in_dropped(el: ElementRef<'_>) -> bool {
-    std::iter::once(el)
-        .chain(el.ancestors().filter_map(ElementRef::wrap))
-        .any(is_dropped)
+    std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).any(is_dropped)
 }
 
 /// Length of the visible paragraph text under `el`.
 fn paragraph_text_len(el: ElementRef<'_>, p: &Selector) -> usize {
-    el.select(p)
-        .filter(|p| !in_dropped(*p))
-        .map(|p| visible_len(p))
-        .sum()
+    el.select(p).filter(|p| !in_dropped(*p)).map(|p| visible_len(p)).sum()
 }
 
 fn visible_len(el: ElementRef<'_>) -> usize {
@@ -225,10 +206,7 @@ fn visible_len(el: ElementRef<'_>) -> usize {
 /// text, else `<body>`.
 fn article_root(doc: &Html) -> ElementRef<'_> {
     let p = sel("p");
-    let body = doc
-        .select(&sel("body"))
-        .next()
-        .unwrap_or_else(|| doc.root_element());
+    let body = doc.select(&sel("body")).next().unwrap_or_else(|| doc.root_element());
     let total = paragraph_text_len(body, &p);
 
     let best_article = doc
@@ -304,11 +282,7 @@ fn collapse(s: &str) -> Option<String> {
 fn title(doc: &Html) -> Option<String> {
     meta_content(doc, |key| key == "og:title")
         .and_then(|t| collapse(&t))
-        .or_else(|| {
-            doc.select(&sel("title"))
-                .next()
-                .and_then(|t| collapse(&t.text().collect::<String>()))
-        })
+        .or_else(|| doc.select(&sel("title")).next().and_then(|t| collapse(&t.text().collect::<String>())))
 }
 
 /// The `content` of the first `<meta>` whose `property`, `name` or
@@ -327,26 +301,16 @@ fn meta_content(doc: &Html, want: impl Fn(&str) -> bool) -> Option<String> {
 /// Publication date: `article:published_time`, JSON-LD `datePublished`,
 /// `<time datetime>`, then `meta name=date|pubdate|dc.date.issued`.
 fn published(doc: &Html) -> Option<NaiveDate> {
-    if let Some(d) =
-        meta_content(doc, |k| k == "article:published_time").and_then(|s| parse_date(&s))
-    {
+    if let Some(d) = meta_content(doc, |k| k == "article:published_time").and_then(|s| parse_date(&s)) {
         return Some(d);
     }
     for script in doc.select(&sel("script")) {
-        let ty = script
-            .value()
-            .attr("type")
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
+        let ty = script.value().attr("type").unwrap_or("").trim().to_ascii_lowercase();
         if ty != "application/ld+json" {
             continue;
         }
         let raw: String = script.text().collect();
-        let raw = raw
-            .trim()
-            .trim_start_matches("<!--")
-            .trim_end_matches("-->");
+        let raw = raw.trim().trim_start_matches("<!--").trim_end_matches("-->");
         if let Ok(json) = serde_json::from_str::<serde_json::Value>(raw) {
             if let Some(d) = json_ld_date(&json) {
                 return Some(d);
@@ -354,18 +318,11 @@ fn published(doc: &Html) -> Option<NaiveDate> {
         }
     }
     let time = sel("time[datetime]");
-    if let Some(d) = doc
-        .select(&time)
-        .filter_map(|t| t.value().attr("datetime"))
-        .find_map(parse_date)
-    {
+    if let Some(d) = doc.select(&time).filter_map(|t| t.value().attr("datetime")).find_map(parse_date) {
         return Some(d);
     }
     meta_content(doc, |k| {
-        matches!(
-            k,
-            "date" | "pubdate" | "dc.date.issued" | "dc.date" | "datepublished" | "publishdate"
-        )
+        matches!(k, "date" | "pubdate" | "dc.date.issued" | "dc.date" | "datepublished" | "publishdate")
     })
     .and_then(|s| parse_date(&s))
 }
@@ -375,11 +332,7 @@ fn published(doc: &Html) -> Option<NaiveDate> {
 fn json_ld_date(v: &serde_json::Value) -> Option<NaiveDate> {
     match v {
         serde_json::Value::Object(map) => {
-            if let Some(d) = map
-                .get("datePublished")
-                .and_then(|d| d.as_str())
-                .and_then(parse_date)
-            {
+            if let Some(d) = map.get("datePublished").and_then(|d| d.as_str()).and_then(parse_date) {
                 return Some(d);
             }
             map.values().find_map(json_ld_date)
@@ -450,16 +403,12 @@ mod tests {
             "<body><div><p>Sign up for our newsletter to get the news every day.</p></div>\
              <article><h1>Clash in Tuz</h1><p>Fighters clashed near Tuz Khurmatu.</p></article></body>",
         );
-        assert_eq!(
-            p.text,
-            "Clash in Tuz\n\nFighters clashed near Tuz Khurmatu.\n"
-        );
+        assert_eq!(p.text, "Clash in Tuz\n\nFighters clashed near Tuz Khurmatu.\n");
     }
 
     #[test]
     fn teaser_articles_lose_to_the_main_story() {
-        let story = "The governor said a curfew was imposed across the district after the attack. "
-            .repeat(5);
+        let story = "The governor said a curfew was imposed across the district after the attack. ".repeat(5);
         let html = format!(
             "<body><article><p>Teaser one.</p></article><div id=story><p>{story}</p><p>{story}</p></div></body>"
         );
@@ -474,24 +423,18 @@ mod tests {
             "<body><div class=menu-links><p>Home</p></div>\
              <div id=content><p>First paragraph about Mosul.</p><p>Second paragraph about Erbil.</p></div></body>",
         );
-        assert_eq!(
-            p.text,
-            "First paragraph about Mosul.\n\nSecond paragraph about Erbil.\n"
-        );
+        assert_eq!(p.text, "First paragraph about Mosul.\n\nSecond paragraph about Erbil.\n");
     }
 
     #[test]
     fn br_separates_blocks_and_entities_decode() {
-        let p =
-            page("<article><p>Line one&nbsp;here<br>Line&#160;two &eacute;t&eacute;</p></article>");
+        let p = page("<article><p>Line one&nbsp;here<br>Line&#160;two &eacute;t&eacute;</p></article>");
         assert_eq!(p.text, "Line one here\n\nLine two été\n");
     }
 
     #[test]
     fn title_prefers_og_title() {
-        let p = page(
-            r#"<head><title> Site | Story </title><meta property="og:title" content="Story"></head>"#,
-        );
+        let p = page(r#"<head><title> Site | Story </title><meta property="og:title" content="Story"></head>"#);
         assert_eq!(p.title.as_deref(), Some("Story"));
         let p = page("<head><title>\n  Site |\n Story </title></head>");
         assert_eq!(p.title.as_deref(), Some("Site | Story"));
@@ -538,9 +481,7 @@ mod tests {
     #[test]
     fn windows_1256_page_decodes_from_meta() {
         let sentence = "اشتباكات بين مسلحين والجيش قرب الرمادي.";
-        let html = format!(
-            "<html><head><meta charset=\"windows-1256\"></head><body><p>{sentence}</p></body></html>"
-        );
+        let html = format!("<html><head><meta charset=\"windows-1256\"></head><body><p>{sentence}</p></body></html>");
         let (bytes, _, _) = encoding_rs::WINDOWS_1256.encode(&html);
         let p = extract_article(&bytes, None);
         assert_eq!(p.text, format!("{sentence}\n"));

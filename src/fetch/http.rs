@@ -82,9 +82,7 @@ pub struct Fetcher {
 
 impl std::fmt::Debug for Fetcher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fetcher")
-            .field("opts", &self.opts)
-            .finish_non_exhaustive()
+        f.debug_struct("Fetcher").field("opts", &self.opts).finish_non_exhaustive()
     }
 }
 
@@ -95,18 +93,12 @@ pub fn check_url(url: &str) -> Result<Url> {
     match parsed.scheme() {
         "http" | "https" if parsed.host_str().is_some_and(|h| !h.is_empty()) => Ok(parsed),
         "http" | "https" => Err(net(url, "invalid URL: no host")),
-        other => Err(net(
-            url,
-            format!("unsupported URL scheme \"{other}\" (only http and https)"),
-        )),
+        other => Err(net(url, format!("unsupported URL scheme \"{other}\" (only http and https)"))),
     }
 }
 
 fn net(url: &str, message: impl Into<String>) -> Error {
-    Error::Network {
-        url: url.to_string(),
-        message: message.into(),
-    }
+    Error::Network { url: url.to_string(), message: message.into() }
 }
 
 /// Seconds for messages: "2", "1.5".
@@ -145,19 +137,9 @@ impl Fetcher {
             .deflate(true)
             .brotli(true)
             .build()
-            .map_err(|e| {
-                net(
-                    "(client)",
-                    format!("cannot set up the HTTP client: {}", chain(&e)),
-                )
-            })?;
+            .map_err(|e| net("(client)", format!("cannot set up the HTTP client: {}", chain(&e))))?;
         let cache = opts.cache_dir.as_deref().map(Cache::open).transpose()?;
-        Ok(Fetcher {
-            client,
-            opts,
-            cache,
-            last_request: Mutex::new(HashMap::new()),
-        })
+        Ok(Fetcher { client, opts, cache, last_request: Mutex::new(HashMap::new()) })
     }
 
     /// The options this fetcher was built with.
@@ -168,11 +150,7 @@ impl Fetcher {
     /// Waits until `delay_per_host` has passed since the last request to
     /// this host, then records this one.
     fn be_polite(&self, url: &Url) {
-        let key = format!(
-            "{}:{}",
-            url.host_str().unwrap_or(""),
-            url.port_or_known_default().unwrap_or(0)
-        );
+        let key = format!("{}:{}", url.host_str().unwrap_or(""), url.port_or_known_default().unwrap_or(0));
         let mut last = self.last_request.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(prev) = last.get(&key) {
             let since = prev.elapsed();
@@ -230,42 +208,21 @@ impl Fetcher {
                         format!("redirect to unsupported URL scheme \"{}\"", t.scheme())
                     }
                     Some(t) => format!("HTTP {} redirect to {t} not followed", status.as_u16()),
-                    None => format!(
-                        "HTTP {} redirect without a usable Location",
-                        status.as_u16()
-                    ),
+                    None => format!("HTTP {} redirect without a usable Location", status.as_u16()),
                 },
             ));
         }
         if !status.is_success() {
             let reason = status.canonical_reason().unwrap_or("");
-            return Err(net(
-                url,
-                format!("HTTP {} {reason}", status.as_u16())
-                    .trim_end()
-                    .to_string(),
-            ));
+            return Err(net(url, format!("HTTP {} {reason}", status.as_u16()).trim_end().to_string()));
         }
 
-        let header = |name| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let header = |name| resp.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let content_type = header(CONTENT_TYPE);
         let etag = header(ETAG);
         let last_modified = header(LAST_MODIFIED);
-        let too_large = || {
-            net(
-                url,
-                format!("body larger than {} bytes", self.opts.max_bytes),
-            )
-        };
-        if resp
-            .content_length()
-            .is_some_and(|n| n > self.opts.max_bytes)
-        {
+        let too_large = || net(url, format!("body larger than {} bytes", self.opts.max_bytes));
+        if resp.content_length().is_some_and(|n| n > self.opts.max_bytes) {
             return Err(too_large());
         }
         let body = self.read_body(url, resp, started)?.ok_or_else(too_large)?;
@@ -282,33 +239,18 @@ impl Fetcher {
             };
             cache.put(&meta, &body)?;
         }
-        Ok(Response {
-            url: url.to_string(),
-            final_url,
-            status: status.as_u16(),
-            content_type,
-            body,
-            from_cache: false,
-        })
+        Ok(Response { url: url.to_string(), final_url, status: status.as_u16(), content_type, body, from_cache: false })
     }
 
     /// Reads the body in chunks, counting bytes as they arrive (a server may
     /// send no Content-Length, or a compressed body that inflates), and
     /// keeping the total deadline. `Ok(None)` means the cap was exceeded.
-    fn read_body(
-        &self,
-        url: &str,
-        mut resp: reqwest::blocking::Response,
-        started: Instant,
-    ) -> Result<Option<Vec<u8>>> {
+    fn read_body(&self, url: &str, mut resp: reqwest::blocking::Response, started: Instant) -> Result<Option<Vec<u8>>> {
         let mut body = Vec::new();
         let mut chunk = vec![0u8; 64 * 1024];
         loop {
             if started.elapsed() > self.opts.timeout {
-                return Err(net(
-                    url,
-                    format!("timed out after {} s", secs(self.opts.timeout)),
-                ));
+                return Err(net(url, format!("timed out after {} s", secs(self.opts.timeout))));
             }
             let n = match resp.read(&mut chunk) {
                 Ok(0) => return Ok(Some(body)),
@@ -328,10 +270,7 @@ impl Fetcher {
             return self.error(url, re);
         }
         if e.kind() == std::io::ErrorKind::TimedOut {
-            return net(
-                url,
-                format!("timed out after {} s", secs(self.opts.timeout)),
-            );
+            return net(url, format!("timed out after {} s", secs(self.opts.timeout)));
         }
         net(url, format!("reading the body failed: {}", chain(e)))
     }
@@ -339,19 +278,13 @@ impl Fetcher {
     /// A clear message for a reqwest error.
     fn error(&self, url: &str, e: &reqwest::Error) -> Error {
         if e.is_timeout() {
-            return net(
-                url,
-                format!("timed out after {} s", secs(self.opts.timeout)),
-            );
+            return net(url, format!("timed out after {} s", secs(self.opts.timeout)));
         }
         if e.is_redirect() {
             return net(url, innermost(e));
         }
         if e.is_connect() {
-            return net(
-                url,
-                format!("could not connect: {} (offline?)", innermost(e)),
-            );
+            return net(url, format!("could not connect: {} (offline?)", innermost(e)));
         }
         net(url, chain(e))
     }
@@ -390,22 +323,9 @@ mod tests {
         assert!(check_url("http://example.org/a").is_ok());
         assert!(check_url("HTTPS://Example.org/").is_ok());
         let e = check_url("file:///etc/passwd").unwrap_err().to_string();
-        assert_eq!(
-            e,
-            "file:///etc/passwd: unsupported URL scheme \"file\" (only http and https)"
-        );
-        assert!(
-            check_url("ftp://x/y")
-                .unwrap_err()
-                .to_string()
-                .contains("\"ftp\"")
-        );
-        assert!(
-            check_url("not a url")
-                .unwrap_err()
-                .to_string()
-                .contains("invalid URL")
-        );
+        assert_eq!(e, "file:///etc/passwd: unsupported URL scheme \"file\" (only http and https)");
+        assert!(check_url("ftp://x/y").unwrap_err().to_string().contains("\"ftp\""));
+        assert!(check_url("not a url").unwrap_err().to_string().contains("invalid URL"));
     }
 
     #[test]
@@ -417,9 +337,6 @@ mod tests {
     #[test]
     fn default_user_agent_names_the_version() {
         let ua = FetchOptions::default().user_agent;
-        assert!(ua.starts_with(&format!(
-            "incidentmap/{} (+https://",
-            env!("CARGO_PKG_VERSION")
-        )));
+        assert!(ua.starts_with(&format!("incidentmap/{} (+https://", env!("CARGO_PKG_VERSION"))));
     }
 }

@@ -53,9 +53,7 @@ pub fn is_url(s: &str) -> bool {
     };
     scheme.len() >= 2
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
 }
 
 /// Longest slug part of a URL id, before the hash suffix.
@@ -94,26 +92,15 @@ pub fn url_id(url: &str) -> String {
 
 /// The report text for a web page: a header block that
 /// [`Document::from_text`] parses, then the article text.
-pub fn render_report(
-    title: Option<&str>,
-    published: Option<NaiveDate>,
-    url: &str,
-    body: &str,
-) -> String {
+pub fn render_report(title: Option<&str>, published: Option<NaiveDate>, url: &str, body: &str) -> String {
     let mut out = String::new();
-    if let Some(t) = title
-        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(t) = title.map(|t| t.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|t| !t.is_empty()) {
         out.push_str(&format!("Title: {t}\n"));
     }
     if let Some(d) = published {
         out.push_str(&format!("Published: {}\n", d.format("%Y-%m-%d")));
     }
-    out.push_str(&format!(
-        "URL: {}\n\n",
-        url.split_whitespace().collect::<String>()
-    ));
+    out.push_str(&format!("URL: {}\n\n", url.split_whitespace().collect::<String>()));
     let body = body.trim();
     out.push_str(body);
     if !body.is_empty() {
@@ -122,33 +109,18 @@ pub fn render_report(
     out
 }
 
-fn web_document(
-    url: &str,
-    title: Option<&str>,
-    published: Option<NaiveDate>,
-    body: &str,
-) -> Document {
+fn web_document(url: &str, title: Option<&str>, published: Option<NaiveDate>, body: &str) -> Document {
     Document::from_text(url_id(url), url, render_report(title, published, url, body))
 }
 
 fn net(url: &str, message: impl Into<String>) -> Error {
-    Error::Network {
-        url: url.to_string(),
-        message: message.into(),
-    }
+    Error::Network { url: url.to_string(), message: message.into() }
 }
 
 /// A fetched page (not a feed) as a document.
-fn page_document(
-    resp: &Response,
-    title: Option<&str>,
-    published: Option<NaiveDate>,
-) -> Result<Document> {
+fn page_document(resp: &Response, title: Option<&str>, published: Option<NaiveDate>) -> Result<Document> {
     let ct = resp.content_type.as_deref();
-    let essence = ct
-        .and_then(|c| c.split(';').next())
-        .map(|c| c.trim().to_ascii_lowercase())
-        .unwrap_or_default();
+    let essence = ct.and_then(|c| c.split(';').next()).map(|c| c.trim().to_ascii_lowercase()).unwrap_or_default();
     let looks_plain = essence == "text/plain" || (essence.is_empty() && !resp.body.contains(&b'<'));
     let looks_html = essence.is_empty() || essence.contains("html") || essence.ends_with("/xml");
     let (text, page_title, page_date) = if looks_plain {
@@ -158,21 +130,13 @@ fn page_document(
         let page = html::extract_article(&resp.body, ct);
         (page.text, page.title, page.published)
     } else {
-        return Err(net(
-            &resp.url,
-            format!("unsupported content type {essence} (expected an HTML page or a feed)"),
-        ));
+        return Err(net(&resp.url, format!("unsupported content type {essence} (expected an HTML page or a feed)")));
     };
     if text.trim().is_empty() {
         return Err(net(&resp.url, "no article text found on the page"));
     }
     let title = title.map(str::to_string).or(page_title);
-    Ok(web_document(
-        &resp.url,
-        title.as_deref(),
-        published.or(page_date),
-        &text,
-    ))
+    Ok(web_document(&resp.url, title.as_deref(), published.or(page_date), &text))
 }
 
 /// Fetches one URL into `docs`: a page is one document, a feed (forced, or
@@ -207,34 +171,18 @@ fn fetch_one(
     for item in items {
         let title = item.title.as_deref();
         if let Some(text) = &item.full_text {
-            let source = item
-                .link
-                .clone()
-                .unwrap_or_else(|| format!("{url}#{}", item.id));
-            push_unique(
-                web_document(&source, title, item.published, text),
-                seen,
-                docs,
-            );
+            let source = item.link.clone().unwrap_or_else(|| format!("{url}#{}", item.id));
+            push_unique(web_document(&source, title, item.published, text), seen, docs);
             continue;
         }
         let Some(link) = &item.link else {
-            errors.push(net(
-                url,
-                format!(
-                    "feed item {:?} has neither a link nor its full text",
-                    item.id
-                ),
-            ));
+            errors.push(net(url, format!("feed item {:?} has neither a link nor its full text", item.id)));
             continue;
         };
         if seen.contains(&url_id(link)) {
             continue;
         }
-        match fetcher
-            .get(link)
-            .and_then(|r| page_document(&r, title, item.published))
-        {
+        match fetcher.get(link).and_then(|r| page_document(&r, title, item.published)) {
             Ok(doc) => push_unique(doc, seen, docs),
             Err(e) => errors.push(e),
         }
@@ -252,11 +200,7 @@ fn push_unique(doc: Document, seen: &mut HashSet<String>, docs: &mut Vec<Documen
 /// Fetches pages and feeds. Each URL that fails adds an error and the rest
 /// go on; a URL whose response is a feed is expanded into its items, and
 /// each of `feeds` must be one.
-pub fn fetch_documents(
-    urls: &[String],
-    feeds: &[String],
-    opts: &FetchOptions,
-) -> (Vec<Document>, Vec<Error>) {
+pub fn fetch_documents(urls: &[String], feeds: &[String], opts: &FetchOptions) -> (Vec<Document>, Vec<Error>) {
     let fetcher = match Fetcher::new(opts.clone()) {
         Ok(f) => f,
         Err(e) => return (Vec::new(), vec![e]),
@@ -265,24 +209,10 @@ pub fn fetch_documents(
     let mut errors = Vec::new();
     let mut seen = HashSet::new();
     for url in urls {
-        fetch_one(
-            &fetcher,
-            url.trim(),
-            false,
-            &mut seen,
-            &mut docs,
-            &mut errors,
-        );
+        fetch_one(&fetcher, url.trim(), false, &mut seen, &mut docs, &mut errors);
     }
     for url in feeds {
-        fetch_one(
-            &fetcher,
-            url.trim(),
-            true,
-            &mut seen,
-            &mut docs,
-            &mut errors,
-        );
+        fetch_one(&fetcher, url.trim(), true, &mut seen, &mut docs, &mut errors);
     }
     (docs, errors)
 }
@@ -314,14 +244,7 @@ pub fn load_inputs(inputs: &[String], opts: &FetchOptions) -> (Vec<Document>, Ve
                 }
             }
             let f = fetcher.as_ref().expect("set above");
-            fetch_one(
-                f,
-                input.trim(),
-                false,
-                &mut seen_urls,
-                &mut docs,
-                &mut errors,
-            );
+            fetch_one(f, input.trim(), false, &mut seen_urls, &mut docs, &mut errors);
         } else {
             match expand_inputs(&[PathBuf::from(input)]) {
                 Ok(paths) => {
@@ -361,10 +284,7 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a, url_id("http://news.test/a_b"));
         assert!(a.starts_with("news-test-a-b-"));
-        assert_ne!(
-            url_id("http://x.test/p?id=1"),
-            url_id("http://x.test/p?id=2")
-        );
+        assert_ne!(url_id("http://x.test/p?id=1"), url_id("http://x.test/p?id=2"));
         let long = format!("http://x.test/{}", "segment/".repeat(40));
         let id = url_id(&long);
         assert!(id.len() <= MAX_SLUG + 9, "{id}");
@@ -377,12 +297,7 @@ mod tests {
     #[test]
     fn rendered_report_round_trips_through_document() {
         let d = NaiveDate::from_ymd_opt(2020, 5, 15);
-        let text = render_report(
-            Some("Clash:\n near Hit"),
-            d,
-            "http://n.test/a",
-            "Para one.\n\nPara two.\n\n",
-        );
+        let text = render_report(Some("Clash:\n near Hit"), d, "http://n.test/a", "Para one.\n\nPara two.\n\n");
         assert_eq!(
             text,
             "Title: Clash: near Hit\nPublished: 2020-05-15\nURL: http://n.test/a\n\nPara one.\n\nPara two.\n"
@@ -391,11 +306,7 @@ mod tests {
         assert_eq!(doc.title.as_deref(), Some("Clash: near Hit"));
         assert_eq!(doc.published, d);
         assert_eq!(doc.body(), "Para one.\n\nPara two.\n");
-        let bare = Document::from_text(
-            "x",
-            "s",
-            render_report(None, None, "http://n.test/b", "Body"),
-        );
+        let bare = Document::from_text("x", "s", render_report(None, None, "http://n.test/b", "Body"));
         assert_eq!(bare.body(), "Body\n");
         assert_eq!(bare.published, None);
     }

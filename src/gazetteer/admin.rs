@@ -34,25 +34,18 @@ impl AdminArea {
 /// Parses an admin-1 GeoJSON FeatureCollection (properties `code`, `name`,
 /// `country`, `geonameid`).
 pub fn parse_admin_geojson(text: &str, origin: &str) -> Result<Vec<AdminArea>> {
-    let gj: geojson::GeoJson = text
-        .parse()
-        .map_err(|e| Error::bad_input(origin, format!("admin-1 GeoJSON: {e}")))?;
+    let gj: geojson::GeoJson = text.parse().map_err(|e| Error::bad_input(origin, format!("admin-1 GeoJSON: {e}")))?;
     let geojson::GeoJson::FeatureCollection(fc) = gj else {
         return Err(Error::bad_input(origin, "admin-1 GeoJSON is not a FeatureCollection"));
     };
     let mut out = Vec::with_capacity(fc.features.len());
     for (i, f) in fc.features.into_iter().enumerate() {
-        let prop = |k: &str| -> String {
-            f.property(k)
-                .and_then(|v| v.as_str())
-                .map(str::to_string)
-                .unwrap_or_default()
-        };
+        let prop =
+            |k: &str| -> String { f.property(k).and_then(|v| v.as_str()).map(str::to_string).unwrap_or_default() };
         let geonameid = f.property("geonameid").and_then(|v| v.as_i64()).unwrap_or(0);
         let Some(geom) = f.geometry.clone() else { continue };
-        let g: geo::Geometry<f64> = geom
-            .try_into()
-            .map_err(|e| Error::bad_input(origin, format!("feature {i}: {e}")))?;
+        let g: geo::Geometry<f64> =
+            geom.try_into().map_err(|e| Error::bad_input(origin, format!("feature {i}: {e}")))?;
         let polygon = match g {
             geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
             geo::Geometry::MultiPolygon(mp) => mp,

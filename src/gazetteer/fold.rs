@@ -21,7 +21,15 @@ use unicode_normalization::UnicodeNormalization;
 fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BB}' | '\u{02BC}' | '`' | '\u{00B4}' | '\u{2032}'
+        '\'' | '\u{2019}'
+            | '\u{2018}'
+            | '\u{02BF}'
+            | '\u{02BE}'
+            | '\u{02BB}'
+            | '\u{02BC}'
+            | '`'
+            | '\u{00B4}'
+            | '\u{2032}'
     )
 }
 
@@ -81,17 +89,8 @@ pub fn fold_name(name: &str) -> String {
 const ARTICLES: [&str; 12] = ["al", "el", "as", "ad", "an", "ar", "at", "az", "ash", "adh", "ul", "il"];
 
 /// Words that name the kind of area rather than the area ("Diyala Governorate").
-pub const ADMIN_SUFFIXES: [&str; 9] = [
-    "governorate",
-    "province",
-    "muhafazat",
-    "muhafazah",
-    "district",
-    "qadha",
-    "qada",
-    "subdistrict",
-    "nahiya",
-];
+pub const ADMIN_SUFFIXES: [&str; 9] =
+    ["governorate", "province", "muhafazat", "muhafazah", "district", "qadha", "qada", "subdistrict", "nahiya"];
 
 /// True when a folded word is an Arabic article.
 pub fn is_article(folded: &str) -> bool {
@@ -101,10 +100,7 @@ pub fn is_article(folded: &str) -> bool {
 /// Applies the transliteration folds to one folded word.
 pub fn loose_word(folded: &str, out: &mut String) {
     // Strip an attached Arabic-script article (ال...) on longer words.
-    let w = folded
-        .strip_prefix("\u{0627}\u{0644}")
-        .filter(|rest| rest.chars().count() >= 2)
-        .unwrap_or(folded);
+    let w = folded.strip_prefix("\u{0627}\u{0644}").filter(|rest| rest.chars().count() >= 2).unwrap_or(folded);
     let chars: Vec<char> = w.chars().collect();
     let start = out.len();
     let mut i = 0;

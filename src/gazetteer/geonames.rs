@@ -28,18 +28,9 @@ pub fn parse_row(line: &str) -> Result<Row, String> {
     if cols.len() != 19 {
         return Err(format!("expected 19 tab-separated columns, found {}", cols.len()));
     }
-    let geonameid: i64 = cols[0]
-        .trim()
-        .parse()
-        .map_err(|_| format!("geonameid {:?} is not an integer", cols[0]))?;
-    let lat: f64 = cols[4]
-        .trim()
-        .parse()
-        .map_err(|_| format!("latitude {:?} is not a number", cols[4]))?;
-    let lon: f64 = cols[5]
-        .trim()
-        .parse()
-        .map_err(|_| format!("longitude {:?} is not a number", cols[5]))?;
+    let geonameid: i64 = cols[0].trim().parse().map_err(|_| format!("geonameid {:?} is not an integer", cols[0]))?;
+    let lat: f64 = cols[4].trim().parse().map_err(|_| format!("latitude {:?} is not a number", cols[4]))?;
+    let lon: f64 = cols[5].trim().parse().map_err(|_| format!("longitude {:?} is not a number", cols[5]))?;
     if !(lat.is_finite() && (-90.0..=90.0).contains(&lat)) {
         return Err(format!("latitude {lat} is outside -90..90"));
     }
@@ -53,22 +44,14 @@ pub fn parse_row(line: &str) -> Result<Row, String> {
     let population = if cols[14].trim().is_empty() {
         0
     } else {
-        cols[14]
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| format!("population {:?} is not an integer", cols[14]))?
-            .max(0) as u64
+        cols[14].trim().parse::<i64>().map_err(|_| format!("population {:?} is not an integer", cols[14]))?.max(0)
+            as u64
     };
     Ok(Row {
         geonameid,
         name: name.to_string(),
         asciiname: cols[2].trim().to_string(),
-        alternatenames: cols[3]
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
+        alternatenames: cols[3].split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
         lat,
         lon,
         feature_class: cols[6].trim().chars().next().unwrap_or(' '),
@@ -114,10 +97,7 @@ pub fn parse_alternate_row(line: &str) -> Result<Option<(i64, String, String)>, 
     if cols.len() < 4 {
         return Err(format!("expected at least 4 tab-separated columns, found {}", cols.len()));
     }
-    let id: i64 = cols[1]
-        .trim()
-        .parse()
-        .map_err(|_| format!("geonameid {:?} is not an integer", cols[1]))?;
+    let id: i64 = cols[1].trim().parse().map_err(|_| format!("geonameid {:?} is not an integer", cols[1]))?;
     let lang = cols[2].trim();
     if matches!(lang, "link" | "post" | "iata" | "icao" | "faac" | "abbr" | "wkdt" | "unlc" | "fr_1793") {
         return Ok(None);
@@ -156,10 +136,7 @@ mod tests {
     #[test]
     fn alternate_rows() {
         let row = "1\t94591\tku\tXaneqîn\t\t\t\t\t\t";
-        assert_eq!(
-            parse_alternate_row(row).unwrap(),
-            Some((94591, "ku".to_string(), "Xaneqîn".to_string()))
-        );
+        assert_eq!(parse_alternate_row(row).unwrap(), Some((94591, "ku".to_string(), "Xaneqîn".to_string())));
         assert_eq!(parse_alternate_row("2\t94591\tlink\thttps://x\t\t\t\t\t\t").unwrap(), None);
     }
 }

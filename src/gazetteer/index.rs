@@ -197,7 +197,8 @@ impl IndexBuilder {
         }
 
         let sections: [&[u8]; 5] = [&records, &pool, &fst_bytes, &postings, tables.as_bytes()];
-        let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>() + self.admin_geojson.len());
+        let mut out =
+            Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>() + self.admin_geojson.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
         let mut off = HEADER_LEN as u64;

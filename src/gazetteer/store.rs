@@ -8,10 +8,10 @@ use std::sync::{Arc, OnceLock};
 
 use fst::{IntoStreamer, Streamer};
 
+use super::Place;
 use super::admin::{AdminArea, parse_admin_geojson};
 use super::fold::{fold_name, loose_key};
 use super::index::{Bytes, Index, PRIMARY, Record};
-use super::Place;
 use crate::error::{Error, Result};
 use crate::geodesy::{LonLat, haversine_km};
 
@@ -61,14 +61,7 @@ pub struct LookupOptions {
 
 impl Default for LookupOptions {
     fn default() -> Self {
-        LookupOptions {
-            country: None,
-            feature_class: None,
-            feature_code: None,
-            admin1: None,
-            fuzzy: true,
-            limit: 10,
-        }
+        LookupOptions { country: None, feature_class: None, feature_code: None, admin1: None, fuzzy: true, limit: 10 }
     }
 }
 
@@ -110,10 +103,8 @@ pub struct Gazetteer {
 impl Gazetteer {
     /// The shipped default, embedded in the binary. Opening it costs nothing.
     pub fn embedded() -> Result<Gazetteer> {
-        let index = Index::open(Bytes::Static(EMBEDDED)).map_err(|message| Error::Gazetteer {
-            path: PathBuf::from("<embedded>"),
-            message,
-        })?;
+        let index = Index::open(Bytes::Static(EMBEDDED))
+            .map_err(|message| Error::Gazetteer { path: PathBuf::from("<embedded>"), message })?;
         Ok(Gazetteer::from_layers(vec![("default".to_string(), index)]))
     }
 
@@ -123,10 +114,8 @@ impl Gazetteer {
         let file = if path.is_dir() { path.join(INDEX_FILE) } else { path.to_path_buf() };
         let bytes = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
         let n = bytes.len();
-        let index = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).map_err(|message| Error::Gazetteer {
-            path: file.clone(),
-            message,
-        })?;
+        let index = Index::open(Bytes::Shared(Arc::new(bytes), 0..n))
+            .map_err(|message| Error::Gazetteer { path: file.clone(), message })?;
         let mut layers = vec![(file.display().to_string(), index)];
         if with_default {
             layers.extend(Gazetteer::embedded()?.layers);
@@ -150,11 +139,7 @@ impl Gazetteer {
     }
 
     fn from_layers(layers: Vec<(String, Index)>) -> Gazetteer {
-        Gazetteer {
-            layers,
-            tables: OnceLock::new(),
-            admin: OnceLock::new(),
-        }
+        Gazetteer { layers, tables: OnceLock::new(), admin: OnceLock::new() }
     }
 
     /// Number of places over all layers (a place in two layers counts twice).
@@ -187,9 +172,7 @@ impl Gazetteer {
 
     /// The place with this geonameid, searching layers in order.
     pub fn by_id(&self, geonameid: i64) -> Option<Place> {
-        self.layers
-            .iter()
-            .find_map(|(_, ix)| ix.find_id(geonameid).map(|i| to_place(&ix.record(i))))
+        self.layers.iter().find_map(|(_, ix)| ix.find_id(geonameid).map(|i| to_place(&ix.record(i))))
     }
 
     /// Place references whose names have exactly this loose key, first layer
@@ -223,25 +206,28 @@ impl Gazetteer {
         let mut cands: Vec<Candidate> = Vec::new();
         for (r, primary) in self.refs_for_key(&key) {
             let rec = self.record(r);
-            let kind = if fold_name(name) == fold_name(rec.name) || primary {
-                MatchKind::Exact
-            } else {
-                MatchKind::Alternate
-            };
+            let kind =
+                if fold_name(name) == fold_name(rec.name) || primary { MatchKind::Exact } else { MatchKind::Alternate };
             if let Some(c) = self.candidate(&rec, &key, kind, wants_admin, opts) {
                 cands.push(c);
             }
         }
         if cands.is_empty() && opts.fuzzy {
             let n = key.chars().count();
-            let dist = if n >= 9 { 2 } else if n >= 5 { 1 } else { 0 };
+            let dist = if n >= 9 {
+                2
+            } else if n >= 5 {
+                1
+            } else {
+                0
+            };
             if dist > 0 {
                 for (layer, ix) in self.layers() {
                     let Ok(lev) = fst::automaton::Levenshtein::new(&key, dist) else { continue };
                     let mut stream = ix.map().search(lev).into_stream();
                     while let Some((k, off)) = stream.next() {
                         let k = String::from_utf8_lossy(k).into_owned();
-                        let d = edit_distance(&key, &k).min(u32::from(dist)) as u8;
+                        let d = edit_distance(&key, &k).min(dist) as u8;
                         for p in ix.postings(off) {
                             let rec = ix.record(p >> 1);
                             let _ = layer;
@@ -267,7 +253,14 @@ impl Gazetteer {
         cands
     }
 
-    fn candidate(&self, rec: &Record<'_>, key: &str, kind: MatchKind, wants_admin: bool, opts: &LookupOptions) -> Option<Candidate> {
+    fn candidate(
+        &self,
+        rec: &Record<'_>,
+        key: &str,
+        kind: MatchKind,
+        wants_admin: bool,
+        opts: &LookupOptions,
+    ) -> Option<Candidate> {
         if let Some(cc) = &opts.country {
             if !rec.country.eq_ignore_ascii_case(cc) {
                 return None;
@@ -291,22 +284,12 @@ impl Gazetteer {
         }
         let place = to_place(rec);
         let (score, reasons) = rank(&place, kind, wants_admin);
-        Some(Candidate {
-            place,
-            matched: key.to_string(),
-            kind,
-            score,
-            reasons,
-        })
+        Some(Candidate { place, matched: key.to_string(), kind, score, reasons })
     }
 
     fn tables(&self) -> &Tables {
         self.tables.get_or_init(|| {
-            let mut t = Tables {
-                admin1: HashMap::new(),
-                admin2: HashMap::new(),
-                countries: HashMap::new(),
-            };
+            let mut t = Tables { admin1: HashMap::new(), admin2: HashMap::new(), countries: HashMap::new() };
             // Later layers are the defaults: insert them first so earlier
             // (user) layers override.
             for (_, ix) in self.layers.iter().rev() {
@@ -392,11 +375,7 @@ impl Gazetteer {
     /// it cannot: nothing matched, or several distinct places matched equally
     /// well (the error lists them; `country` or a longer name settles it).
     pub fn geocode_unique(&self, name: &str, country: Option<&str>) -> Result<Candidate> {
-        let opts = LookupOptions {
-            country: country.map(str::to_string),
-            limit: 8,
-            ..LookupOptions::default()
-        };
+        let opts = LookupOptions { country: country.map(str::to_string), limit: 8, ..LookupOptions::default() };
         let cands = self.lookup(name, &opts);
         let Some(top) = cands.first() else {
             return Err(Error::Place(format!(
@@ -468,10 +447,7 @@ fn to_place(r: &Record<'_>) -> Place {
 /// True when the name ends with an admin word ("Diyala Governorate").
 pub fn has_admin_suffix(name: &str) -> bool {
     let folded = fold_name(name);
-    folded
-        .rsplit(' ')
-        .next()
-        .is_some_and(|w| super::fold::ADMIN_SUFFIXES.contains(&w))
+    folded.rsplit(' ').next().is_some_and(|w| super::fold::ADMIN_SUFFIXES.contains(&w))
 }
 
 /// Prominence of a place in 0..=1: countries and capitals high, admin-1 areas

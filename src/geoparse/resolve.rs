@@ -47,10 +47,8 @@ struct Scored {
 /// Resolves spotted mentions (in text order) against the gazetteer.
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     let _ = text;
-    let cands: Vec<Vec<Place>> = mentions
-        .iter()
-        .map(|m| m.candidates.iter().map(|r| gaz.place(*r)).collect())
-        .collect();
+    let cands: Vec<Vec<Place>> =
+        mentions.iter().map(|m| m.candidates.iter().map(|r| gaz.place(*r)).collect()).collect();
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
@@ -79,11 +77,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         let anchors: Vec<(usize, &Place)> = if pass == 0 {
             Vec::new()
         } else {
-            chosen
-                .iter()
-                .enumerate()
-                .filter_map(|(m, c)| c.map(|i| (m, &cands[m][i])))
-                .collect()
+            chosen.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, &cands[m][i]))).collect()
         };
         last = mentions
             .iter()
@@ -101,15 +95,26 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         .map(|(mi, m)| {
             let Some(i) = chosen[mi] else { return false };
             let p = &cands[mi][i];
-            let framed = m.locative || m.admin_noun.is_some() || m.site_noun.is_some() || m.relation != super::spot::Relation::At;
-            let acronym = m.name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !m.name.chars().any(char::is_lowercase);
+            let framed = m.locative
+                || m.admin_noun.is_some()
+                || m.site_noun.is_some()
+                || m.relation != super::spot::Relation::At;
+            let acronym =
+                m.name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !m.name.chars().any(char::is_lowercase);
             if acronym && !p.is_country() {
                 return true; // "IS", "US" as a town: an acronym names a country or nothing
             }
             let far_from_all = chosen.iter().enumerate().all(|(o, c)| {
-                o == mi || c.is_none_or(|ci| cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0)
+                o == mi
+                    || c.is_none_or(|ci| {
+                        cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0
+                    })
             });
-            !framed && p.feature_class == 'P' && p.population < 100_000 && focus.as_deref().is_some_and(|f| p.country != f) && far_from_all
+            !framed
+                && p.feature_class == 'P'
+                && p.population < 100_000
+                && focus.as_deref().is_some_and(|f| p.country != f)
+                && far_from_all
         })
         .collect();
     // Indices shift when weak mentions go: renumber the enclosing links.
@@ -130,11 +135,12 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             m.enclosing = m.enclosing.and_then(|e| new_index[e]);
             let scored = last[mi].take();
             let place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
-            let within = original_enclosing
-                .and_then(|e| chosen[e].map(|i| cands[e][i].clone()))
-                .filter(|w| match scored.as_ref() {
-                    Some(s) => encloses(w, &cands[mi][s.idx]),
-                    None => level(w) > 0,
+            let within =
+                original_enclosing.and_then(|e| chosen[e].map(|i| cands[e][i].clone())).filter(|w| {
+                    match scored.as_ref() {
+                        Some(s) => encloses(w, &cands[mi][s.idx]),
+                        None => level(w) > 0,
+                    }
                 });
             let admin_src = place.as_ref().or(within.as_ref());
             let admin1 = admin_src.and_then(|p| {
@@ -155,14 +161,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
                 ),
                 None => (0.0, "no-candidate".to_string()),
             };
-            Resolution {
-                mention: m,
-                place,
-                admin1,
-                within,
-                score,
-                rule,
-            }
+            Resolution { mention: m, place, admin1, within, score, rule }
         })
         .collect()
 }
@@ -218,9 +217,13 @@ fn best_candidate(
             rules.push(format!("feature:{}", p.feature_code));
         } else if let Some(noun) = &m.site_noun {
             let fits = match noun.as_str() {
-                "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => p.feature_class == 'T',
+                "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
+                    p.feature_class == 'T'
+                }
                 "river" | "lake" | "dam" => p.feature_class == 'H',
-                "village" | "town" | "city" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" => p.feature_class == 'P',
+                "village" | "town" | "city" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" => {
+                    p.feature_class == 'P'
+                }
                 _ => false,
             };
             if fits {
@@ -242,7 +245,9 @@ fn best_candidate(
         if !anchors.is_empty() {
             let nearest = anchors
                 .iter()
-                .filter(|(am, ap)| *am != mi && mentions[*am].key != m.key && ap.geonameid != p.geonameid && !ap.is_country())
+                .filter(|(am, ap)| {
+                    *am != mi && mentions[*am].key != m.key && ap.geonameid != p.geonameid && !ap.is_country()
+                })
                 .map(|(_, ap)| (haversine_km(p.position, ap.position), ap.name.as_str()))
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((d, name)) = nearest {

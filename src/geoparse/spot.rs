@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use fst::raw::{Node, Output};
 
-use super::words::{ADMIN_NOUNS, CALENDAR, NEVER, COMMON, DIRECTIONS, LOCATIVE, SITE_NOUNS, TITLES, is_in};
+use super::words::{ADMIN_NOUNS, CALENDAR, COMMON, DIRECTIONS, LOCATIVE, NEVER, SITE_NOUNS, TITLES, is_in};
 use crate::gazetteer::fold::{fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
 use crate::gazetteer::{Gazetteer, PlaceRef};
@@ -104,11 +104,10 @@ fn tokenize(text: &str, from: usize) -> Vec<Token> {
         let mut it = text[i..].char_indices().peekable();
         while let Some((off, ch)) = it.next() {
             let abs = i + off;
-            if ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670) {
-                end = abs + ch.len_utf8();
-            } else if matches!(ch, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
-                && it.peek().is_some_and(|(_, n)| n.is_alphabetic())
-            {
+            let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
+            let inner_apostrophe = matches!(ch, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
+                && it.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            if letter || inner_apostrophe {
                 end = abs + ch.len_utf8();
             } else {
                 break;
@@ -137,24 +136,22 @@ fn tokenize(text: &str, from: usize) -> Vec<Token> {
         let word = &text[start..wend];
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
-        let all_caps = word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+        let all_caps =
+            word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
         let lower = if word.is_ascii() { word.to_ascii_lowercase() } else { word.to_lowercase() };
-        out.push(Token {
-            start,
-            end: wend,
-            lower,
-            cap,
-            all_caps,
-            sentence_initial,
-            joined,
-        });
+        out.push(Token { start, end: wend, lower, cap, all_caps, sentence_initial, joined });
         gap_start = end;
         let _ = bytes;
     }
     out
 }
 
-fn step<'f>(fst: &'f fst::raw::Fst<Bytes>, mut node: Node<'f>, mut out: Output, input: &[u8]) -> Option<(Node<'f>, Output)> {
+fn step<'f>(
+    fst: &'f fst::raw::Fst<Bytes>,
+    mut node: Node<'f>,
+    mut out: Output,
+    input: &[u8],
+) -> Option<(Node<'f>, Output)> {
     for &b in input {
         let i = node.find_input(b)?;
         let t = node.transition(i);
@@ -210,11 +207,7 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, St
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     let toks = tokenize(text, from);
-    let lowercase_words: HashSet<&str> = toks
-        .iter()
-        .filter(|t| !t.cap)
-        .map(|t| t.lower.as_str())
-        .collect();
+    let lowercase_words: HashSet<&str> = toks.iter().filter(|t| !t.cap).map(|t| t.lower.as_str()).collect();
     let mut mentions: Vec<Mention> = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -290,9 +283,16 @@ impl Context {
         let lw = if skip_the { w2 } else { w1 };
         let lw_prev = if skip_the { w3 } else { w2 };
         let near = matches!(lw, "near" | "outside" | "outskirts" | "around")
-            || (lw == "of" && (is_in(DIRECTIONS, lw_prev) || matches!(lw_prev, "outskirts" | "north" | "south" | "east" | "west")))
+            || (lw == "of"
+                && (is_in(DIRECTIONS, lw_prev)
+                    || matches!(lw_prev, "outskirts" | "north" | "south" | "east" | "west")))
             || (lw == "from" && matches!(lw_prev, "km" | "kilometres" | "kilometers" | "miles"));
-        let locative = near || is_in(LOCATIVE, lw) || (lw == "of" && (is_in(SITE_NOUNS, lw_prev) || is_in(ADMIN_NOUNS, lw_prev) || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
+        let locative = near
+            || is_in(LOCATIVE, lw)
+            || (lw == "of"
+                && (is_in(SITE_NOUNS, lw_prev)
+                    || is_in(ADMIN_NOUNS, lw_prev)
+                    || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
         let after_title = before(1).is_some_and(|t| is_in(TITLES, t.lower.trim_end_matches('.')) && t.cap);
         // Nouns after the name: "Diyala province", "Zaghniya police station".
         let mut admin_noun = None;
@@ -316,15 +316,7 @@ impl Context {
                 break;
             }
         }
-        Context {
-            locative,
-            near,
-            direction,
-            admin_noun,
-            site_noun,
-            noun_words,
-            after_title,
-        }
+        Context { locative, near, direction, admin_noun, site_noun, noun_words, after_title }
     }
 
     fn framed(&self) -> bool {
@@ -351,7 +343,13 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
         if toks[i].joined && p.cap && !p.sentence_initial && !is_in(DIRECTIONS, &p.lower) && !is_in(COMMON, &p.lower) {
             return false;
         }
-        if toks[i].joined && p.cap && p.sentence_initial && !is_in(COMMON, &p.lower) && !is_in(DIRECTIONS, &p.lower) && !is_in(LOCATIVE, &p.lower) {
+        if toks[i].joined
+            && p.cap
+            && p.sentence_initial
+            && !is_in(COMMON, &p.lower)
+            && !is_in(DIRECTIONS, &p.lower)
+            && !is_in(LOCATIVE, &p.lower)
+        {
             return false;
         }
     }
@@ -364,7 +362,13 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
     if let Some(n) = toks.get(j + 1) {
         // "Jordan Peterson", "Washington Post": a capitalised word follows
         // that is neither a place noun nor a new sentence.
-        if n.joined && n.cap && !n.sentence_initial && ctx.admin_noun.is_none() && ctx.site_noun.is_none() && !ctx.locative {
+        if n.joined
+            && n.cap
+            && !n.sentence_initial
+            && ctx.admin_noun.is_none()
+            && ctx.site_noun.is_none()
+            && !ctx.locative
+        {
             let nl = n.lower.as_str();
             if !is_in(ADMIN_NOUNS, nl) && !is_in(SITE_NOUNS, nl) && !is_in(DIRECTIONS, nl) {
                 return false;
@@ -387,7 +391,16 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
 }
 
 #[allow(clippy::too_many_arguments)]
-fn make_mention(gaz: &Gazetteer, text: &str, toks: &[Token], i: usize, j: usize, key: String, kind: MentionKind, ctx: &Context) -> Mention {
+fn make_mention(
+    gaz: &Gazetteer,
+    text: &str,
+    toks: &[Token],
+    i: usize,
+    j: usize,
+    key: String,
+    kind: MentionKind,
+    ctx: &Context,
+) -> Mention {
     let name_start = toks[i].start;
     let name_end = toks[j].end;
     let (start, relation) = match &ctx.direction {
@@ -444,7 +457,9 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
         while j + 1 < toks.len() && toks[j + 1].joined && !covered(&toks[j + 1]) {
             let n = &toks[j + 1];
             let article_then_cap = is_article(&n.lower) && toks.get(j + 2).is_some_and(|m| m.joined && m.cap);
-            if (n.cap && !is_in(COMMON, &n.lower) && !is_in(SITE_NOUNS, &n.lower) && !is_in(ADMIN_NOUNS, &n.lower)) || article_then_cap {
+            if (n.cap && !is_in(COMMON, &n.lower) && !is_in(SITE_NOUNS, &n.lower) && !is_in(ADMIN_NOUNS, &n.lower))
+                || article_then_cap
+            {
                 j += if article_then_cap { 2 } else { 1 };
             } else {
                 break;
@@ -456,7 +471,20 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
         }
         let ctx = Context::at(toks, i, j);
         // "the village of X", "the town of X".
-        let of_frame = i >= 2 && toks[i - 1].lower == "of" && matches!(toks[i - 2].lower.as_str(), "village" | "town" | "city" | "area" | "district" | "neighbourhood" | "neighborhood" | "region" | "outskirts");
+        let of_frame = i >= 2
+            && toks[i - 1].lower == "of"
+            && matches!(
+                toks[i - 2].lower.as_str(),
+                "village"
+                    | "town"
+                    | "city"
+                    | "area"
+                    | "district"
+                    | "neighbourhood"
+                    | "neighborhood"
+                    | "region"
+                    | "outskirts"
+            );
         let noun_frame = ctx.locative && (ctx.site_noun.is_some() || ctx.admin_noun.is_some());
         if (of_frame || noun_frame) && !ctx.after_title && !toks[i].sentence_initial {
             let name_start = toks[i].start;
@@ -492,12 +520,14 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
         if between.len() > 60 || between.contains(['.', ';', '\n', '(', ')', '"', '\u{201C}']) {
             continue;
         }
-        let words: Vec<String> = between
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .collect();
-        let connective = |w: &str| matches!(w, "in" | "of" | "the" | "near" | "inside" | "within") || is_in(SITE_NOUNS, w) || is_in(ADMIN_NOUNS, w) || matches!(w, "police" | "army" | "security" | "local" | "small" | "nearby");
+        let words: Vec<String> =
+            between.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        let connective = |w: &str| {
+            matches!(w, "in" | "of" | "the" | "near" | "inside" | "within")
+                || is_in(SITE_NOUNS, w)
+                || is_in(ADMIN_NOUNS, w)
+                || matches!(w, "police" | "army" | "security" | "local" | "small" | "nearby")
+        };
         // "Baghdad's Rusafa district": the possessor encloses the possessed.
         if matches!(between, "'s " | "\u{2019}s ") {
             mentions[b].enclosing = Some(a);
@@ -505,7 +535,9 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
         }
         let comma_only = words.is_empty() && between.trim() == ",";
         // ", in Jurf al-Nasr": a list, not a container.
-        let via_in = !between.contains(',') && words.iter().any(|w| w == "in" || w == "of") && words.iter().all(|w| connective(w));
+        let via_in = !between.contains(',')
+            && words.iter().any(|w| w == "in" || w == "of")
+            && words.iter().all(|w| connective(w));
         if comma_only || via_in {
             mentions[a].enclosing = Some(b);
         }
