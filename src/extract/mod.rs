@@ -552,6 +552,7 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
         .iter()
         .enumerate()
         .filter(|(_, r)| r.mention.start >= s && r.mention.end <= e)
+        .filter(|(_, r)| r.mention.kind != MentionKind::Demonym)
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
         .filter(|(_, r)| !is_attribution(&text[s..r.mention.start]))
         .collect();

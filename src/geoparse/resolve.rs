@@ -99,8 +99,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
                 || m.admin_noun.is_some()
                 || m.site_noun.is_some()
                 || m.relation != super::spot::Relation::At;
-            let acronym =
-                m.name.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !m.name.chars().any(char::is_lowercase);
+            let letters = m.name.chars().filter(|c| c.is_alphabetic()).count();
+            let acronym = (2..=4).contains(&letters) && !m.name.chars().any(char::is_lowercase);
             if acronym && !p.is_country() {
                 return true; // "IS", "US" as a town: an acronym names a country or nothing
             }
@@ -110,6 +110,10 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
                         cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0
                     })
             });
+            // Part of a longer capitalised name: only a prominent place survives.
+            if m.in_name && prominence(p) < 0.75 {
+                return true;
+            }
             !framed
                 && p.feature_class == 'P'
                 && p.population < 100_000
@@ -191,6 +195,12 @@ fn best_candidate(
     for (ci, p) in cs.iter().enumerate() {
         let mut score = 0.35 * prominence(p);
         let mut rules: Vec<String> = Vec::new();
+        // A place's own name beats a place that merely lists it as an
+        // alternate ("Egypt" the country, not a town once called Egypt).
+        if m.primary.get(ci).copied().unwrap_or(false) && cs.len() > 1 && !m.primary.iter().all(|p| *p) {
+            score += 0.25;
+            rules.push("primary-name".to_string());
+        }
         if let Some(ctx) = context.filter(|ctx| encloses(ctx, p)) {
             let inside = if ctx.is_country() {
                 p.country == ctx.country

@@ -28,6 +28,9 @@ pub enum MentionKind {
     Gazetteer,
     /// A capitalised name in a locative frame that the gazetteer does not know.
     Unknown,
+    /// A demonym standing for its country ("Iraqi", "Syrians"): a place
+    /// reference, never where an event happened.
+    Demonym,
 }
 
 /// How the text relates the event to the place.
@@ -71,6 +74,12 @@ pub struct Mention {
     pub enclosing: Option<usize>,
     /// Gazetteer entries with this name, most specific layer first.
     pub candidates: Vec<PlaceRef>,
+    /// For each candidate: the name is its primary (or ASCII) name, not an alternate.
+    pub primary: Vec<bool>,
+    /// A capitalised word follows, so the name may be part of a longer one
+    /// ("Georgia Bureau of Investigation", "Jordan Peterson"): the resolver
+    /// keeps it only for a prominent place.
+    pub in_name: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -130,9 +139,15 @@ fn tokenize(text: &str, from: usize) -> Vec<Token> {
             sentence_initial = true;
         }
         sentence_start = false;
-        let joined = !gap.is_empty()
-            && gap.bytes().all(|b| b == b' ' || b == b'-' || b == b'\t')
-            && gap.bytes().filter(|&b| b == b'-').count() <= 1;
+        let after_abbrev =
+            out.last().is_some_and(|p: &Token| matches!(p.lower.as_str(), "st" | "mt" | "ft")) && gap == ". ";
+        let joined = after_abbrev
+            || (!gap.is_empty()
+                && gap.bytes().all(|b| b == b' ' || b == b'-' || b == b'\t')
+                && gap.bytes().filter(|&b| b == b'-').count() <= 1);
+        if after_abbrev {
+            sentence_initial = false;
+        }
         let word = &text[start..wend];
         let first = word.chars().next().unwrap_or(' ');
         let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
@@ -209,9 +224,73 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     let toks = tokenize(text, from);
     let lowercase_words: HashSet<&str> = toks.iter().filter(|t| !t.cap).map(|t| t.lower.as_str()).collect();
     let mut mentions: Vec<Mention> = Vec::new();
+    let mut persons: HashSet<String> = HashSet::new();
+    // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
+    for (s, e, r) in super::names::find_abbreviations(text, from) {
+        let candidates = referent_refs(gaz, r);
+        if candidates.is_empty() {
+            continue;
+        }
+        mentions.push(Mention {
+            start: s,
+            end: e,
+            name_start: s,
+            name_end: e,
+            name: text[s..e].to_string(),
+            key: crate::gazetteer::fold::loose_key(&r.name),
+            kind: MentionKind::Gazetteer,
+            relation: Relation::At,
+            admin_noun: None,
+            site_noun: None,
+            locative: false,
+            enclosing: None,
+            primary: vec![true; candidates.len()],
+            candidates,
+            in_name: false,
+        });
+    }
+    let covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+    let demonyms = super::names::demonyms();
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
+        if covered.iter().any(|(s, e)| t.start < *e && *s < t.end) {
+            i += 1;
+            continue;
+        }
+        if t.cap && !t.all_caps {
+            // "Iraqi", "Sri Lankan": a demonym stands for its country.
+            let two = toks.get(i + 1).filter(|n| n.joined && n.cap).map(|n| format!("{} {}", t.lower, n.lower));
+            let (r, last) = match two.as_deref().and_then(|k| demonyms.get(k)) {
+                Some(r) => (Some(r), i + 1),
+                None => (demonyms.get(t.lower.as_str()), i),
+            };
+            if let Some(r) = r {
+                let candidates = referent_refs(gaz, r);
+                if !candidates.is_empty() {
+                    let (s, e) = (t.start, toks[last].end);
+                    mentions.push(Mention {
+                        start: s,
+                        end: e,
+                        name_start: s,
+                        name_end: e,
+                        name: text[s..e].to_string(),
+                        key: crate::gazetteer::fold::loose_key(&r.name),
+                        kind: MentionKind::Demonym,
+                        relation: Relation::At,
+                        admin_noun: None,
+                        site_noun: None,
+                        locative: false,
+                        enclosing: None,
+                        primary: vec![true; candidates.len()],
+                        candidates,
+                        in_name: false,
+                    });
+                    i = last + 1;
+                    continue;
+                }
+            }
+        }
         if !t.cap || is_in(CALENDAR, &t.lower) || is_in(NEVER, &t.lower) {
             i += 1;
             continue;
@@ -225,9 +304,18 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             mentions.push(make_mention(gaz, text, &toks, i, j, key, MentionKind::Gazetteer, &ctx));
             i = j + 1 + ctx.noun_words;
         } else {
+            if i == j && (ctx.after_title || follows_given_name(&toks, i)) {
+                persons.insert(toks[i].lower.clone());
+            }
             i = j + 1;
         }
     }
+    // A word this document uses as a person's name ("Mr. Jones", "Bob
+    // Jones") is a name everywhere in it, unless a locative frames it.
+    mentions.retain(|m| {
+        let single = !m.name.contains(|c: char| c.is_whitespace() || c == '-');
+        !(single && m.kind == MentionKind::Gazetteer && persons.contains(&m.name.to_lowercase()) && !m.locative)
+    });
     mentions.extend(unknown_mentions(text, &toks, &mentions, &lowercase_words));
     mentions.sort_by_key(|m| m.start);
     link_enclosing(text, &mut mentions);
@@ -252,6 +340,31 @@ fn inherit_locative(text: &str, mentions: &mut [Mention]) {
     }
 }
 
+/// The country or admin-1 entries an abbreviation or demonym stands for.
+fn referent_refs(gaz: &Gazetteer, r: &super::names::Referent) -> Vec<PlaceRef> {
+    gaz.refs_for_key(&crate::gazetteer::fold::loose_key(&r.name))
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            let place = gaz.place(*p);
+            place.country == r.country && if r.is_country { place.is_country() } else { place.is_admin1() }
+        })
+        .collect()
+}
+
+/// "Bob Jones": a capitalised word that is not a place word right before.
+fn follows_given_name(toks: &[Token], i: usize) -> bool {
+    i > 0 && toks[i].joined && {
+        let p = &toks[i - 1];
+        p.cap
+            && !p.all_caps
+            && !is_in(COMMON, &p.lower)
+            && !is_in(DIRECTIONS, &p.lower)
+            && !is_in(LOCATIVE, &p.lower)
+            && p.lower.chars().count() > 2
+    }
+}
+
 /// What surrounds tokens i..=j.
 struct Context {
     locative: bool,
@@ -261,6 +374,10 @@ struct Context {
     site_noun: Option<String>,
     noun_words: usize,
     after_title: bool,
+    /// A locative word directly before the name (no "the").
+    direct_locative: bool,
+    /// A capitalised word follows that is not a place noun.
+    in_name: bool,
 }
 
 impl Context {
@@ -316,7 +433,18 @@ impl Context {
                 break;
             }
         }
-        Context { locative, near, direction, admin_noun, site_noun, noun_words, after_title }
+        let direct_locative = !skip_the && (is_in(LOCATIVE, w1) || near);
+        let in_name = toks.get(j + 1).is_some_and(|n| {
+            n.joined
+                && n.cap
+                && !n.sentence_initial
+                && !is_in(ADMIN_NOUNS, &n.lower)
+                && !is_in(SITE_NOUNS, &n.lower)
+                && !is_in(DIRECTIONS, &n.lower)
+        }) && admin_noun.is_none()
+            && site_noun.is_none()
+            && !locative;
+        Context { locative, near, direction, admin_noun, site_noun, noun_words, after_title, direct_locative, in_name }
     }
 
     fn framed(&self) -> bool {
@@ -325,6 +453,25 @@ impl Context {
 }
 
 /// Context rules for a gazetteer match over tokens i..=j.
+fn is_contraction(w: &str) -> bool {
+    [
+        "'ve",
+        "'re",
+        "'ll",
+        "'d",
+        "'m",
+        "'t",
+        "\u{2019}ve",
+        "\u{2019}re",
+        "\u{2019}ll",
+        "\u{2019}d",
+        "\u{2019}m",
+        "\u{2019}t",
+    ]
+    .iter()
+    .any(|c| w.ends_with(c))
+}
+
 fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &HashSet<&str>) -> bool {
     let first = &toks[i];
     let single = i == j;
@@ -332,7 +479,9 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
         return false;
     }
     // Acronyms (ISIS, PMF, HRW) are organisations, not places, unless framed.
-    if single && first.all_caps && first.lower.len() > 2 && !ctx.framed() {
+    // A dateline ("CHARLESTON, W.Va. --") opens a paragraph in capitals.
+    let dateline = first.all_caps && first.sentence_initial && first.lower.chars().count() >= 4;
+    if single && first.all_caps && first.lower.len() > 2 && !ctx.framed() && !dateline {
         return false;
     }
     if single && first.lower.chars().count() < 3 && !first.all_caps {
@@ -359,24 +508,16 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
             return false;
         }
     }
-    if let Some(n) = toks.get(j + 1) {
-        // "Jordan Peterson", "Washington Post": a capitalised word follows
-        // that is neither a place noun nor a new sentence.
-        if n.joined
-            && n.cap
-            && !n.sentence_initial
-            && ctx.admin_noun.is_none()
-            && ctx.site_noun.is_none()
-            && !ctx.locative
-        {
-            let nl = n.lower.as_str();
-            if !is_in(ADMIN_NOUNS, nl) && !is_in(SITE_NOUNS, nl) && !is_in(DIRECTIONS, nl) {
-                return false;
-            }
-        }
-    }
     let name_words: Vec<&str> = toks[i..=j].iter().map(|t| t.lower.as_str()).collect();
-    let common = single && (is_in(COMMON, name_words[0]) || lowercase_words.contains(name_words[0]));
+    if single && (is_in(TITLES, name_words[0]) || is_contraction(name_words[0])) {
+        return false;
+    }
+    // An ordinary word that is also some town's name needs a locative word
+    // right before it ("in Reading"); "at the University" is not a place.
+    if single && is_in(COMMON, name_words[0]) && !ctx.direct_locative {
+        return false;
+    }
+    let common = single && lowercase_words.contains(name_words[0]);
     if common && !ctx.framed() {
         return false;
     }
@@ -408,10 +549,10 @@ fn make_mention(
         None if ctx.near => (name_start, Relation::Near),
         None => (name_start, Relation::At),
     };
-    let candidates = if kind == MentionKind::Gazetteer {
-        gaz.refs_for_key(&key).into_iter().map(|(r, _)| r).collect()
+    let (candidates, primary) = if kind == MentionKind::Gazetteer {
+        gaz.refs_for_key(&key).into_iter().unzip()
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Mention {
         start,
@@ -427,6 +568,8 @@ fn make_mention(
         locative: ctx.locative,
         enclosing: None,
         candidates,
+        primary,
+        in_name: ctx.in_name,
     }
 }
 
@@ -504,6 +647,8 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
                 locative: true,
                 enclosing: None,
                 candidates: Vec::new(),
+                primary: Vec::new(),
+                in_name: false,
             });
         }
         i = j + 1;
@@ -516,7 +661,7 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
 fn link_enclosing(text: &str, mentions: &mut [Mention]) {
     for a in 0..mentions.len() {
         let Some(b) = (a + 1 < mentions.len()).then_some(a + 1) else { continue };
-        let between = &text[mentions[a].end..mentions[b].start];
+        let Some(between) = text.get(mentions[a].end..mentions[b].start) else { continue };
         if between.len() > 60 || between.contains(['.', ';', '\n', '(', ')', '"', '\u{201C}']) {
             continue;
         }

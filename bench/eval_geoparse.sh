@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Geoparsing evaluation on the public LGL and GeoVirus corpora, scored by
+# ../shared/eval/score.py (recognition P/R/F1, acc@161 km, AUC).
+# Uses ../shared (beside the repo); says so and exits 0 when it is absent.
+# Not part of the test suite. Usage: bench/eval_geoparse.sh [corpus...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+shared="${SHARED:-../shared}"
+score="$shared/eval/score.py"
+if [ ! -f "$score" ] || [ ! -d "$shared/data/eval" ]; then
+    echo "eval_geoparse: $shared/eval/score.py or $shared/data/eval not found; nothing to evaluate (skipped)."
+    exit 0
+fi
+cargo build --release --quiet
+bin=target/release/incidentmap
+work="${TMPDIR:-/tmp}/incidentmap-eval"
+mkdir -p "$work"
+corpora=("$@")
+[ ${#corpora[@]} -eq 0 ] && corpora=(lgl geovirus)
+for corpus in "${corpora[@]}"; do
+    dir="$work/$corpus"
+    rm -rf "$dir"
+    python3 "$score" export "$corpus" "$dir" --offset-unit byte >/dev/null
+    start=$(date +%s.%N)
+    "$bin" geoparse "$dir"/*.txt --format jsonl -o "$dir/system.jsonl"
+    end=$(date +%s.%N)
+    bytes=$(cat "$dir"/*.txt | wc -c)
+    echo "== $corpus: $(ls "$dir"/*.txt | wc -l) documents, $bytes bytes, geoparse $(echo "$end - $start" | bc) s (whole process)"
+    python3 "$score" score "$dir/gold.jsonl" "$dir/system.jsonl"
+done

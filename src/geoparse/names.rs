@@ -1,0 +1,104 @@
+//! Place words that are not place names: demonyms ("Iraqi", "Syrians")
+//! and news abbreviations ("U.S.", "W.Va."), from `data/*.tsv`.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+/// What an abbreviation or demonym stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referent {
+    /// Full name as the gazetteer writes it ("West Virginia", "Iraq").
+    pub name: String,
+    /// ISO alpha-2 country code.
+    pub country: String,
+    /// True for a country, false for an admin-1 area.
+    pub is_country: bool,
+}
+
+fn rows(text: &str) -> impl Iterator<Item = Vec<&str>> {
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).map(|l| l.split('\t').map(str::trim).collect())
+}
+
+/// Demonyms by lower-case form ("iraqi", "sri lankan").
+pub fn demonyms() -> &'static HashMap<String, Referent> {
+    static D: OnceLock<HashMap<String, Referent>> = OnceLock::new();
+    D.get_or_init(|| {
+        rows(include_str!("data/demonyms.tsv"))
+            .filter(|c| c.len() >= 3)
+            .map(|c| {
+                (c[0].to_lowercase(), Referent { name: c[1].to_string(), country: c[2].to_string(), is_country: true })
+            })
+            .collect()
+    })
+}
+
+/// The abbreviations and an automaton that finds them (case-sensitive).
+pub struct Abbreviations {
+    pub automaton: AhoCorasick,
+    pub entries: Vec<(String, Referent)>,
+}
+
+/// News abbreviations of countries and states.
+pub fn abbreviations() -> &'static Abbreviations {
+    static A: OnceLock<Abbreviations> = OnceLock::new();
+    A.get_or_init(|| {
+        let entries: Vec<(String, Referent)> = rows(include_str!("data/abbreviations.tsv"))
+            .filter(|c| c.len() >= 4)
+            .map(|c| {
+                (
+                    c[0].to_string(),
+                    Referent { name: c[1].to_string(), country: c[2].to_string(), is_country: c[3] == "country" },
+                )
+            })
+            .collect();
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(entries.iter().map(|(a, _)| a.as_str()))
+            .expect("abbreviation automaton");
+        Abbreviations { automaton, entries }
+    })
+}
+
+/// Abbreviation matches in `text[from..]`: (start, end, referent). A
+/// state abbreviation with one period that is also a word ("Miss.",
+/// "Wash.") counts only after a comma, as in "Jackson, Miss.".
+pub fn find_abbreviations(text: &str, from: usize) -> Vec<(usize, usize, &'static Referent)> {
+    let a = abbreviations();
+    let mut out = Vec::new();
+    for m in a.automaton.find_iter(&text[from..]) {
+        let (s, e) = (from + m.start(), from + m.end());
+        let before = text[..s].chars().next_back();
+        let after = text[e..].chars().next();
+        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let (abbr, r) = &a.entries[m.pattern().as_usize()];
+        let periods = abbr.matches('.').count();
+        if !r.is_country && periods < 2 && !text[..s].trim_end().ends_with(',') {
+            continue;
+        }
+        out.push((s, e, r));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_loads() {
+        assert_eq!(demonyms()["iraqi"].country, "IQ");
+        assert_eq!(demonyms()["syrians"].country, "SY");
+        assert!(abbreviations().entries.iter().any(|(a, r)| a == "W.Va." && r.name == "West Virginia"));
+    }
+
+    #[test]
+    fn abbreviations_need_boundaries_and_context() {
+        let t = "CHARLESTON, W.Va. -- The U.S. said. Miss. Smith, USAID. Jackson, Miss. Then";
+        let found: Vec<&str> = find_abbreviations(t, 0).iter().map(|(s, e, _)| &t[*s..*e]).collect();
+        assert_eq!(found, ["W.Va.", "U.S.", "Miss."]);
+    }
+}
