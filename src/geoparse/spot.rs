@@ -258,7 +258,9 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        if t.cap && !t.all_caps {
+        // A multi-word gazetteer name wins over a demonym ("British Columbia").
+        let multi = t.cap && longest_match(gaz, &toks, i).is_some_and(|(j, _)| j > i);
+        if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
             let two = toks.get(i + 1).filter(|n| n.joined && n.cap).map(|n| format!("{} {}", t.lower, n.lower));
             let (r, last) = match two.as_deref().and_then(|k| demonyms.get(k)) {
@@ -489,7 +491,7 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
     }
     // Part of a longer capitalised name: "Human Rights Watch", "Abu Hamza".
     if let Some(p) = i.checked_sub(1).map(|k| &toks[k]) {
-        if toks[i].joined && p.cap && !p.sentence_initial && !is_in(DIRECTIONS, &p.lower) && !is_in(COMMON, &p.lower) {
+        if toks[i].joined && p.cap && !p.sentence_initial && !is_in(DIRECTIONS, &p.lower) {
             return false;
         }
         if toks[i].joined
