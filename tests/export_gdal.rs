@@ -215,12 +215,14 @@ fn geojson_layers_open_in_gdal_with_types() {
         "X_POSSIBLE_NAMES=longitude",
         "-oo",
         "Y_POSSIBLE_NAMES=latitude",
-        "-oo",
-        "AUTODETECT_TYPE=YES",
         &p("incidents.csv"),
     ]);
+    // Typed by the incidents.csvt sidecar, without AUTODETECT_TYPE.
     assert!(info.contains("Feature Count: 8"), "{info}");
     assert_eq!(field_type(&info, "event_date"), "Date (0.0)");
+    assert_eq!(field_type(&info, "fatalities"), "Integer (0.0)");
+    assert_eq!(field_type(&info, "geonameid"), "Integer64 (0.0)");
+    assert_eq!(field_type(&info, "latitude"), "Real (0.0)");
 }
 
 #[test]

@@ -85,6 +85,28 @@ impl<W: Write> IncidentCsvWriter<W> {
     }
 }
 
+/// GDAL/QGIS column types of the incident CSV, as the one-line `.csvt`
+/// sidecar both read (`incidents.csvt` next to `incidents.csv`), so that
+/// `event_date` opens as a Date and counts as integers without guessing.
+pub fn csvt() -> String {
+    let types: Vec<String> = super::INCIDENT_COLUMNS
+        .iter()
+        .map(|c| {
+            let t = match *c {
+                "id" | "geonameid" => "Integer64",
+                "time_precision" | "fatalities" | "injured" | "geo_precision" | "cluster_id" => {
+                    "Integer"
+                }
+                "event_date" | "source_date" => "Date",
+                "latitude" | "longitude" | "confidence" => "Real",
+                _ => "String",
+            };
+            format!("\"{t}\"")
+        })
+        .collect();
+    types.join(",") + "\n"
+}
+
 /// Writes all incidents as CSV.
 pub fn write_incidents<W: Write>(w: W, incidents: &[Incident]) -> io::Result<W> {
     let mut cw = IncidentCsvWriter::new(w)?;

@@ -45,7 +45,7 @@ impl<'a> Layers<'a> {
 }
 
 /// The file names [`write_layers`] writes, in order.
-pub const LAYER_FILES: [&str; 10] = [
+pub const LAYER_FILES: [&str; 11] = [
     "incidents.geojson",
     "incidents.qml",
     "clusters.geojson",
@@ -55,6 +55,7 @@ pub const LAYER_FILES: [&str; 10] = [
     "admin1.geojson",
     "admin1.qml",
     "incidents.csv",
+    "incidents.csvt",
     "layers.gpkg",
 ];
 
@@ -122,6 +123,9 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
             .and_then(|w| w.flush())
             .map_err(io_err(&p))
     })?;
+    out.push(p);
+    let p = path("incidents.csvt");
+    write_bytes_atomic(&p, csv::csvt().as_bytes())?;
     out.push(p);
 
     let p = path("layers.gpkg");
