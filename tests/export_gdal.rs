@@ -261,6 +261,12 @@ fn geopackage_is_valid_and_every_layer_opens() {
             })
             .unwrap();
         assert_eq!(rtree, n, "{t}");
+        let check: String = c
+            .query_row(&format!("SELECT rtreecheck('rtree_{t}_geom')"), [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(check, "ok", "{t}");
     }
     drop(c);
 

@@ -16,10 +16,13 @@
 //! geometry blobs in GeoPackage binary format (header with envelope, then
 //! little-endian WKB), and an `rtree_<table>_geom` virtual table per layer.
 //!
-//! Why the index is filled at the end and in spatial order: inserting a
-//! million points into SQLite's R-tree in file order is what makes GDAL's
-//! indexed GeoPackage output slow; inserting them sorted along a Hilbert
-//! curve keeps the touched nodes in cache and the tree tight.
+//! Why the index is built at the end and by hand: inserting a million
+//! points one by one through SQLite's R-tree virtual table took about 5 s of
+//! our 9 s at a million rows (ogr2ogr spends about 11 of its 14 s on its
+//! index on the same data).
+//! Instead the envelopes are kept while rows go in, sorted along a Hilbert
+//! curve, and packed bottom-up straight into the R-tree's shadow tables
+//! (see `bulk_load_rtree`), which SQLite's `rtreecheck()` accepts.
 
 use std::path::{Path, PathBuf};
 
@@ -149,6 +152,7 @@ struct LayerState {
     next_fid: i64,
     /// (fid, minx, maxx, miny, maxy)
     envelopes: Vec<(i64, [f64; 4])>,
+    insert_sql: String,
 }
 
 /// A GeoPackage being written; nothing appears at the target path until
@@ -224,7 +228,7 @@ impl GpkgWriter {
         let g = layer.geometry_type();
         self.conn
             .execute_batch(&format!(
-                "CREATE TABLE \"{t}\" (fid INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, geom {g}, {cols});
+                "CREATE TABLE \"{t}\" (fid INTEGER PRIMARY KEY NOT NULL, geom {g}, {cols});
                  INSERT INTO gpkg_contents (table_name, data_type, identifier, description, srs_id)
                    VALUES ('{t}', 'features', '{t}', '', 4326);
                  INSERT INTO gpkg_geometry_columns VALUES ('{t}', 'geom', '{g}', 4326, 0, 0);
@@ -256,22 +260,29 @@ impl GpkgWriter {
         let fid = st.next_fid;
         st.next_fid += 1;
         st.envelopes.push((fid, env));
-        let placeholders = vec!["?"; n].join(",");
+        if st.insert_sql.is_empty() {
+            let placeholders = vec!["?"; n].join(",");
+            // SQLite assigns the rowid (1, 2, ... in a fresh table, as counted
+            // in `next_fid`): its append path is cheaper than checking an
+            // explicit one.
+            st.insert_sql = format!("INSERT INTO \"{t}\" VALUES (NULL,?,{placeholders})");
+        }
         let mut stmt = self
             .conn
-            .prepare_cached(&format!("INSERT INTO \"{t}\" VALUES (?,?,{placeholders})"))
+            .prepare_cached(&st.insert_sql)
             .map_err(|e| Error::Sqlite {
                 path: self.path.clone(),
                 source: e,
             })?;
         let mut all: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(n + 2);
-        all.push(&fid);
         all.push(&self.blob);
         all.extend_from_slice(values);
         stmt.execute(&all[..]).map_err(|e| Error::Sqlite {
             path: self.path.clone(),
             source: e,
         })?;
+        drop(stmt);
+        debug_assert_eq!(self.conn.last_insert_rowid(), fid);
         Ok(())
     }
 
@@ -422,18 +433,7 @@ impl GpkgWriter {
                     .map_err(self.sql())?;
             }
             sort_hilbert(&mut envs);
-            {
-                let mut stmt = self
-                    .conn
-                    .prepare(&format!(
-                        "INSERT INTO \"rtree_{t}_geom\" VALUES (?,?,?,?,?)"
-                    ))
-                    .map_err(self.sql())?;
-                for (fid, e) in &envs {
-                    stmt.execute(params![fid, e[0], e[1], e[2], e[3]])
-                        .map_err(self.sql())?;
-                }
-            }
+            bulk_load_rtree(&self.conn, &format!("rtree_{t}_geom"), &envs).map_err(self.sql())?;
             self.conn
                 .execute_batch(&rtree_triggers(t, "geom", "fid"))
                 .map_err(self.sql())?;
@@ -481,6 +481,144 @@ fn bounds(envs: &[(i64, [f64; 4])]) -> Option<[f64; 4]> {
             a[3].max(e[3]),
         ]
     }))
+}
+
+/// Fills an empty SQLite R-tree by writing its shadow tables directly:
+/// the envelopes (already in Hilbert order) are packed into full leaves and
+/// the levels above are packed the same way, bottom-up (a packed Hilbert
+/// R-tree). A million inserts through the virtual table cost about 5 s and
+/// leave nodes two-thirds full; this costs a fraction of that and gives a
+/// tighter tree. The layout is SQLite's own (`%_node` blobs: 2-byte depth in
+/// the root, 2-byte cell count, cells of 8-byte id and four big-endian f32
+/// bounds rounded outwards; `%_rowid` leaf of each id; `%_parent` parent of
+/// each non-root node); `rtreecheck()` verifies it in the tests.
+fn bulk_load_rtree(
+    conn: &Connection,
+    name: &str,
+    envs: &[(i64, [f64; 4])],
+) -> rusqlite::Result<()> {
+    if envs.is_empty() {
+        return Ok(());
+    }
+    let node_size: usize = conn.query_row(
+        &format!("SELECT length(data) FROM \"{name}_node\" WHERE nodeno = 1"),
+        [],
+        |r| r.get(0),
+    )?;
+    const CELL: usize = 8 + 4 * 4;
+    let cap = ((node_size - 4) / CELL).min(51);
+    let mut node_stmt = conn.prepare(&format!(
+        "INSERT OR REPLACE INTO \"{name}_node\" VALUES (?1, ?2)"
+    ))?;
+    let mut rowid_stmt = conn.prepare(&format!(
+        "INSERT INTO \"{name}_rowid\" (rowid, nodeno) VALUES (?1, ?2)"
+    ))?;
+    let mut parent_stmt =
+        conn.prepare(&format!("INSERT INTO \"{name}_parent\" VALUES (?1, ?2)"))?;
+    let mut level: Vec<(i64, [f32; 4])> = envs
+        .iter()
+        .map(|&(id, e)| {
+            (
+                id,
+                [f32_down(e[0]), f32_up(e[1]), f32_down(e[2]), f32_up(e[3])],
+            )
+        })
+        .collect();
+    let mut next_node = 2i64;
+    let mut depth = 0u16;
+    let mut blob = vec![0u8; node_size];
+    let mut leaf_of: Vec<(i64, i64)> = Vec::with_capacity(envs.len());
+    loop {
+        let is_root = level.len() <= cap;
+        // Spread the cells evenly so that no node is nearly empty.
+        let nodes = level.len().div_ceil(cap);
+        let mut upper = Vec::with_capacity(nodes);
+        for k in 0..nodes {
+            let cells = &level[k * level.len() / nodes..(k + 1) * level.len() / nodes];
+            let node = if is_root {
+                1
+            } else {
+                next_node += 1;
+                next_node - 1
+            };
+            blob.fill(0);
+            if is_root {
+                blob[0..2].copy_from_slice(&depth.to_be_bytes());
+            }
+            blob[2..4].copy_from_slice(&(cells.len() as u16).to_be_bytes());
+            let mut bbox = [
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+                f32::INFINITY,
+                f32::NEG_INFINITY,
+            ];
+            for (i, (id, b)) in cells.iter().enumerate() {
+                let off = 4 + CELL * i;
+                blob[off..off + 8].copy_from_slice(&id.to_be_bytes());
+                for (j, v) in b.iter().enumerate() {
+                    blob[off + 8 + 4 * j..off + 12 + 4 * j]
+                        .copy_from_slice(&v.to_bits().to_be_bytes());
+                }
+                bbox = [
+                    bbox[0].min(b[0]),
+                    bbox[1].max(b[1]),
+                    bbox[2].min(b[2]),
+                    bbox[3].max(b[3]),
+                ];
+                if depth == 0 {
+                    leaf_of.push((*id, node));
+                } else {
+                    parent_stmt.execute(params![id, node])?;
+                }
+            }
+            node_stmt.execute(params![node, &blob])?;
+            upper.push((node, bbox));
+        }
+        if depth == 0 {
+            // In id order: appending to the `%_rowid` B-tree is several
+            // times cheaper than inserting in Hilbert (random id) order.
+            leaf_of.sort_unstable();
+            for (id, node) in leaf_of.drain(..) {
+                rowid_stmt.execute(params![id, node])?;
+            }
+        }
+        if is_root {
+            return Ok(());
+        }
+        level = upper;
+        depth += 1;
+    }
+}
+
+/// The largest f32 not above `x` (R-tree minimum bounds round down).
+fn f32_down(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) > x {
+        next_f32(f, false)
+    } else {
+        f
+    }
+}
+
+/// The smallest f32 not below `x` (R-tree maximum bounds round up).
+fn f32_up(x: f64) -> f32 {
+    let f = x as f32;
+    if f64::from(f) < x {
+        next_f32(f, true)
+    } else {
+        f
+    }
+}
+
+/// The neighbouring finite f32 toward +inf (`up`) or -inf.
+fn next_f32(f: f32, up: bool) -> f32 {
+    if f == 0.0 {
+        let tiny = f32::from_bits(1);
+        return if up { tiny } else { -tiny };
+    }
+    let bits = f.to_bits();
+    let away_from_zero = up == (f > 0.0);
+    f32::from_bits(if away_from_zero { bits + 1 } else { bits - 1 })
 }
 
 /// Sorts envelopes by the Hilbert index of their centres on a 2^16 grid
@@ -640,6 +778,85 @@ mod tests {
         );
         assert_eq!([f(45), f(53)], [44.5, 33.25]);
         assert_eq!(b.len(), 61);
+    }
+
+    #[test]
+    fn bulk_loaded_rtree_passes_rtreecheck_and_answers_like_a_scan() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("r.gpkg");
+        let mut s: u64 = 42;
+        let mut rnd = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut incs = Vec::new();
+        for i in 0..20_000 {
+            let mut inc = sample(i + 1);
+            inc.position = LonLat::new(38.0 + 11.0 * rnd(), 29.0 + 9.0 * rnd()).unwrap();
+            incs.push(inc);
+        }
+        write_incidents(&p, &incs).unwrap();
+        let c = Connection::open(&p).unwrap();
+        let check: String = c
+            .query_row("SELECT rtreecheck('rtree_incidents_geom')", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(check, "ok");
+        let depth: Vec<u8> = c
+            .query_row(
+                "SELECT data FROM rtree_incidents_geom_node WHERE nodeno = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            u16::from_be_bytes([depth[0], depth[1]]),
+            2,
+            "20k points: 3 levels of 51"
+        );
+        for _ in 0..50 {
+            let (x, y) = (38.0 + 11.0 * rnd(), 29.0 + 9.0 * rnd());
+            let (w, h) = (rnd(), rnd());
+            let want = incs
+                .iter()
+                .filter(|i| {
+                    let p = i.position;
+                    p.lon >= x && p.lon <= x + w && p.lat >= y && p.lat <= y + h
+                })
+                .count() as i64;
+            // The index is a filter (f32 bounds rounded outwards); the exact
+            // test on the stored coordinates follows.
+            let got: i64 = c
+                .query_row(
+                    "SELECT count(*) FROM incidents i JOIN rtree_incidents_geom r ON r.id = i.fid
+                     WHERE r.maxx >= ?1 AND r.minx <= ?2 AND r.maxy >= ?3 AND r.miny <= ?4
+                       AND i.longitude BETWEEN ?1 AND ?2 AND i.latitude BETWEEN ?3 AND ?4",
+                    params![x, x + w, y, y + h],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn f32_bounds_round_outwards() {
+        for x in [
+            44.123_456_789,
+            -33.987_654_321,
+            0.0,
+            1e-30,
+            -1e-30,
+            179.999_999_9,
+        ] {
+            assert!(
+                f64::from(f32_down(x)) <= x && f64::from(f32_up(x)) >= x,
+                "{x}"
+            );
+        }
     }
 
     #[test]
