@@ -167,3 +167,23 @@ fn several_inputs_are_renumbered() {
     let ids: Vec<u64> = got.iter().map(|i| i.id).collect();
     assert_eq!(ids, (1..=16).collect::<Vec<u64>>());
 }
+
+#[test]
+fn lenient_reports_an_unreadable_input_and_converts_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.geojson");
+    let missing = dir.path().join("missing.csv");
+    let src = fixture("acled_iraq_syria.csv");
+    let o = run(&["export", s(&missing), s(&src), "-o", s(&out), "--lenient"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.csv"));
+    let got = read_incidents(&out, &ReadOptions::default())
+        .unwrap()
+        .incidents;
+    assert_eq!(got.len(), 8);
+    // Strict: the same run is an error and writes nothing.
+    let out2 = dir.path().join("strict.geojson");
+    let o = run(&["export", s(&missing), s(&src), "-o", s(&out2)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!out2.exists());
+}

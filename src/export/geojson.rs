@@ -9,6 +9,11 @@
 //! `geonameid` and `cluster_id` and the date `source_date` are `null` or their
 //! type, never anything else), so that GDAL and QGIS type the fields the same
 //! whatever the first feature holds.
+//!
+//! One limit no writer can get around: GeoJSON carries no schema, so when a
+//! nullable column is `null` in every feature of a file (no incident has a
+//! `geonameid`, say), GDAL has nothing to infer from and types it String.
+//! The GeoPackage and the CSV (with its `.csvt`) declare their types.
 
 use std::io::{self, Write};
 

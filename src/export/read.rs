@@ -1094,6 +1094,28 @@ mod tests {
     }
 
     #[test]
+    fn sniffs_collection_sequence_and_csv() {
+        let fc = crate::export::geojson::write_incidents(Vec::new(), &[bare(1)]).unwrap();
+        assert_eq!(sniff(&fc), Kind::Collection);
+        let one_line = String::from_utf8(fc.clone()).unwrap().replace('\n', "");
+        assert_eq!(sniff(one_line.as_bytes()), Kind::Collection);
+        let mut w = crate::export::geojson::IncidentGeoJsonWriter::new_seq(Vec::new()).unwrap();
+        w.write(&bare(1)).unwrap();
+        let seq = w.finish().unwrap();
+        assert_eq!(sniff(&seq), Kind::Sequence);
+        assert_eq!(sniff(&seq[1..]), Kind::Sequence, "RS is optional");
+        assert_eq!(sniff(b"\xEF\xBB\xBFevent_date,lat,lon\n"), Kind::Csv);
+        let dir = tempfile::tempdir().unwrap();
+        let p = write_tmp(dir.path(), "noext", &fc);
+        assert_eq!(
+            read_incidents(&p, &ReadOptions::default())
+                .unwrap()
+                .incidents,
+            [bare(1)]
+        );
+    }
+
+    #[test]
     fn read_many_renumbers() {
         let dir = tempfile::tempdir().unwrap();
         let bytes = crate::export::csv::write_incidents(Vec::new(), &[bare(1), bare(2)]).unwrap();
