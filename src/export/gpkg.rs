@@ -191,7 +191,7 @@ impl GpkgWriter {
         // the rename, and it is synced once before that.
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA cache_size = -131072; PRAGMA application_id = {APPLICATION_ID};
+             PRAGMA cache_size = -32768; PRAGMA application_id = {APPLICATION_ID};
              PRAGMA user_version = {USER_VERSION}; BEGIN; {SCHEMA}"
         ))
         .map_err(sql)?;
