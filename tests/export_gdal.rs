@@ -365,3 +365,22 @@ fn qml_sidecars_are_well_formed_xml() {
         Err(e) => eprintln!("python3 not available ({e}); XML well-formedness not checked"),
     }
 }
+
+#[test]
+fn geojson_text_sequence_opens_in_gdal() {
+    use incidentmap::export::{Format, convert};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("incidents.geojsonl");
+    let r = convert(
+        &[fixture("acled_iraq_syria.csv")],
+        &out,
+        Format::GeoJsonSeq,
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!((r.written, r.skipped.len()), (8, 0));
+    let info = ogrinfo(&["-al", "-so", out.to_str().unwrap()]);
+    assert!(info.contains("GeoJSONSeq"), "{info}");
+    check_layer(&info, "Point", 8);
+    assert_eq!(field_type(&info, "event_date"), "Date (0.0)");
+}

@@ -114,7 +114,7 @@ pub fn for_each_incident(
             .read_to_end(&mut bytes)
             .map_err(|e| Error::io("-", e))?;
         match sniff(&bytes) {
-            Kind::Collection => read_collection(&into_text(path, bytes)?, &mut sink)?,
+            Kind::Collection => read_collection(&bytes[..], &mut sink)?,
             Kind::Sequence => read_sequence(&bytes[..], &mut sink)?,
             Kind::Csv => read_csv(&bytes[..], &mut sink)?,
         }
@@ -126,41 +126,22 @@ pub fn for_each_incident(
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let mut r = BufReader::with_capacity(1 << 16, file);
+    let mut r = BufReader::with_capacity(1 << 20, file);
     let kind = match ext.as_str() {
         "geojsonl" | "geojsons" | "geojsonseq" | "jsonl" | "ndjson" => Kind::Sequence,
         "csv" | "tsv" | "txt" => Kind::Csv,
         _ => {
-            // Sniff from the first buffer; a sequence's first line may be long,
-            // so a `{` is decided by reading the first line itself.
-            let head = r.fill_buf().map_err(|e| Error::io(path, e))?;
-            match sniff(head) {
-                Kind::Csv => Kind::Csv,
-                _ => {
-                    let mut all = Vec::new();
-                    r.read_to_end(&mut all).map_err(|e| Error::io(path, e))?;
-                    match sniff(&all) {
-                        Kind::Sequence => read_sequence(&all[..], &mut sink)?,
-                        _ => read_collection(&into_text(path, all)?, &mut sink)?,
-                    }
-                    return Ok(sink.skipped);
-                }
-            }
+            // Sniff from the first buffer (1 MiB: a sequence's first line,
+            // one feature, fits).
+            sniff(r.fill_buf().map_err(|e| Error::io(path, e))?)
         }
     };
     match kind {
         Kind::Sequence => read_sequence(r, &mut sink)?,
-        _ => read_csv(r, &mut sink)?,
+        Kind::Collection => read_collection(r, &mut sink)?,
+        Kind::Csv => read_csv(r, &mut sink)?,
     }
     Ok(sink.skipped)
-}
-
-fn into_text(path: &Path, bytes: Vec<u8>) -> Result<String> {
-    String::from_utf8(bytes).map_err(|e| Error::BadEncoding {
-        path: path.to_path_buf(),
-        byte: e.utf8_error().valid_up_to() as u64,
-        message: "not UTF-8".into(),
-    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -902,23 +883,77 @@ impl TrimRs for [u8] {
     }
 }
 
-/// A minimal scanner over a FeatureCollection's top level: it finds each
-/// feature's text and hands it to serde_json, so that a bad feature is
-/// reported with its line and the others still read.
-struct Scanner<'a> {
-    b: &'a [u8],
+/// A minimal streaming scanner over a FeatureCollection's top level: it
+/// finds each feature's text and hands it to serde_json, so that a bad
+/// feature is reported with its line, the others still read, and the file is
+/// never held in memory whole (only the feature being read).
+struct Scanner<R: Read> {
+    r: R,
+    b: Vec<u8>,
     pos: usize,
+    eof: bool,
+    err: Option<std::io::Error>,
+    /// Line number at `b[counted]`.
+    line: u64,
+    counted: usize,
 }
 
-impl Scanner<'_> {
-    fn ws(&mut self) {
-        while self.pos < self.b.len() && self.b[self.pos].is_ascii_whitespace() {
-            self.pos += 1;
+impl<R: Read> Scanner<R> {
+    fn new(r: R) -> Self {
+        Scanner {
+            r,
+            b: Vec::with_capacity(1 << 20),
+            pos: 0,
+            eof: false,
+            err: None,
+            line: 1,
+            counted: 0,
         }
     }
 
-    fn peek(&self) -> Option<u8> {
+    /// The byte at `pos`, reading more input when the buffer is used up.
+    fn peek(&mut self) -> Option<u8> {
+        while self.pos >= self.b.len() && !self.eof {
+            let old = self.b.len();
+            self.b.resize(old + (1 << 20), 0);
+            match self.r.read(&mut self.b[old..]) {
+                Ok(0) => {
+                    self.b.truncate(old);
+                    self.eof = true;
+                }
+                Ok(k) => self.b.truncate(old + k),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => self.b.truncate(old),
+                Err(e) => {
+                    self.b.truncate(old);
+                    self.err = Some(e);
+                    self.eof = true;
+                }
+            }
+        }
         self.b.get(self.pos).copied()
+    }
+
+    /// The line of `pos` (1-based).
+    fn line_here(&mut self) -> u64 {
+        let to = self.pos.min(self.b.len());
+        self.line += memchr::memchr_iter(b'\n', &self.b[self.counted..to]).count() as u64;
+        self.counted = to;
+        self.line
+    }
+
+    /// Forgets the bytes before `pos` (only between features: the slices
+    /// of the feature being read index into `b`).
+    fn compact(&mut self) {
+        self.line_here();
+        self.b.drain(..self.pos);
+        self.pos = 0;
+        self.counted = 0;
+    }
+
+    fn ws(&mut self) {
+        while self.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+            self.pos += 1;
+        }
     }
 
     fn expect(&mut self, c: u8) -> std::result::Result<(), String> {
@@ -933,10 +968,13 @@ impl Scanner<'_> {
 
     fn skip_string(&mut self) -> std::result::Result<(), String> {
         self.pos += 1; // opening quote
-        while let Some(&c) = self.b.get(self.pos) {
+        while let Some(c) = self.peek() {
             self.pos += 1;
             match c {
-                b'\\' => self.pos += 1,
+                b'\\' => {
+                    self.peek();
+                    self.pos += 1;
+                }
                 b'"' => return Ok(()),
                 _ => {}
             }
@@ -982,28 +1020,32 @@ impl Scanner<'_> {
             None => Err("unexpected end".into()),
         }
     }
-
-    fn line_at(&self, from: (usize, u64), to: usize) -> u64 {
-        from.1 + memchr::memchr_iter(b'\n', &self.b[from.0..to]).count() as u64
-    }
 }
 
-fn read_collection(text: &str, sink: &mut Sink) -> Result<()> {
-    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut s = Scanner {
-        b: body.as_bytes(),
-        pos: 0,
-    };
-    let mut mark = (0usize, 1u64);
+fn read_collection<R: Read>(r: R, sink: &mut Sink) -> Result<()> {
+    read_collection_with(r, sink, 1 << 20)
+}
+
+/// `compact_at`: consumed bytes are dropped once more than this many.
+fn read_collection_with<R: Read>(r: R, sink: &mut Sink, compact_at: usize) -> Result<()> {
+    let mut s = Scanner::new(r);
+    if s.peek() == Some(0xEF) && s.b.starts_with(b"\xEF\xBB\xBF") {
+        s.pos = 3;
+    }
     let path = sink.path();
-    let bad_input = |s: &Scanner, m: String| {
-        let line = s.line_at((0, 1), s.pos.min(s.b.len()));
+    let bad_input = |s: &mut Scanner<R>, m: String| {
+        if let Some(e) = s.err.take() {
+            return Error::io(&path, e);
+        }
+        let line = s.line_here();
         Error::bad_input(
             &path,
             format!("not a GeoJSON FeatureCollection (line {line}): {m}"),
         )
     };
-    s.expect(b'{').map_err(|m| bad_input(&s, m))?;
+    if let Err(m) = s.expect(b'{') {
+        return Err(bad_input(&mut s, m));
+    }
     let mut is_fc = false;
     let mut n = 0u64;
     loop {
@@ -1011,26 +1053,40 @@ fn read_collection(text: &str, sink: &mut Sink) -> Result<()> {
         match s.peek() {
             Some(b'}') => break,
             Some(b'"') => {}
-            _ => return Err(bad_input(&s, "expected a member name".into())),
+            _ => return Err(bad_input(&mut s, "expected a member name".into())),
         }
         let k0 = s.pos;
-        s.skip_string().map_err(|m| bad_input(&s, m))?;
-        let key: String =
-            serde_json::from_slice(&s.b[k0..s.pos]).map_err(|e| bad_input(&s, e.to_string()))?;
-        s.expect(b':').map_err(|m| bad_input(&s, m))?;
+        if let Err(m) = s.skip_string() {
+            return Err(bad_input(&mut s, m));
+        }
+        let key: String = match serde_json::from_slice(&s.b[k0..s.pos]) {
+            Ok(k) => k,
+            Err(e) => return Err(bad_input(&mut s, e.to_string())),
+        };
+        if let Err(m) = s.expect(b':') {
+            return Err(bad_input(&mut s, m));
+        }
         s.ws();
         if key == "features" {
-            s.expect(b'[').map_err(|m| bad_input(&s, m))?;
+            if let Err(m) = s.expect(b'[') {
+                return Err(bad_input(&mut s, m));
+            }
             loop {
                 s.ws();
                 if s.peek() == Some(b']') {
                     s.pos += 1;
                     break;
                 }
+                // Drop consumed bytes only now and then: draining the
+                // buffer before every feature would move it a million times.
+                if s.pos > compact_at {
+                    s.compact();
+                }
                 let start = s.pos;
-                s.skip_value().map_err(|m| bad_input(&s, m))?;
-                let line = s.line_at(mark, start);
-                mark = (start, line);
+                let line = s.line_here();
+                if let Err(m) = s.skip_value() {
+                    return Err(bad_input(&mut s, m));
+                }
                 n += 1;
                 let r = serde_json::from_slice::<RawFeature>(&s.b[start..s.pos])
                     .map_err(|e| format!("not a GeoJSON Feature: {e}"))
@@ -1041,16 +1097,23 @@ fn read_collection(text: &str, sink: &mut Sink) -> Result<()> {
                 match s.peek() {
                     Some(b',') => s.pos += 1,
                     Some(b']') => {}
-                    _ => return Err(bad_input(&s, "expected ',' or ']' after a feature".into())),
+                    _ => {
+                        return Err(bad_input(
+                            &mut s,
+                            "expected ',' or ']' after a feature".into(),
+                        ));
+                    }
                 }
             }
         } else {
             let v0 = s.pos;
-            s.skip_value().map_err(|m| bad_input(&s, m))?;
+            if let Err(m) = s.skip_value() {
+                return Err(bad_input(&mut s, m));
+            }
             if key == "type" {
                 let ty: String = serde_json::from_slice(&s.b[v0..s.pos]).unwrap_or_default();
                 if ty != "FeatureCollection" {
-                    return Err(bad_input(&s, format!("type is {ty:?}")));
+                    return Err(bad_input(&mut s, format!("type is {ty:?}")));
                 }
                 is_fc = true;
             }
@@ -1059,11 +1122,14 @@ fn read_collection(text: &str, sink: &mut Sink) -> Result<()> {
         match s.peek() {
             Some(b',') => s.pos += 1,
             Some(b'}') => {}
-            _ => return Err(bad_input(&s, "expected ',' or '}'".into())),
+            _ => return Err(bad_input(&mut s, "expected ',' or '}'".into())),
         }
     }
     if !is_fc {
-        return Err(bad_input(&s, "no \"type\": \"FeatureCollection\"".into()));
+        return Err(bad_input(
+            &mut s,
+            "no \"type\": \"FeatureCollection\"".into(),
+        ));
     }
     Ok(())
 }
@@ -1269,6 +1335,60 @@ mod tests {
                 .incidents,
             [bare(1)]
         );
+    }
+
+    /// Hands out at most 7 bytes per read, so features and strings
+    /// straddle buffer refills.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let k = self.0.len().min(out.len()).min(7);
+            out[..k].copy_from_slice(&self.0[..k]);
+            self.0 = &self.0[k..];
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn collection_streams_across_refills_with_right_lines() {
+        let mut bad = sample(2);
+        bad.notes = "escaped \\ \"quote\" and ] } [ {".into();
+        let bytes = crate::export::geojson::write_incidents(
+            Vec::new(),
+            &[sample(1), bad.clone(), sample(3)],
+        )
+        .unwrap();
+        let text = String::from_utf8(bytes).unwrap().replacen(
+            "\"time_precision\":2",
+            "\"time_precision\":9",
+            3,
+        );
+        let text = text.replacen("\"time_precision\":9", "\"time_precision\":2", 1);
+        let p = PathBuf::from("t.geojson");
+        let opts = ReadOptions { lenient: true };
+        let mut got = Vec::new();
+        let mut f = |i: Incident| {
+            got.push(i);
+            Ok(())
+        };
+        let mut sink = Sink {
+            path: &p,
+            opts: &opts,
+            skipped: Vec::new(),
+            f: &mut f,
+        };
+        // Compacting before every feature and never.
+        for compact_at in [0, usize::MAX] {
+            read_collection_with(Trickle(text.as_bytes()), &mut sink, compact_at).unwrap();
+        }
+        let msgs: Vec<String> = sink.skipped.iter().map(|e| e.to_string()).collect();
+        let want = [
+            "t.geojson:3: feature 2: time_precision 9 is outside 1..3",
+            "t.geojson:4: feature 3: time_precision 9 is outside 1..3",
+        ];
+        assert_eq!(msgs, [want, want].concat());
+        assert_eq!(got, [sample(1), sample(1)]);
     }
 
     #[test]
