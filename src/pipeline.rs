@@ -97,10 +97,8 @@ pub fn run_map(
     if opts.strict && !errors.is_empty() {
         return Err(errors.swap_remove(0));
     }
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let path = dir.join("incidents.geojson");
-    crate::export::atomic::write_atomic(&path, |w| {
-        crate::export::geojson::write_incidents(w, &incidents).map_err(|e| Error::io(&path, e))
-    })?;
-    Ok(MapSummary { incidents: incidents.len(), clusters: 0, files: vec![path], errors })
+    let clusters: Vec<crate::spatial::cluster::Cluster> = Vec::new();
+    let layers = crate::export::layers::Layers::new(&incidents, &clusters, gaz.admin_areas());
+    let files = crate::export::layers::write_layers(dir, &layers)?;
+    Ok(MapSummary { incidents: incidents.len(), clusters: clusters.len(), files, errors })
 }

@@ -1,0 +1,277 @@
+//! Every layer of a run into one directory: GeoJSON per layer with QML
+//! sidecars, the incidents as CSV, and one GeoPackage holding them all with
+//! their styles embedded.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::atomic::{io_err, write_atomic, write_bytes_atomic};
+use super::geojson::{self, AreaStats};
+use super::gpkg::{GpkgWriter, Layer};
+use super::{csv, style};
+use crate::error::{Error, Result};
+use crate::extract::incident::Incident;
+use crate::gazetteer::admin::AdminArea;
+use crate::spatial::cluster::Cluster;
+
+/// What a run produced.
+#[derive(Debug, Clone, Copy)]
+pub struct Layers<'a> {
+    /// Incidents, in output order (their `id`s are the feature ids).
+    pub incidents: &'a [Incident],
+    /// Clusters (points at centroids; hulls for the areas layer).
+    pub clusters: &'a [Cluster],
+    /// Admin-1 areas to summarise the incidents by.
+    pub admin_areas: &'a [AdminArea],
+    /// Write every area in `admin_areas`, not only those with incidents.
+    pub all_areas: bool,
+}
+
+impl<'a> Layers<'a> {
+    /// The layers of a run; only areas with incidents go in the admin-1 layer.
+    pub fn new(
+        incidents: &'a [Incident],
+        clusters: &'a [Cluster],
+        admin_areas: &'a [AdminArea],
+    ) -> Self {
+        Layers {
+            incidents,
+            clusters,
+            admin_areas,
+            all_areas: false,
+        }
+    }
+}
+
+/// The file names [`write_layers`] writes, in order.
+pub const LAYER_FILES: [&str; 11] = [
+    "incidents.geojson",
+    "incidents.qml",
+    "clusters.geojson",
+    "clusters.qml",
+    "cluster_areas.geojson",
+    "cluster_areas.qml",
+    "admin1.geojson",
+    "admin1.qml",
+    "incidents.csv",
+    "incidents.csvt",
+    "layers.gpkg",
+];
+
+/// Writes every layer into `dir` (created if needed), each file atomically;
+/// returns the paths written, in the order of [`LAYER_FILES`]. Empty layers
+/// are still valid files.
+pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let admin = admin_stats(layers);
+    let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
+    let styles = [
+        style::incidents_qml(),
+        style::clusters_qml(),
+        style::cluster_areas_qml(),
+        style::admin1_qml(&counts),
+    ];
+    let path = |name: &str| dir.join(name);
+    let mut out = Vec::with_capacity(LAYER_FILES.len());
+
+    let p = path("incidents.geojson");
+    write_atomic(&p, |w| {
+        geojson::write_incidents(w, layers.incidents)
+            .map(drop)
+            .map_err(io_err(&p))
+    })?;
+    out.push(p);
+    let p = path("clusters.geojson");
+    write_atomic(&p, |w| {
+        geojson::write_clusters(w, layers.clusters)
+            .map(drop)
+            .map_err(io_err(&p))
+    })?;
+    out.push(p);
+    let p = path("cluster_areas.geojson");
+    write_atomic(&p, |w| {
+        geojson::write_cluster_areas(w, layers.clusters)
+            .map(drop)
+            .map_err(io_err(&p))
+    })?;
+    out.push(p);
+    let p = path("admin1.geojson");
+    write_atomic(&p, |w| {
+        geojson::write_admin1(w, &admin)
+            .map(drop)
+            .map_err(io_err(&p))
+    })?;
+    out.push(p);
+    for (name, qml) in ["incidents", "clusters", "cluster_areas", "admin1"]
+        .iter()
+        .zip(&styles)
+    {
+        let p = path(&format!("{name}.qml"));
+        write_bytes_atomic(&p, qml.as_bytes())?;
+        out.insert(
+            out.iter()
+                .position(|q| q.ends_with(format!("{name}.geojson")))
+                .unwrap_or(0)
+                + 1,
+            p,
+        );
+    }
+    let p = path("incidents.csv");
+    write_atomic(&p, |w| {
+        csv::write_incidents(w, layers.incidents)
+            .and_then(|w| w.flush())
+            .map_err(io_err(&p))
+    })?;
+    out.push(p);
+    let p = path("incidents.csvt");
+    write_bytes_atomic(&p, csv::csvt().as_bytes())?;
+    out.push(p);
+
+    let p = path("layers.gpkg");
+    let mut g = GpkgWriter::create(&p)?;
+    for layer in [
+        Layer::Incidents,
+        Layer::Clusters,
+        Layer::ClusterAreas,
+        Layer::Admin1,
+    ] {
+        g.create_layer(layer)?;
+    }
+    for inc in layers.incidents {
+        g.add_incident(inc)?;
+    }
+    g.write_clusters(layers.clusters)?;
+    g.write_admin1(&admin)?;
+    for (layer, qml) in [
+        Layer::Incidents,
+        Layer::Clusters,
+        Layer::ClusterAreas,
+        Layer::Admin1,
+    ]
+    .into_iter()
+    .zip(&styles)
+    {
+        g.add_style(layer, layer.table(), qml)?;
+    }
+    g.finish()?;
+    out.push(p);
+    Ok(out)
+}
+
+/// Folds a name for matching incident `admin1` names to areas.
+fn fold(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// The admin-1 areas with their incident statistics: the areas with
+/// incidents (every area with `all_areas`), in the order given.
+///
+/// An incident belongs to the area whose name (and country, when both have
+/// one) equals its `admin1`; when it has no `admin1` or the name matches no
+/// area, to the area that contains its point.
+pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
+    let areas = layers.admin_areas;
+    let mut by_name: HashMap<(String, String), usize> = HashMap::new();
+    let mut by_bare_name: HashMap<String, Option<usize>> = HashMap::new();
+    for (i, a) in areas.iter().enumerate() {
+        by_name
+            .entry((a.country.to_ascii_uppercase(), fold(&a.name)))
+            .or_insert(i);
+        by_bare_name
+            .entry(fold(&a.name))
+            .and_modify(|e| *e = None) // ambiguous without a country
+            .or_insert(Some(i));
+    }
+    let mut stats = vec![AreaStats::default(); areas.len()];
+    for inc in layers.incidents {
+        let by_admin1 = (!inc.admin1.is_empty())
+            .then(|| {
+                let name = fold(&inc.admin1);
+                if inc.country.is_empty() {
+                    by_bare_name.get(&name).copied().flatten()
+                } else {
+                    by_name
+                        .get(&(inc.country.to_ascii_uppercase(), name))
+                        .copied()
+                }
+            })
+            .flatten();
+        let idx = by_admin1.or_else(|| areas.iter().position(|a| a.contains(inc.position)));
+        if let Some(i) = idx {
+            stats[i].add(inc);
+        }
+    }
+    areas
+        .iter()
+        .zip(stats)
+        .filter(|(_, s)| layers.all_areas || s.incident_count > 0)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::geojson::tests::sample;
+    use geo::{BoundingRect, polygon};
+
+    pub(crate) fn area(name: &str, x0: f64, y0: f64) -> AdminArea {
+        let p = polygon![(x: x0, y: y0), (x: x0 + 1.0, y: y0), (x: x0 + 1.0, y: y0 + 1.0), (x: x0, y: y0 + 1.0), (x: x0, y: y0)];
+        let mp = geo::MultiPolygon(vec![p]);
+        AdminArea {
+            code: format!("IQ.{name}"),
+            name: name.into(),
+            country: "IQ".into(),
+            geonameid: 1,
+            bbox: mp.bounding_rect().unwrap(),
+            polygon: mp,
+        }
+    }
+
+    #[test]
+    fn admin_stats_by_name_then_point() {
+        let areas = [
+            area("Diyala", 44.5, 33.5),
+            area("Kirkuk", 43.5, 35.0),
+            area("Anbar", 40.0, 33.0),
+        ];
+        let mut a = sample(1); // admin1 Diyala by name, point elsewhere
+        a.position = crate::LonLat {
+            lon: 10.0,
+            lat: 10.0,
+        };
+        let mut b = sample(2);
+        b.admin1 = String::new();
+        b.position = crate::LonLat {
+            lon: 44.0,
+            lat: 35.5,
+        }; // inside Kirkuk
+        let incs = [a, b];
+        let l = Layers::new(&incs, &[], &areas);
+        let s = admin_stats(&l);
+        let names: Vec<&str> = s.iter().map(|(a, _)| a.name.as_str()).collect();
+        assert_eq!(names, ["Diyala", "Kirkuk"]);
+        assert_eq!(s[0].1.fatalities, 3);
+        let all = admin_stats(&Layers {
+            all_areas: true,
+            ..l
+        });
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[2].1.first_date, None);
+    }
+
+    #[test]
+    fn empty_run_writes_every_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("new/sub");
+        let written = write_layers(&out, &Layers::new(&[], &[], &[])).unwrap();
+        let names: Vec<String> = written
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, LAYER_FILES);
+        let fc: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("admin1.geojson")).unwrap()).unwrap();
+        assert_eq!(fc["features"].as_array().unwrap().len(), 0);
+    }
+}
