@@ -55,12 +55,7 @@ fn bench(c: &mut Criterion) {
         let csv_path = dir.path().join("b.csv");
         std::fs::write(&csv_path, csv::write_incidents(Vec::new(), &incs).unwrap()).unwrap();
         g.bench_with_input(BenchmarkId::new("read_csv", n), &csv_path, |b, p| {
-            b.iter(|| {
-                read_incidents(p, &ReadOptions::default())
-                    .unwrap()
-                    .incidents
-                    .len()
-            })
+            b.iter(|| read_incidents(p, &ReadOptions::default()).unwrap().incidents.len())
         });
     }
     g.finish();

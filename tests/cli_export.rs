@@ -9,9 +9,7 @@ use incidentmap::export::read::{ReadOptions, read_incidents};
 const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/export")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export").join(name)
 }
 
 fn run(args: &[&str]) -> Output {
@@ -26,39 +24,23 @@ fn s(p: &Path) -> &str {
 fn converts_through_every_format_without_loss() {
     let dir = tempfile::tempdir().unwrap();
     let src = fixture("acled_iraq_syria.csv");
-    let want = read_incidents(&src, &ReadOptions::default())
-        .unwrap()
-        .incidents;
+    let want = read_incidents(&src, &ReadOptions::default()).unwrap().incidents;
     assert_eq!(want.len(), 8);
     let mut prev = src;
     // CSV -> GeoJSON -> GeoJSONSeq -> CSV, each read back equal.
     for name in ["a.geojson", "b.geojsonl", "c.csv", "d.json", "e.geojsons"] {
         let out = dir.path().join(name);
         let o = run(&["export", s(&prev), "-o", s(&out)]);
-        assert_eq!(
-            o.status.code(),
-            Some(0),
-            "{name}: {}",
-            String::from_utf8_lossy(&o.stderr)
-        );
-        let got = read_incidents(&out, &ReadOptions::default())
-            .unwrap()
-            .incidents;
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
         assert_eq!(got, want, "{name}");
         prev = out;
     }
     let gpkg = dir.path().join("f.gpkg");
     let o = run(&["export", s(&prev), "-o", s(&gpkg)]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
     let c = rusqlite::Connection::open(&gpkg).unwrap();
-    let n: i64 = c
-        .query_row("SELECT count(*) FROM incidents", [], |r| r.get(0))
-        .unwrap();
+    let n: i64 = c.query_row("SELECT count(*) FROM incidents", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 8);
 }
 
@@ -72,15 +54,8 @@ fn bad_row_fails_and_leaves_existing_output_byte_for_byte() {
         let o = run(&["export", s(&bad), "-o", s(&out)]);
         assert_eq!(o.status.code(), Some(2), "{name}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(
-            err.contains("bad_rows.csv:3: latitude 133.7466 is outside -90..90"),
-            "{err}"
-        );
-        assert_eq!(
-            std::fs::read(&out).unwrap(),
-            b"previous contents\n",
-            "{name}"
-        );
+        assert!(err.contains("bad_rows.csv:3: latitude 133.7466 is outside -90..90"), "{err}");
+        assert_eq!(std::fs::read(&out).unwrap(), b"previous contents\n", "{name}");
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 3, "no temporary files left behind");
@@ -90,27 +65,13 @@ fn bad_row_fails_and_leaves_existing_output_byte_for_byte() {
 fn lenient_skips_reports_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out.csv");
-    let o = run(&[
-        "export",
-        s(&fixture("bad_rows.csv")),
-        "-o",
-        s(&out),
-        "--lenient",
-    ]);
+    let o = run(&["export", s(&fixture("bad_rows.csv")), "-o", s(&out), "--lenient"]);
     assert_eq!(o.status.code(), Some(1));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("skipped 3 record(s)"), "{err}");
-    assert!(
-        err.contains("bad_rows.csv:4: event_date \"2021-13-02\" is not a date"),
-        "{err}"
-    );
-    assert!(
-        err.contains("bad_rows.csv:6: fatalities -2 is negative"),
-        "{err}"
-    );
-    let got = read_incidents(&out, &ReadOptions::default())
-        .unwrap()
-        .incidents;
+    assert!(err.contains("bad_rows.csv:4: event_date \"2021-13-02\" is not a date"), "{err}");
+    assert!(err.contains("bad_rows.csv:6: fatalities -2 is negative"), "{err}");
+    let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
     let ids: Vec<&str> = got.iter().map(|i| i.event_id.as_str()).collect();
     assert_eq!(ids, ["ok1", "ok2"]);
 }
@@ -155,15 +116,8 @@ fn several_inputs_are_renumbered() {
     let src = fixture("acled_iraq_syria.csv");
     let gj = fixture("incidents_iraq_syria.geojson");
     let o = run(&["export", s(&src), s(&gj), "-o", s(&out)]);
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let got = read_incidents(&out, &ReadOptions::default())
-        .unwrap()
-        .incidents;
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
     let ids: Vec<u64> = got.iter().map(|i| i.id).collect();
     assert_eq!(ids, (1..=16).collect::<Vec<u64>>());
 }
@@ -177,9 +131,7 @@ fn lenient_reports_an_unreadable_input_and_converts_the_rest() {
     let o = run(&["export", s(&missing), s(&src), "-o", s(&out), "--lenient"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing.csv"));
-    let got = read_incidents(&out, &ReadOptions::default())
-        .unwrap()
-        .incidents;
+    let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
     assert_eq!(got.len(), 8);
     // Strict: the same run is an error and writes nothing.
     let out2 = dir.path().join("strict.geojson");

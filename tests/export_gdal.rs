@@ -14,9 +14,7 @@ use incidentmap::spatial::cluster::Cluster;
 use incidentmap::{Incident, LonLat};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/export")
-        .join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export").join(name)
 }
 
 /// Runs `ogrinfo` and returns stdout; fails the test when GDAL is missing
@@ -25,32 +23,19 @@ fn ogrinfo(args: &[&str]) -> String {
     let out = match Command::new("ogrinfo").args(args).output() {
         Ok(o) => o,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            panic!(
-                "ogrinfo is not on PATH: install gdal-bin (apt-get install gdal-bin) to run these tests"
-            )
+            panic!("ogrinfo is not on PATH: install gdal-bin (apt-get install gdal-bin) to run these tests")
         }
         Err(e) => panic!("running ogrinfo: {e}"),
     };
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "ogrinfo {args:?} failed:\n{stderr}\n{stdout}"
-    );
-    assert!(
-        !stderr.contains("ERROR") && !stderr.contains("Warning"),
-        "ogrinfo {args:?} complained:\n{stderr}"
-    );
+    assert!(out.status.success(), "ogrinfo {args:?} failed:\n{stderr}\n{stdout}");
+    assert!(!stderr.contains("ERROR") && !stderr.contains("Warning"), "ogrinfo {args:?} complained:\n{stderr}");
     stdout
 }
 
 fn area(code: &str, name: &str, ring: &[(f64, f64)]) -> AdminArea {
-    let poly = geo::Polygon::new(
-        ring.iter()
-            .map(|&(x, y)| geo::coord! {x: x, y: y})
-            .collect(),
-        vec![],
-    );
+    let poly = geo::Polygon::new(ring.iter().map(|&(x, y)| geo::coord! {x: x, y: y}).collect(), vec![]);
     let mp = MultiPolygon(vec![poly]);
     AdminArea {
         code: code.into(),
@@ -79,10 +64,7 @@ fn clusters() -> Vec<Cluster> {
             last_date: d(3, 11),
             dominant_event_type: "Battles".into(),
             dominant_actor: "Islamic State (Iraq)".into(),
-            centroid: LonLat {
-                lon: 45.05,
-                lat: 34.1,
-            },
+            centroid: LonLat { lon: 45.05, lat: 34.1 },
             bbox: [44.9, 33.9, 45.2, 34.3],
             hull: Some(hull),
             member_ids: vec![1, 2, 4],
@@ -97,10 +79,7 @@ fn clusters() -> Vec<Cluster> {
             last_date: d(3, 17),
             dominant_event_type: "Explosions/Remote violence".into(),
             dominant_actor: String::new(),
-            centroid: LonLat {
-                lon: 36.6097,
-                lat: 35.8128,
-            },
+            centroid: LonLat { lon: 36.6097, lat: 35.8128 },
             bbox: [36.6097, 35.8128, 36.6097, 35.8128],
             hull: None,
             member_ids: vec![6, 7],
@@ -110,46 +89,14 @@ fn clusters() -> Vec<Cluster> {
 
 fn admin_areas() -> Vec<AdminArea> {
     vec![
-        area(
-            "IQ.10",
-            "Diyala",
-            &[
-                (44.3, 33.2),
-                (46.0, 33.2),
-                (46.0, 35.1),
-                (44.3, 35.1),
-                (44.3, 33.2),
-            ],
-        ),
-        area(
-            "IQ.13",
-            "Kirkuk",
-            &[
-                (43.3, 34.9),
-                (44.9, 34.9),
-                (44.9, 35.9),
-                (43.3, 35.9),
-                (43.3, 34.9),
-            ],
-        ),
-        area(
-            "IQ.07",
-            "Najaf",
-            &[
-                (42.0, 29.5),
-                (44.5, 29.5),
-                (44.5, 32.2),
-                (42.0, 32.2),
-                (42.0, 29.5),
-            ],
-        ),
+        area("IQ.10", "Diyala", &[(44.3, 33.2), (46.0, 33.2), (46.0, 35.1), (44.3, 35.1), (44.3, 33.2)]),
+        area("IQ.13", "Kirkuk", &[(43.3, 34.9), (44.9, 34.9), (44.9, 35.9), (43.3, 35.9), (43.3, 34.9)]),
+        area("IQ.07", "Najaf", &[(42.0, 29.5), (44.5, 29.5), (44.5, 32.2), (42.0, 32.2), (42.0, 29.5)]),
     ]
 }
 
 fn incidents() -> Vec<Incident> {
-    read_incidents(&fixture("acled_iraq_syria.csv"), &ReadOptions::default())
-        .unwrap()
-        .incidents
+    read_incidents(&fixture("acled_iraq_syria.csv"), &ReadOptions::default()).unwrap().incidents
 }
 
 fn field_type<'a>(info: &'a str, field: &str) -> &'a str {
@@ -160,10 +107,7 @@ fn field_type<'a>(info: &'a str, field: &str) -> &'a str {
 
 fn check_layer(info: &str, geometry: &str, count: usize) {
     assert!(info.contains(&format!("Geometry: {geometry}\n")), "{info}");
-    assert!(
-        info.contains(&format!("Feature Count: {count}\n")),
-        "{info}"
-    );
+    assert!(info.contains(&format!("Feature Count: {count}\n")), "{info}");
     assert!(info.contains("ID[\"EPSG\",4326]"), "{info}");
 }
 
@@ -199,14 +143,8 @@ fn geojson_layers_open_in_gdal_with_types() {
     assert_eq!(field_type(&info, "incident_count"), "Integer (0.0)");
     assert_eq!(field_type(&info, "last_date"), "Date (0.0)");
     let feats = ogrinfo(&["-al", "-q", &p("admin1.geojson")]);
-    assert!(
-        feats.contains("name (String) = Diyala") && feats.contains("incident_count (Integer) = 3"),
-        "{feats}"
-    );
-    assert!(
-        feats.contains("name (String) = Kirkuk") && feats.contains("incident_count (Integer) = 2"),
-        "{feats}"
-    );
+    assert!(feats.contains("name (String) = Diyala") && feats.contains("incident_count (Integer) = 3"), "{feats}");
+    assert!(feats.contains("name (String) = Kirkuk") && feats.contains("incident_count (Integer) = 2"), "{feats}");
 
     let info = ogrinfo(&[
         "-al",
@@ -233,51 +171,23 @@ fn geopackage_is_valid_and_every_layer_opens() {
     let gpkg = dir.path().join("layers.gpkg");
 
     let c = rusqlite::Connection::open(&gpkg).unwrap();
-    let ok: String = c
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
-    let app: i64 = c
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
-        .unwrap();
+    let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
     assert_eq!(app, 0x4750_4B47);
-    let styles: i64 = c
-        .query_row(
-            "SELECT count(*) FROM layer_styles WHERE useAsDefault",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let styles: i64 = c.query_row("SELECT count(*) FROM layer_styles WHERE useAsDefault", [], |r| r.get(0)).unwrap();
     assert_eq!(styles, 4);
-    for (t, n) in [
-        ("incidents", 8),
-        ("clusters", 2),
-        ("cluster_areas", 1),
-        ("admin1", 2),
-    ] {
-        let rtree: i64 = c
-            .query_row(&format!("SELECT count(*) FROM rtree_{t}_geom"), [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+    for (t, n) in [("incidents", 8), ("clusters", 2), ("cluster_areas", 1), ("admin1", 2)] {
+        let rtree: i64 = c.query_row(&format!("SELECT count(*) FROM rtree_{t}_geom"), [], |r| r.get(0)).unwrap();
         assert_eq!(rtree, n, "{t}");
-        let check: String = c
-            .query_row(&format!("SELECT rtreecheck('rtree_{t}_geom')"), [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let check: String = c.query_row(&format!("SELECT rtreecheck('rtree_{t}_geom')"), [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok", "{t}");
     }
     drop(c);
 
     let g = gpkg.to_str().unwrap();
     let list = ogrinfo(&["-q", g]);
-    for l in [
-        "incidents (Point)",
-        "clusters (Point)",
-        "cluster_areas (Polygon)",
-        "admin1 (Multi Polygon)",
-    ] {
+    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Polygon)", "admin1 (Multi Polygon)"] {
         assert!(list.contains(l), "{l} missing:\n{list}");
     }
     for (t, geom, n) in [
@@ -296,16 +206,7 @@ fn geopackage_is_valid_and_every_layer_opens() {
     assert_eq!(field_type(&info, "geonameid"), "Integer64 (0.0)");
     // A spatial filter goes through the R-tree: the Diyala box holds
     // Jalawla, Muqdadiyah and Baghdad.
-    let hits = ogrinfo(&[
-        "-q",
-        "-spat",
-        "44.3",
-        "33.2",
-        "46.0",
-        "35.1",
-        g,
-        "incidents",
-    ]);
+    let hits = ogrinfo(&["-q", "-spat", "44.3", "33.2", "46.0", "35.1", g, "incidents"]);
     assert_eq!(hits.matches("OGRFeature(incidents)").count(), 3, "{hits}");
 }
 
@@ -314,28 +215,16 @@ fn empty_layers_are_valid_files() {
     let dir = tempfile::tempdir().unwrap();
     write_layers(dir.path(), &Layers::new(&[], &[], &[])).unwrap();
     let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
-    for f in [
-        "incidents.geojson",
-        "clusters.geojson",
-        "cluster_areas.geojson",
-        "admin1.geojson",
-    ] {
+    for f in ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson", "admin1.geojson"] {
         let info = ogrinfo(&["-al", "-so", &p(f)]);
         assert!(info.contains("Feature Count: 0"), "{f}: {info}");
     }
     let list = ogrinfo(&["-q", &p("layers.gpkg")]);
-    for l in [
-        "incidents (Point)",
-        "clusters (Point)",
-        "cluster_areas (Polygon)",
-        "admin1 (Multi Polygon)",
-    ] {
+    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Polygon)", "admin1 (Multi Polygon)"] {
         assert!(list.contains(l), "{l} missing:\n{list}");
     }
     let c = rusqlite::Connection::open(p("layers.gpkg")).unwrap();
-    let ok: String = c
-        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-        .unwrap();
+    let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
     assert_eq!(ok, "ok");
 }
 
@@ -346,21 +235,10 @@ fn qml_sidecars_are_well_formed_xml() {
     write_layers(dir.path(), &Layers::new(&incs, &cl, &areas)).unwrap();
     let files: Vec<String> = ["incidents", "clusters", "cluster_areas", "admin1"]
         .iter()
-        .map(|n| {
-            dir.path()
-                .join(format!("{n}.qml"))
-                .to_str()
-                .unwrap()
-                .to_string()
-        })
+        .map(|n| dir.path().join(format!("{n}.qml")).to_str().unwrap().to_string())
         .collect();
     let script = "import sys, xml.dom.minidom as m\nfor f in sys.argv[1:]:\n    d = m.parse(f)\n    assert d.documentElement.tagName == 'qgis', f\n    assert d.getElementsByTagName('renderer-v2'), f\n";
-    match Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .args(&files)
-        .output()
-    {
+    match Command::new("python3").arg("-c").arg(script).args(&files).output() {
         Ok(o) => assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr)),
         Err(e) => eprintln!("python3 not available ({e}); XML well-formedness not checked"),
     }
@@ -371,13 +249,7 @@ fn geojson_text_sequence_opens_in_gdal() {
     use incidentmap::export::{Format, convert};
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("incidents.geojsonl");
-    let r = convert(
-        &[fixture("acled_iraq_syria.csv")],
-        &out,
-        Format::GeoJsonSeq,
-        &ReadOptions::default(),
-    )
-    .unwrap();
+    let r = convert(&[fixture("acled_iraq_syria.csv")], &out, Format::GeoJsonSeq, &ReadOptions::default()).unwrap();
     assert_eq!((r.written, r.skipped.len()), (8, 0));
     let info = ogrinfo(&["-al", "-so", out.to_str().unwrap()]);
     assert!(info.contains("GeoJSONSeq"), "{info}");

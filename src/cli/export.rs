@@ -57,19 +57,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             ),
         },
     };
-    let opts = ReadOptions {
-        lenient: args.lenient,
-    };
+    let opts = ReadOptions { lenient: args.lenient };
     let report = convert(&args.inputs, &args.output, format, &opts)
         .with_context(|| format!("export to {}", args.output.display()))?;
     if report.skipped.is_empty() {
         return Ok(Outcome::Done);
     }
-    eprintln!(
-        "incidentmap: skipped {} record(s); wrote {} incident(s):",
-        report.skipped.len(),
-        report.written
-    );
+    eprintln!("incidentmap: skipped {} record(s); wrote {} incident(s):", report.skipped.len(), report.written);
     for e in &report.skipped {
         eprintln!("  {e}");
     }

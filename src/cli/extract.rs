@@ -63,8 +63,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     writeln!(w)?;
                 }
             }
-            Format::Geojson => incidentmap::export::geojson::write_incidents(&mut *w, &incidents)?,
-            Format::Csv => incidentmap::export::csv::write_incidents(&mut *w, &incidents)?,
+            Format::Geojson => {
+                incidentmap::export::geojson::write_incidents(&mut *w, &incidents)?;
+            }
+            Format::Csv => {
+                incidentmap::export::csv::write_incidents(&mut *w, &incidents)?;
+            }
         }
         Ok(())
     };

@@ -56,11 +56,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         failures += 1;
     }
     eprintln!(
-        "incidentmap: {} reports -> {} incidents, {} clusters; wrote {}",
+        "incidentmap: {} reports -> {} incidents, {} clusters; wrote {} files to {}",
         docs.len(),
         summary.incidents,
         summary.clusters,
-        summary.files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(", ")
+        summary.files.len(),
+        args.output.display()
     );
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

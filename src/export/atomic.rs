@@ -31,8 +31,26 @@ where
     fill(&mut w)?;
     let file = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io(path, e))?;
+    keep_or_default_mode(&file, path);
     tmp_path.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// Temporary files are created private (0600); a layer is meant to be read
+/// by others (a shared QGIS project), so give it the mode of the file it
+/// replaces, or 0644.
+pub fn keep_or_default_mode(file: &File, path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
+        // Best effort: a file we cannot chmod is still a correct file.
+        let _ = file.set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+    }
 }
 
 /// Maps an I/O error while writing `path` into the library error.

@@ -17,14 +17,9 @@ pub struct IncidentCsvWriter<W: Write> {
 impl<W: Write> IncidentCsvWriter<W> {
     /// Writes the header.
     pub fn new(w: W) -> io::Result<Self> {
-        let mut w = csv::WriterBuilder::new()
-            .buffer_capacity(1 << 16)
-            .from_writer(w);
+        let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(w);
         w.write_record(INCIDENT_COLUMNS).map_err(into_io)?;
-        Ok(IncidentCsvWriter {
-            w,
-            scratch: Vec::with_capacity(64),
-        })
+        Ok(IncidentCsvWriter { w, scratch: Vec::with_capacity(64) })
     }
 
     /// Writes one incident as a row.
@@ -94,9 +89,7 @@ pub fn csvt() -> String {
         .map(|c| {
             let t = match *c {
                 "id" | "geonameid" => "Integer64",
-                "time_precision" | "fatalities" | "injured" | "geo_precision" | "cluster_id" => {
-                    "Integer"
-                }
+                "time_precision" | "fatalities" | "injured" | "geo_precision" | "cluster_id" => "Integer",
                 "event_date" | "source_date" => "Date",
                 "latitude" | "longitude" | "confidence" => "Real",
                 _ => "String",
@@ -139,10 +132,7 @@ mod tests {
     fn quotes_fields_with_commas_and_newlines() {
         let bytes = write_incidents(Vec::new(), &[sample(1)]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        assert!(
-            text.contains("\"Zaghniya, \"\"police\"\" station\""),
-            "{text}"
-        );
+        assert!(text.contains("\"Zaghniya, \"\"police\"\" station\""), "{text}");
         assert!(text.contains(",2020-05-15,2,"), "{text}");
         assert!(text.contains(",34.2711,45.158123,"), "{text}");
     }

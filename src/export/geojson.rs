@@ -38,10 +38,7 @@ pub(crate) struct FeatureBuf {
 
 impl FeatureBuf {
     pub(crate) fn new() -> FeatureBuf {
-        FeatureBuf {
-            buf: Vec::with_capacity(1024),
-            first_prop: true,
-        }
+        FeatureBuf { buf: Vec::with_capacity(1024), first_prop: true }
     }
 
     /// Starts a feature with an integer id; the geometry comes next.
@@ -54,8 +51,7 @@ impl FeatureBuf {
     }
 
     fn point(&mut self, p: LonLat) {
-        self.buf
-            .extend_from_slice(b"{\"type\":\"Point\",\"coordinates\":");
+        self.buf.extend_from_slice(b"{\"type\":\"Point\",\"coordinates\":");
         self.position(p.lon, p.lat);
         self.buf.push(b'}');
     }
@@ -80,8 +76,7 @@ impl FeatureBuf {
     }
 
     fn polygon_ring(&mut self, ring: &[LonLat]) {
-        self.buf
-            .extend_from_slice(b"{\"type\":\"Polygon\",\"coordinates\":[");
+        self.buf.extend_from_slice(b"{\"type\":\"Polygon\",\"coordinates\":[");
         let ccw = ring_signed_area(ring.iter().map(|p| (p.lon, p.lat))) >= 0.0;
         let pts = ring.iter().map(|p| (p.lon, p.lat));
         // RFC 7946 §3.1.6: exterior rings counterclockwise.
@@ -94,8 +89,7 @@ impl FeatureBuf {
     }
 
     fn multipolygon(&mut self, mp: &MultiPolygon<f64>) {
-        self.buf
-            .extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
+        self.buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
         for (i, poly) in mp.0.iter().enumerate() {
             if i > 0 {
                 self.buf.push(b',');
@@ -350,12 +344,7 @@ impl<W: Write> FeatureStream<W> {
         if framing == Framing::Collection {
             w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")?;
         }
-        Ok(FeatureStream {
-            w,
-            framing,
-            count: 0,
-            feature: FeatureBuf::new(),
-        })
+        Ok(FeatureStream { w, framing, count: 0, feature: FeatureBuf::new() })
     }
 
     /// Writes the feature held in `self.feature`.
@@ -364,8 +353,7 @@ impl<W: Write> FeatureStream<W> {
             Framing::Collection => {
                 // One feature per line: readable, diffable, and lets the
                 // reader name the line of a bad feature.
-                self.w
-                    .write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
+                self.w.write_all(if self.count == 0 { b"\n" } else { b",\n" })?;
                 self.w.write_all(&self.feature.buf)?;
             }
             Framing::Sequence => {
@@ -380,8 +368,7 @@ impl<W: Write> FeatureStream<W> {
 
     fn finish(mut self) -> io::Result<W> {
         if self.framing == Framing::Collection {
-            self.w
-                .write_all(if self.count == 0 { b"]}\n" } else { b"\n]}\n" })?;
+            self.w.write_all(if self.count == 0 { b"]}\n" } else { b"\n]}\n" })?;
         }
         self.w.flush()?;
         Ok(self.w)
@@ -410,17 +397,13 @@ pub struct IncidentGeoJsonWriter<W: Write> {
 impl<W: Write> IncidentGeoJsonWriter<W> {
     /// A FeatureCollection writer (RFC 7946).
     pub fn new(w: W) -> io::Result<Self> {
-        Ok(IncidentGeoJsonWriter {
-            inner: FeatureStream::new(w, Framing::Collection)?,
-        })
+        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Collection)? })
     }
 
     /// A GeoJSON text sequence writer (RFC 8142: RS before, newline after
     /// each feature), for pipes.
     pub fn new_seq(w: W) -> io::Result<Self> {
-        Ok(IncidentGeoJsonWriter {
-            inner: FeatureStream::new(w, Framing::Sequence)?,
-        })
+        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Sequence)? })
     }
 
     /// Writes one incident.
@@ -551,19 +534,14 @@ pub(crate) mod tests {
         // serde_json's map sorts keys, so check the written order on the text.
         let text = String::from_utf8(write_incidents(Vec::new(), &[sample(1)]).unwrap()).unwrap();
         let props = &text[text.find("\"properties\"").unwrap()..];
-        let at: Vec<usize> = crate::export::INCIDENT_COLUMNS
-            .iter()
-            .map(|k| props.find(&format!("\"{k}\":")).unwrap())
-            .collect();
+        let at: Vec<usize> =
+            crate::export::INCIDENT_COLUMNS.iter().map(|k| props.find(&format!("\"{k}\":")).unwrap()).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{props}");
         assert_eq!(p0.len(), crate::export::INCIDENT_COLUMNS.len());
         for k in crate::export::INCIDENT_COLUMNS {
             let (a, b) = (kind(&p0[k]), kind(&p1[k]));
             if a != b {
-                assert!(
-                    ["geonameid", "cluster_id", "source_date"].contains(&k) && b == "null",
-                    "{k}: {a} vs {b}"
-                );
+                assert!(["geonameid", "cluster_id", "source_date"].contains(&k) && b == "null", "{k}: {a} vs {b}");
             }
         }
         assert_eq!(kind(&p1["confidence"]), "real");
@@ -609,9 +587,6 @@ pub(crate) mod tests {
         f.begin(1);
         f.polygon_ring(&ring);
         let s = String::from_utf8(f.buf).unwrap();
-        assert!(
-            s.contains("[[[0.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"),
-            "{s}"
-        );
+        assert!(s.contains("[[[0.0,0.0],[1.0,1.0],[0.0,1.0],[0.0,0.0]]]"), "{s}");
     }
 }

@@ -172,20 +172,14 @@ impl GpkgWriter {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
         };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}."))
             .suffix(".tmp")
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, e))?
             .into_temp_path();
-        let sql = |e| Error::Sqlite {
-            path: path.to_path_buf(),
-            source: e,
-        };
+        let sql = |e| Error::Sqlite { path: path.to_path_buf(), source: e };
         let conn = Connection::open(&tmp).map_err(sql)?;
         // No journal and no syncs while building: the file is private until
         // the rename, and it is synced once before that.
@@ -213,10 +207,7 @@ impl GpkgWriter {
     }
 
     fn sql(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
-        |e| Error::Sqlite {
-            path: self.path.clone(),
-            source: e,
-        }
+        |e| Error::Sqlite { path: self.path.clone(), source: e }
     }
 
     /// Creates a layer's table (empty layers are still registered).
@@ -246,12 +237,7 @@ impl GpkgWriter {
 
     /// Inserts one row: the geometry blob is in `self.blob`; `values` are
     /// the attribute columns in table order.
-    fn insert(
-        &mut self,
-        layer: Layer,
-        env: [f64; 4],
-        values: &[&dyn rusqlite::ToSql],
-    ) -> Result<()> {
+    fn insert(&mut self, layer: Layer, env: [f64; 4], values: &[&dyn rusqlite::ToSql]) -> Result<()> {
         self.create_layer(layer)?;
         let n = layer.column_count();
         debug_assert_eq!(values.len(), n);
@@ -270,17 +256,11 @@ impl GpkgWriter {
         let mut stmt = self
             .conn
             .prepare_cached(&st.insert_sql)
-            .map_err(|e| Error::Sqlite {
-                path: self.path.clone(),
-                source: e,
-            })?;
+            .map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
         let mut all: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(n + 2);
         all.push(&self.blob);
         all.extend_from_slice(values);
-        stmt.execute(&all[..]).map_err(|e| Error::Sqlite {
-            path: self.path.clone(),
-            source: e,
-        })?;
+        stmt.execute(&all[..]).map_err(|e| Error::Sqlite { path: self.path.clone(), source: e })?;
         drop(stmt);
         debug_assert_eq!(self.conn.last_insert_rowid(), fid);
         Ok(())
@@ -361,10 +341,7 @@ impl GpkgWriter {
             let Some(hull) = c.hull.as_deref().filter(|h| h.len() >= 4) else {
                 continue;
             };
-            let ring: Vec<geo::Coord<f64>> = hull
-                .iter()
-                .map(|p| geo::coord! {x: p.lon, y: p.lat})
-                .collect();
+            let ring: Vec<geo::Coord<f64>> = hull.iter().map(|p| geo::coord! {x: p.lon, y: p.lat}).collect();
             let poly = Polygon::new(geo::LineString(ring), vec![]);
             let env = polygon_blob(&mut self.blob, &poly);
             self.add_cluster(Layer::ClusterAreas, c, env)?;
@@ -412,12 +389,7 @@ impl GpkgWriter {
     /// Fills the spatial indexes, records the bounds, commits, syncs and
     /// renames the file into place.
     pub fn finish(mut self) -> Result<()> {
-        for layer in [
-            Layer::Incidents,
-            Layer::Clusters,
-            Layer::ClusterAreas,
-            Layer::Admin1,
-        ] {
+        for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
             let st = &mut self.layers[layer.index()];
             if !st.created {
                 continue;
@@ -434,21 +406,14 @@ impl GpkgWriter {
             }
             sort_hilbert(&mut envs);
             bulk_load_rtree(&self.conn, &format!("rtree_{t}_geom"), &envs).map_err(self.sql())?;
-            self.conn
-                .execute_batch(&rtree_triggers(t, "geom", "fid"))
-                .map_err(self.sql())?;
+            self.conn.execute_batch(&rtree_triggers(t, "geom", "fid")).map_err(self.sql())?;
         }
         self.conn.execute_batch("COMMIT").map_err(self.sql())?;
-        let GpkgWriter {
-            conn, tmp, path, ..
-        } = self;
-        conn.close().map_err(|(_, e)| Error::Sqlite {
-            path: path.clone(),
-            source: e,
-        })?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| Error::io(&path, e))?;
+        let GpkgWriter { conn, tmp, path, .. } = self;
+        conn.close().map_err(|(_, e)| Error::Sqlite { path: path.clone(), source: e })?;
+        let f = std::fs::File::open(&tmp).map_err(|e| Error::io(&path, e))?;
+        f.sync_all().map_err(|e| Error::io(&path, e))?;
+        super::atomic::keep_or_default_mode(&f, &path);
         tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
         Ok(())
     }
@@ -462,25 +427,14 @@ pub fn write_incidents(path: &Path, incidents: &[Incident]) -> Result<()> {
     for inc in incidents {
         g.add_incident(inc)?;
     }
-    g.add_style(
-        Layer::Incidents,
-        "incidents",
-        &super::style::incidents_qml(),
-    )?;
+    g.add_style(Layer::Incidents, "incidents", &super::style::incidents_qml())?;
     g.finish()
 }
 
 fn bounds(envs: &[(i64, [f64; 4])]) -> Option<[f64; 4]> {
     let mut it = envs.iter().map(|e| e.1);
     let first = it.next()?;
-    Some(it.fold(first, |a, e| {
-        [
-            a[0].min(e[0]),
-            a[1].max(e[1]),
-            a[2].min(e[2]),
-            a[3].max(e[3]),
-        ]
-    }))
+    Some(it.fold(first, |a, e| [a[0].min(e[0]), a[1].max(e[1]), a[2].min(e[2]), a[3].max(e[3])]))
 }
 
 /// Fills an empty SQLite R-tree by writing its shadow tables directly:
@@ -492,38 +446,19 @@ fn bounds(envs: &[(i64, [f64; 4])]) -> Option<[f64; 4]> {
 /// the root, 2-byte cell count, cells of 8-byte id and four big-endian f32
 /// bounds rounded outwards; `%_rowid` leaf of each id; `%_parent` parent of
 /// each non-root node); `rtreecheck()` verifies it in the tests.
-fn bulk_load_rtree(
-    conn: &Connection,
-    name: &str,
-    envs: &[(i64, [f64; 4])],
-) -> rusqlite::Result<()> {
+fn bulk_load_rtree(conn: &Connection, name: &str, envs: &[(i64, [f64; 4])]) -> rusqlite::Result<()> {
     if envs.is_empty() {
         return Ok(());
     }
-    let node_size: usize = conn.query_row(
-        &format!("SELECT length(data) FROM \"{name}_node\" WHERE nodeno = 1"),
-        [],
-        |r| r.get(0),
-    )?;
+    let node_size: usize =
+        conn.query_row(&format!("SELECT length(data) FROM \"{name}_node\" WHERE nodeno = 1"), [], |r| r.get(0))?;
     const CELL: usize = 8 + 4 * 4;
     let cap = ((node_size - 4) / CELL).min(51);
-    let mut node_stmt = conn.prepare(&format!(
-        "INSERT OR REPLACE INTO \"{name}_node\" VALUES (?1, ?2)"
-    ))?;
-    let mut rowid_stmt = conn.prepare(&format!(
-        "INSERT INTO \"{name}_rowid\" (rowid, nodeno) VALUES (?1, ?2)"
-    ))?;
-    let mut parent_stmt =
-        conn.prepare(&format!("INSERT INTO \"{name}_parent\" VALUES (?1, ?2)"))?;
-    let mut level: Vec<(i64, [f32; 4])> = envs
-        .iter()
-        .map(|&(id, e)| {
-            (
-                id,
-                [f32_down(e[0]), f32_up(e[1]), f32_down(e[2]), f32_up(e[3])],
-            )
-        })
-        .collect();
+    let mut node_stmt = conn.prepare(&format!("INSERT OR REPLACE INTO \"{name}_node\" VALUES (?1, ?2)"))?;
+    let mut rowid_stmt = conn.prepare(&format!("INSERT INTO \"{name}_rowid\" (rowid, nodeno) VALUES (?1, ?2)"))?;
+    let mut parent_stmt = conn.prepare(&format!("INSERT INTO \"{name}_parent\" VALUES (?1, ?2)"))?;
+    let mut level: Vec<(i64, [f32; 4])> =
+        envs.iter().map(|&(id, e)| (id, [f32_down(e[0]), f32_up(e[1]), f32_down(e[2]), f32_up(e[3])])).collect();
     let mut next_node = 2i64;
     let mut depth = 0u16;
     let mut blob = vec![0u8; node_size];
@@ -546,25 +481,14 @@ fn bulk_load_rtree(
                 blob[0..2].copy_from_slice(&depth.to_be_bytes());
             }
             blob[2..4].copy_from_slice(&(cells.len() as u16).to_be_bytes());
-            let mut bbox = [
-                f32::INFINITY,
-                f32::NEG_INFINITY,
-                f32::INFINITY,
-                f32::NEG_INFINITY,
-            ];
+            let mut bbox = [f32::INFINITY, f32::NEG_INFINITY, f32::INFINITY, f32::NEG_INFINITY];
             for (i, (id, b)) in cells.iter().enumerate() {
                 let off = 4 + CELL * i;
                 blob[off..off + 8].copy_from_slice(&id.to_be_bytes());
                 for (j, v) in b.iter().enumerate() {
-                    blob[off + 8 + 4 * j..off + 12 + 4 * j]
-                        .copy_from_slice(&v.to_bits().to_be_bytes());
+                    blob[off + 8 + 4 * j..off + 12 + 4 * j].copy_from_slice(&v.to_bits().to_be_bytes());
                 }
-                bbox = [
-                    bbox[0].min(b[0]),
-                    bbox[1].max(b[1]),
-                    bbox[2].min(b[2]),
-                    bbox[3].max(b[3]),
-                ];
+                bbox = [bbox[0].min(b[0]), bbox[1].max(b[1]), bbox[2].min(b[2]), bbox[3].max(b[3])];
                 if depth == 0 {
                     leaf_of.push((*id, node));
                 } else {
@@ -593,21 +517,13 @@ fn bulk_load_rtree(
 /// The largest f32 not above `x` (R-tree minimum bounds round down).
 fn f32_down(x: f64) -> f32 {
     let f = x as f32;
-    if f64::from(f) > x {
-        next_f32(f, false)
-    } else {
-        f
-    }
+    if f64::from(f) > x { next_f32(f, false) } else { f }
 }
 
 /// The smallest f32 not below `x` (R-tree maximum bounds round up).
 fn f32_up(x: f64) -> f32 {
     let f = x as f32;
-    if f64::from(f) < x {
-        next_f32(f, true)
-    } else {
-        f
-    }
+    if f64::from(f) < x { next_f32(f, true) } else { f }
 }
 
 /// The neighbouring finite f32 toward +inf (`up`) or -inf.
@@ -677,15 +593,9 @@ fn point_blob(buf: &mut Vec<u8>, p: LonLat) -> [f64; 4] {
 }
 
 fn envelope<'a>(coords: impl Iterator<Item = &'a geo::Coord<f64>>) -> [f64; 4] {
-    coords.fold(
-        [
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        |e, c| [e[0].min(c.x), e[1].max(c.x), e[2].min(c.y), e[3].max(c.y)],
-    )
+    coords.fold([f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY], |e, c| {
+        [e[0].min(c.x), e[1].max(c.x), e[2].min(c.y), e[3].max(c.y)]
+    })
 }
 
 fn wkb_polygon(buf: &mut Vec<u8>, poly: &Polygon<f64>) {
@@ -759,23 +669,13 @@ mod tests {
     #[test]
     fn point_blob_header_bytes() {
         let mut b = Vec::new();
-        point_blob(
-            &mut b,
-            LonLat {
-                lon: 44.5,
-                lat: 33.25,
-            },
-        );
+        point_blob(&mut b, LonLat { lon: 44.5, lat: 33.25 });
         assert_eq!(&b[..4], b"GP\x00\x03");
         assert_eq!(i32::from_le_bytes(b[4..8].try_into().unwrap()), 4326);
         let f = |i: usize| f64::from_le_bytes(b[i..i + 8].try_into().unwrap());
         assert_eq!([f(8), f(16), f(24), f(32)], [44.5, 44.5, 33.25, 33.25]);
         assert_eq!(b[40], 1, "little-endian WKB");
-        assert_eq!(
-            u32::from_le_bytes(b[41..45].try_into().unwrap()),
-            1,
-            "wkbPoint"
-        );
+        assert_eq!(u32::from_le_bytes(b[41..45].try_into().unwrap()), 1, "wkbPoint");
         assert_eq!([f(45), f(53)], [44.5, 33.25]);
         assert_eq!(b.len(), 61);
     }
@@ -799,24 +699,11 @@ mod tests {
         }
         write_incidents(&p, &incs).unwrap();
         let c = Connection::open(&p).unwrap();
-        let check: String = c
-            .query_row("SELECT rtreecheck('rtree_incidents_geom')", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        let check: String = c.query_row("SELECT rtreecheck('rtree_incidents_geom')", [], |r| r.get(0)).unwrap();
         assert_eq!(check, "ok");
-        let depth: Vec<u8> = c
-            .query_row(
-                "SELECT data FROM rtree_incidents_geom_node WHERE nodeno = 1",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(
-            u16::from_be_bytes([depth[0], depth[1]]),
-            2,
-            "20k points: 3 levels of 51"
-        );
+        let depth: Vec<u8> =
+            c.query_row("SELECT data FROM rtree_incidents_geom_node WHERE nodeno = 1", [], |r| r.get(0)).unwrap();
+        assert_eq!(u16::from_be_bytes([depth[0], depth[1]]), 2, "20k points: 3 levels of 51");
         for _ in 0..50 {
             let (x, y) = (38.0 + 11.0 * rnd(), 29.0 + 9.0 * rnd());
             let (w, h) = (rnd(), rnd());
@@ -844,18 +731,8 @@ mod tests {
 
     #[test]
     fn f32_bounds_round_outwards() {
-        for x in [
-            44.123_456_789,
-            -33.987_654_321,
-            0.0,
-            1e-30,
-            -1e-30,
-            179.999_999_9,
-        ] {
-            assert!(
-                f64::from(f32_down(x)) <= x && f64::from(f32_up(x)) >= x,
-                "{x}"
-            );
+        for x in [44.123_456_789, -33.987_654_321, 0.0, 1e-30, -1e-30, 179.999_999_9] {
+            assert!(f64::from(f32_down(x)) <= x && f64::from(f32_up(x)) >= x, "{x}");
         }
     }
 
@@ -881,13 +758,8 @@ mod tests {
         assert_eq!(q("PRAGMA user_version"), 10300);
         assert_eq!(q("SELECT count(*) FROM incidents"), 2);
         assert_eq!(q("SELECT count(*) FROM rtree_incidents_geom"), 2);
-        assert_eq!(
-            q("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)"),
-            3
-        );
-        let ok: String = c
-            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
-            .unwrap();
+        assert_eq!(q("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)"), 3);
+        let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
         assert_eq!(ok, "ok");
         let names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -30,17 +30,8 @@ pub struct Layers<'a> {
 
 impl<'a> Layers<'a> {
     /// The layers of a run; only areas with incidents go in the admin-1 layer.
-    pub fn new(
-        incidents: &'a [Incident],
-        clusters: &'a [Cluster],
-        admin_areas: &'a [AdminArea],
-    ) -> Self {
-        Layers {
-            incidents,
-            clusters,
-            admin_areas,
-            all_areas: false,
-        }
+    pub fn new(incidents: &'a [Incident], clusters: &'a [Cluster], admin_areas: &'a [AdminArea]) -> Self {
+        Layers { incidents, clusters, admin_areas, all_areas: false }
     }
 }
 
@@ -66,63 +57,30 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let admin = admin_stats(layers);
     let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
-    let styles = [
-        style::incidents_qml(),
-        style::clusters_qml(),
-        style::cluster_areas_qml(),
-        style::admin1_qml(&counts),
-    ];
+    let styles =
+        [style::incidents_qml(), style::clusters_qml(), style::cluster_areas_qml(), style::admin1_qml(&counts)];
     let path = |name: &str| dir.join(name);
     let mut out = Vec::with_capacity(LAYER_FILES.len());
 
     let p = path("incidents.geojson");
-    write_atomic(&p, |w| {
-        geojson::write_incidents(w, layers.incidents)
-            .map(drop)
-            .map_err(io_err(&p))
-    })?;
+    write_atomic(&p, |w| geojson::write_incidents(w, layers.incidents).map(drop).map_err(io_err(&p)))?;
     out.push(p);
     let p = path("clusters.geojson");
-    write_atomic(&p, |w| {
-        geojson::write_clusters(w, layers.clusters)
-            .map(drop)
-            .map_err(io_err(&p))
-    })?;
+    write_atomic(&p, |w| geojson::write_clusters(w, layers.clusters).map(drop).map_err(io_err(&p)))?;
     out.push(p);
     let p = path("cluster_areas.geojson");
-    write_atomic(&p, |w| {
-        geojson::write_cluster_areas(w, layers.clusters)
-            .map(drop)
-            .map_err(io_err(&p))
-    })?;
+    write_atomic(&p, |w| geojson::write_cluster_areas(w, layers.clusters).map(drop).map_err(io_err(&p)))?;
     out.push(p);
     let p = path("admin1.geojson");
-    write_atomic(&p, |w| {
-        geojson::write_admin1(w, &admin)
-            .map(drop)
-            .map_err(io_err(&p))
-    })?;
+    write_atomic(&p, |w| geojson::write_admin1(w, &admin).map(drop).map_err(io_err(&p)))?;
     out.push(p);
-    for (name, qml) in ["incidents", "clusters", "cluster_areas", "admin1"]
-        .iter()
-        .zip(&styles)
-    {
+    for (name, qml) in ["incidents", "clusters", "cluster_areas", "admin1"].iter().zip(&styles) {
         let p = path(&format!("{name}.qml"));
         write_bytes_atomic(&p, qml.as_bytes())?;
-        out.insert(
-            out.iter()
-                .position(|q| q.ends_with(format!("{name}.geojson")))
-                .unwrap_or(0)
-                + 1,
-            p,
-        );
+        out.insert(out.iter().position(|q| q.ends_with(format!("{name}.geojson"))).unwrap_or(0) + 1, p);
     }
     let p = path("incidents.csv");
-    write_atomic(&p, |w| {
-        csv::write_incidents(w, layers.incidents)
-            .and_then(|w| w.flush())
-            .map_err(io_err(&p))
-    })?;
+    write_atomic(&p, |w| csv::write_incidents(w, layers.incidents).and_then(|w| w.flush()).map_err(io_err(&p)))?;
     out.push(p);
     let p = path("incidents.csvt");
     write_bytes_atomic(&p, csv::csvt().as_bytes())?;
@@ -130,12 +88,7 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
 
     let p = path("layers.gpkg");
     let mut g = GpkgWriter::create(&p)?;
-    for layer in [
-        Layer::Incidents,
-        Layer::Clusters,
-        Layer::ClusterAreas,
-        Layer::Admin1,
-    ] {
+    for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
         g.create_layer(layer)?;
     }
     for inc in layers.incidents {
@@ -143,14 +96,7 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
     }
     g.write_clusters(layers.clusters)?;
     g.write_admin1(&admin)?;
-    for (layer, qml) in [
-        Layer::Incidents,
-        Layer::Clusters,
-        Layer::ClusterAreas,
-        Layer::Admin1,
-    ]
-    .into_iter()
-    .zip(&styles)
+    for (layer, qml) in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1].into_iter().zip(&styles)
     {
         g.add_style(layer, layer.table(), qml)?;
     }
@@ -175,9 +121,7 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
     let mut by_name: HashMap<(String, String), usize> = HashMap::new();
     let mut by_bare_name: HashMap<String, Option<usize>> = HashMap::new();
     for (i, a) in areas.iter().enumerate() {
-        by_name
-            .entry((a.country.to_ascii_uppercase(), fold(&a.name)))
-            .or_insert(i);
+        by_name.entry((a.country.to_ascii_uppercase(), fold(&a.name))).or_insert(i);
         by_bare_name
             .entry(fold(&a.name))
             .and_modify(|e| *e = None) // ambiguous without a country
@@ -191,9 +135,7 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
                 if inc.country.is_empty() {
                     by_bare_name.get(&name).copied().flatten()
                 } else {
-                    by_name
-                        .get(&(inc.country.to_ascii_uppercase(), name))
-                        .copied()
+                    by_name.get(&(inc.country.to_ascii_uppercase(), name)).copied()
                 }
             })
             .flatten();
@@ -202,11 +144,7 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
             stats[i].add(inc);
         }
     }
-    areas
-        .iter()
-        .zip(stats)
-        .filter(|(_, s)| layers.all_areas || s.incident_count > 0)
-        .collect()
+    areas.iter().zip(stats).filter(|(_, s)| layers.all_areas || s.incident_count > 0).collect()
 }
 
 #[cfg(test)]
@@ -230,32 +168,19 @@ mod tests {
 
     #[test]
     fn admin_stats_by_name_then_point() {
-        let areas = [
-            area("Diyala", 44.5, 33.5),
-            area("Kirkuk", 43.5, 35.0),
-            area("Anbar", 40.0, 33.0),
-        ];
+        let areas = [area("Diyala", 44.5, 33.5), area("Kirkuk", 43.5, 35.0), area("Anbar", 40.0, 33.0)];
         let mut a = sample(1); // admin1 Diyala by name, point elsewhere
-        a.position = crate::LonLat {
-            lon: 10.0,
-            lat: 10.0,
-        };
+        a.position = crate::LonLat { lon: 10.0, lat: 10.0 };
         let mut b = sample(2);
         b.admin1 = String::new();
-        b.position = crate::LonLat {
-            lon: 44.0,
-            lat: 35.5,
-        }; // inside Kirkuk
+        b.position = crate::LonLat { lon: 44.0, lat: 35.5 }; // inside Kirkuk
         let incs = [a, b];
         let l = Layers::new(&incs, &[], &areas);
         let s = admin_stats(&l);
         let names: Vec<&str> = s.iter().map(|(a, _)| a.name.as_str()).collect();
         assert_eq!(names, ["Diyala", "Kirkuk"]);
         assert_eq!(s[0].1.fatalities, 3);
-        let all = admin_stats(&Layers {
-            all_areas: true,
-            ..l
-        });
+        let all = admin_stats(&Layers { all_areas: true, ..l });
         assert_eq!(all.len(), 3);
         assert_eq!(all[2].1.first_date, None);
     }
@@ -265,10 +190,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new/sub");
         let written = write_layers(&out, &Layers::new(&[], &[], &[])).unwrap();
-        let names: Vec<String> = written
-            .iter()
-            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<String> =
+            written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, LAYER_FILES);
         let fc: serde_json::Value =
             serde_json::from_slice(&std::fs::read(out.join("admin1.geojson")).unwrap()).unwrap();

@@ -107,19 +107,10 @@ pub struct ConvertReport {
 /// error, and an existing output file is left untouched. With it, bad
 /// records and unreadable inputs are collected in the report and the rest
 /// is written. A GeoPackage cannot go to stdout.
-pub fn convert(
-    inputs: &[PathBuf],
-    output: &Path,
-    format: Format,
-    opts: &ReadOptions,
-) -> Result<ConvertReport> {
+pub fn convert(inputs: &[PathBuf], output: &Path, format: Format, opts: &ReadOptions) -> Result<ConvertReport> {
     if output.as_os_str() == "-" {
         if format == Format::Gpkg {
-            return Err(Error::invalid(
-                "output",
-                "-",
-                "a GeoPackage cannot be written to stdout",
-            ));
+            return Err(Error::invalid("output", "-", "a GeoPackage cannot be written to stdout"));
         }
         let out = std::io::stdout().lock();
         let w = std::io::BufWriter::with_capacity(1 << 16, out);
@@ -332,9 +323,6 @@ mod tests {
     fn dates_are_iso() {
         let d = NaiveDate::from_ymd_opt(2020, 5, 7).unwrap();
         assert_eq!(date_string(d), "2020-05-07");
-        assert_eq!(
-            date_string(NaiveDate::from_ymd_opt(99, 12, 31).unwrap()),
-            "0099-12-31"
-        );
+        assert_eq!(date_string(NaiveDate::from_ymd_opt(99, 12, 31).unwrap()), "0099-12-31");
     }
 }

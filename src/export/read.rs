@@ -101,18 +101,10 @@ pub fn for_each_incident(
     opts: &ReadOptions,
     f: &mut dyn FnMut(Incident) -> Result<()>,
 ) -> Result<Vec<Error>> {
-    let mut sink = Sink {
-        path,
-        opts,
-        skipped: Vec::new(),
-        f,
-    };
+    let mut sink = Sink { path, opts, skipped: Vec::new(), f };
     if path.as_os_str() == "-" {
         let mut bytes = Vec::new();
-        std::io::stdin()
-            .lock()
-            .read_to_end(&mut bytes)
-            .map_err(|e| Error::io("-", e))?;
+        std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| Error::io("-", e))?;
         match sniff(&bytes) {
             Kind::Collection => read_collection(&bytes[..], &mut sink)?,
             Kind::Sequence => read_sequence(&bytes[..], &mut sink)?,
@@ -120,11 +112,7 @@ pub fn for_each_incident(
         }
         return Ok(sink.skipped);
     }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut r = BufReader::with_capacity(1 << 20, file);
     let kind = match ext.as_str() {
@@ -310,10 +298,7 @@ fn alpha2(v: &str) -> Option<&'static str> {
     if v.eq_ignore_ascii_case("Türkiye") {
         return Some("TR");
     }
-    COUNTRIES
-        .iter()
-        .find(|c| c.1.eq_ignore_ascii_case(v) || c.3.eq_ignore_ascii_case(v))
-        .map(|c| c.0)
+    COUNTRIES.iter().find(|c| c.1.eq_ignore_ascii_case(v) || c.3.eq_ignore_ascii_case(v)).map(|c| c.0)
 }
 
 /// One record being assembled.
@@ -362,11 +347,7 @@ impl Row {
             Field::Location => inc.location = s(),
             Field::PlaceName => inc.place_name = s(),
             Field::Geonameid => {
-                inc.geonameid = Some(
-                    v.trim()
-                        .parse()
-                        .map_err(|_| format!("{name} {v:?} is not an integer"))?,
-                )
+                inc.geonameid = Some(v.trim().parse().map_err(|_| format!("{name} {v:?} is not an integer"))?)
             }
             Field::Admin1 => inc.admin1 = s(),
             Field::Admin2 => inc.admin2 = s(),
@@ -383,11 +364,8 @@ impl Row {
             Field::Longitude => self.lon = Some(parse_coord(name, v, 180.0)?),
             Field::GeoPrecision => inc.geo_precision = parse_precision(name, v)?,
             Field::LocationType => {
-                inc.location_type = LocationType::parse(v).ok_or_else(|| {
-                    format!(
-                        "{name} {v:?} is not one of site, near, admin2, admin1, region, country"
-                    )
-                })?
+                inc.location_type = LocationType::parse(v)
+                    .ok_or_else(|| format!("{name} {v:?} is not one of site, near, admin2, admin1, region, country"))?
             }
             Field::Source => inc.source = s(),
             Field::SourceDate => inc.source_date = Some(parse_date(name, v)?),
@@ -461,9 +439,7 @@ fn check_coord(name: &str, x: f64, limit: f64) -> std::result::Result<f64, Strin
 
 fn parse_coord(name: &str, v: &str, limit: f64) -> std::result::Result<f64, String> {
     let t = v.trim();
-    let x: f64 = t
-        .parse()
-        .map_err(|_| format!("{name} {t:?} is not a number"))?;
+    let x: f64 = t.parse().map_err(|_| format!("{name} {t:?} is not a number"))?;
     if !x.is_finite() || x < -limit || x > limit {
         return Err(format!("{name} {t} is outside -{limit}..{limit}"));
     }
@@ -475,16 +451,10 @@ pub fn parse_date(name: &str, v: &str) -> std::result::Result<NaiveDate, String>
     let t = v.trim();
     let b = t.as_bytes();
     let bad = || format!("{name} {t:?} is not a date (expected YYYY-MM-DD or \"15 May 2020\")");
-    if b.len() >= 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && (b.len() == 10 || matches!(b[10], b'T' | b' '))
-    {
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && (b.len() == 10 || matches!(b[10], b'T' | b' ')) {
         // By hand: chrono's format parser is a visible cost at a million rows.
         let num = |r: std::ops::Range<usize>| {
-            b[r].iter().try_fold(0u32, |n, &c| {
-                c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
-            })
+            b[r].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
         };
         return match (num(0..4), num(5..7), num(8..10)) {
             (Some(y), Some(m), Some(d)) => NaiveDate::from_ymd_opt(y as i32, m, d).ok_or_else(bad),
@@ -495,14 +465,8 @@ pub fn parse_date(name: &str, v: &str) -> std::result::Result<NaiveDate, String>
         return NaiveDate::parse_from_str(t, "%Y/%m/%d").map_err(|_| bad());
     }
     let parts: Vec<&str> = t.split('/').collect();
-    if parts.len() == 3
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
-    {
-        return Err(format!(
-            "{name} {t:?} is ambiguous (day/month order differs between exports): use YYYY-MM-DD"
-        ));
+    if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) {
+        return Err(format!("{name} {t:?} is ambiguous (day/month order differs between exports): use YYYY-MM-DD"));
     }
     let t = t.trim_end_matches(|c: char| c.is_whitespace());
     for fmt in ["%d %B %Y", "%d-%B-%Y", "%B %d, %Y", "%B %d %Y", "%d %B, %Y"] {
@@ -545,10 +509,7 @@ fn read_csv<R: Read>(mut r: R, sink: &mut Sink) -> Result<()> {
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(std::io::Cursor::new(head).chain(r));
-    let headers = rdr
-        .headers()
-        .map_err(|e| Error::bad_input(sink.path(), format!("CSV header: {e}")))?
-        .clone();
+    let headers = rdr.headers().map_err(|e| Error::bad_input(sink.path(), format!("CSV header: {e}")))?.clone();
     let fields: Vec<Option<Field>> = {
         let mut seen = Vec::new();
         headers
@@ -566,10 +527,7 @@ fn read_csv<R: Read>(mut r: R, sink: &mut Sink) -> Result<()> {
     };
     for (need, what) in [
         (Field::Latitude, "a latitude column (latitude, lat or y)"),
-        (
-            Field::Longitude,
-            "a longitude column (longitude, lon, lng or x)",
-        ),
+        (Field::Longitude, "a longitude column (longitude, lon, lng or x)"),
         (Field::EventDate, "an event_date column"),
     ] {
         if !fields.contains(&Some(need)) {
@@ -594,14 +552,7 @@ fn read_csv<R: Read>(mut r: R, sink: &mut Sink) -> Result<()> {
         n += 1;
         let line = rec.position().map_or(line_before, |p| p.line());
         if rec.len() != fields.len() && !(rec.len() == 1 && rec[0].is_empty()) {
-            sink.bad(
-                line,
-                format!(
-                    "record has {} fields, the header has {}",
-                    rec.len(),
-                    fields.len()
-                ),
-            )?;
+            sink.bad(line, format!("record has {} fields, the header has {}", rec.len(), fields.len()))?;
             continue;
         }
         if rec.len() != fields.len() {
@@ -719,21 +670,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for Scalar<'a> {
             fn visit_str<E>(self, v: &str) -> std::result::Result<Scalar<'a>, E> {
                 Ok(Scalar::Str(Cow::Owned(v.to_string())))
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> std::result::Result<Scalar<'a>, A::Error> {
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> std::result::Result<Scalar<'a>, A::Error> {
                 while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
                 Ok(Scalar::Nested)
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> std::result::Result<Scalar<'a>, A::Error> {
-                while a
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                    .is_some()
-                {}
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Scalar<'a>, A::Error> {
+                while a.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
                 Ok(Scalar::Nested)
             }
         }
@@ -755,10 +697,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
             fn visit_unit<E>(self) -> std::result::Result<Props<'a>, E> {
                 Ok(Props(Vec::new()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut a: A,
-            ) -> std::result::Result<Props<'a>, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> std::result::Result<Props<'a>, A::Error> {
                 let mut v = Vec::with_capacity(32);
                 while let Some(e) = a.next_entry()? {
                     v.push(e);
@@ -824,12 +763,7 @@ fn feature_to_incident(f: RawFeature, record: u64) -> std::result::Result<Incide
             return Err(format!("geometry is a {ty:?}, not a Point"));
         }
         let c = g.coordinates.as_ref().and_then(Value::as_array);
-        let (lon, lat) = match c.map(|c| {
-            (
-                c.first().and_then(Value::as_f64),
-                c.get(1).and_then(Value::as_f64),
-            )
-        }) {
+        let (lon, lat) = match c.map(|c| (c.first().and_then(Value::as_f64), c.get(1).and_then(Value::as_f64))) {
             Some((Some(lon), Some(lat))) => (lon, lat),
             _ => return Err("Point coordinates are not [longitude, latitude]".into()),
         };
@@ -845,18 +779,12 @@ fn read_sequence<R: BufRead>(mut r: R, sink: &mut Sink) -> Result<()> {
     let mut n = 0u64;
     loop {
         buf.clear();
-        let got = r
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io(sink.path(), e))?;
+        let got = r.read_until(b'\n', &mut buf).map_err(|e| Error::io(sink.path(), e))?;
         if got == 0 {
             break;
         }
         line += 1;
-        let text = buf
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&buf)
-            .trim_ascii()
-            .trim_start_matches(&[0x1E]);
+        let text = buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&buf).trim_ascii().trim_start_matches(&[0x1E]);
         if text.trim_ascii().is_empty() {
             continue;
         }
@@ -875,10 +803,7 @@ trait TrimRs {
 
 impl TrimRs for [u8] {
     fn trim_start_matches(&self, set: &[u8]) -> &[u8] {
-        let i = self
-            .iter()
-            .position(|c| !set.contains(c))
-            .unwrap_or(self.len());
+        let i = self.iter().position(|c| !set.contains(c)).unwrap_or(self.len());
         &self[i..]
     }
 }
@@ -900,15 +825,7 @@ struct Scanner<R: Read> {
 
 impl<R: Read> Scanner<R> {
     fn new(r: R) -> Self {
-        Scanner {
-            r,
-            b: Vec::with_capacity(1 << 20),
-            pos: 0,
-            eof: false,
-            err: None,
-            line: 1,
-            counted: 0,
-        }
+        Scanner { r, b: Vec::with_capacity(1 << 20), pos: 0, eof: false, err: None, line: 1, counted: 0 }
     }
 
     /// The byte at `pos`, reading more input when the buffer is used up.
@@ -1038,10 +955,7 @@ fn read_collection_with<R: Read>(r: R, sink: &mut Sink, compact_at: usize) -> Re
             return Error::io(&path, e);
         }
         let line = s.line_here();
-        Error::bad_input(
-            &path,
-            format!("not a GeoJSON FeatureCollection (line {line}): {m}"),
-        )
+        Error::bad_input(&path, format!("not a GeoJSON FeatureCollection (line {line}): {m}"))
     };
     if let Err(m) = s.expect(b'{') {
         return Err(bad_input(&mut s, m));
@@ -1098,10 +1012,7 @@ fn read_collection_with<R: Read>(r: R, sink: &mut Sink, compact_at: usize) -> Re
                     Some(b',') => s.pos += 1,
                     Some(b']') => {}
                     _ => {
-                        return Err(bad_input(
-                            &mut s,
-                            "expected ',' or ']' after a feature".into(),
-                        ));
+                        return Err(bad_input(&mut s, "expected ',' or ']' after a feature".into()));
                     }
                 }
             }
@@ -1126,10 +1037,7 @@ fn read_collection_with<R: Read>(r: R, sink: &mut Sink, compact_at: usize) -> Re
         }
     }
     if !is_fc {
-        return Err(bad_input(
-            &mut s,
-            "no \"type\": \"FeatureCollection\"".into(),
-        ));
+        return Err(bad_input(&mut s, "no \"type\": \"FeatureCollection\"".into()));
     }
     Ok(())
 }
@@ -1146,10 +1054,7 @@ mod tests {
     }
 
     fn bare(id: u64) -> Incident {
-        let mut i = Incident::new(
-            NaiveDate::from_ymd_opt(2019, 8, 1).unwrap(),
-            LonLat::new(38.5, 36.2).unwrap(),
-        );
+        let mut i = Incident::new(NaiveDate::from_ymd_opt(2019, 8, 1).unwrap(), LonLat::new(38.5, 36.2).unwrap());
         i.id = id;
         i
     }
@@ -1171,32 +1076,17 @@ mod tests {
         let incs = vec![sample(1), bare(2)];
         let bytes = crate::export::geojson::write_incidents(Vec::new(), &incs).unwrap();
         let p = write_tmp(dir.path(), "a.geojson", &bytes);
-        assert_eq!(
-            read_incidents(&p, &ReadOptions::default())
-                .unwrap()
-                .incidents,
-            incs
-        );
+        assert_eq!(read_incidents(&p, &ReadOptions::default()).unwrap().incidents, incs);
         let mut w = crate::export::geojson::IncidentGeoJsonWriter::new_seq(Vec::new()).unwrap();
         for i in &incs {
             w.write(i).unwrap();
         }
         let p = write_tmp(dir.path(), "a.geojsonl", &w.finish().unwrap());
-        assert_eq!(
-            read_incidents(&p, &ReadOptions::default())
-                .unwrap()
-                .incidents,
-            incs
-        );
+        assert_eq!(read_incidents(&p, &ReadOptions::default()).unwrap().incidents, incs);
         // Sniffed without an extension too.
         let p2 = dir.path().join("noext");
         std::fs::copy(&p, &p2).unwrap();
-        assert_eq!(
-            read_incidents(&p2, &ReadOptions::default())
-                .unwrap()
-                .incidents,
-            incs
-        );
+        assert_eq!(read_incidents(&p2, &ReadOptions::default()).unwrap().incidents, incs);
     }
 
     #[test]
@@ -1210,19 +1100,16 @@ mod tests {
                     2020-05-04,33.1,44.2,ok\n";
         let p = write_tmp(dir.path(), "bad.csv", text.as_bytes());
         let e = read_incidents(&p, &ReadOptions::default()).unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            format!("{}:3: latitude 123.0 is outside -90..90", p.display())
-        );
+        assert_eq!(e.to_string(), format!("{}:3: latitude 123.0 is outside -90..90", p.display()));
         let out = read_incidents(&p, &ReadOptions { lenient: true }).unwrap();
         assert_eq!(out.incidents.len(), 3);
-        assert_eq!(
-            out.incidents[2].id, 5,
-            "ids count records, skipped ones too"
-        );
+        assert_eq!(out.incidents[2].id, 5, "ids count records, skipped ones too");
         let msgs: Vec<String> = out.skipped.iter().map(|e| e.to_string()).collect();
         assert_eq!(msgs.len(), 2);
-        assert!(msgs[1].ends_with(":6: event_date \"2020-13-01\" is not a date (expected YYYY-MM-DD or \"15 May 2020\")"), "{msgs:?}");
+        assert!(
+            msgs[1].ends_with(":6: event_date \"2020-13-01\" is not a date (expected YYYY-MM-DD or \"15 May 2020\")"),
+            "{msgs:?}"
+        );
     }
 
     #[test]
@@ -1230,21 +1117,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut a = bare(1);
         a.notes = "x".into();
-        let bytes = crate::export::geojson::write_incidents(Vec::new(), &[a.clone(), a.clone(), a])
-            .unwrap();
-        let text =
-            String::from_utf8(bytes)
-                .unwrap()
-                .replacen("\"2019-08-01\"", "\"2019-02-30\"", 2);
+        let bytes = crate::export::geojson::write_incidents(Vec::new(), &[a.clone(), a.clone(), a]).unwrap();
+        let text = String::from_utf8(bytes).unwrap().replacen("\"2019-08-01\"", "\"2019-02-30\"", 2);
         let text = text.replacen("\"2019-02-30\"", "\"2019-08-01\"", 1);
         let p = write_tmp(dir.path(), "c.geojson", text.as_bytes());
-        let e = read_incidents(&p, &ReadOptions::default())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            e.contains("c.geojson:3: feature 2: event_date \"2019-02-30\" is not a date"),
-            "{e}"
-        );
+        let e = read_incidents(&p, &ReadOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("c.geojson:3: feature 2: event_date \"2019-02-30\" is not a date"), "{e}");
         let out = read_incidents(&p, &ReadOptions { lenient: true }).unwrap();
         assert_eq!((out.incidents.len(), out.skipped.len()), (2, 1));
     }
@@ -1270,23 +1148,11 @@ mod tests {
     #[test]
     fn plain_lat_lon_csv_with_other_names() {
         let dir = tempfile::tempdir().unwrap();
-        let p = write_tmp(
-            dir.path(),
-            "p.csv",
-            b"date,lat,lng,what\n2021-01-02,33.3,44.4,x\n",
-        );
+        let p = write_tmp(dir.path(), "p.csv", b"date,lat,lng,what\n2021-01-02,33.3,44.4,x\n");
         let out = read_incidents(&p, &ReadOptions::default()).unwrap();
-        assert_eq!(
-            out.incidents[0].position,
-            LonLat {
-                lon: 44.4,
-                lat: 33.3
-            }
-        );
+        assert_eq!(out.incidents[0].position, LonLat { lon: 44.4, lat: 33.3 });
         let p = write_tmp(dir.path(), "q.csv", b"name,x\nfoo,1\n");
-        let e = read_incidents(&p, &ReadOptions::default())
-            .unwrap_err()
-            .to_string();
+        let e = read_incidents(&p, &ReadOptions::default()).unwrap_err().to_string();
         assert!(e.contains("no a latitude column"), "{e}");
     }
 
@@ -1329,12 +1195,7 @@ mod tests {
         assert_eq!(sniff(b"\xEF\xBB\xBFevent_date,lat,lon\n"), Kind::Csv);
         let dir = tempfile::tempdir().unwrap();
         let p = write_tmp(dir.path(), "noext", &fc);
-        assert_eq!(
-            read_incidents(&p, &ReadOptions::default())
-                .unwrap()
-                .incidents,
-            [bare(1)]
-        );
+        assert_eq!(read_incidents(&p, &ReadOptions::default()).unwrap().incidents, [bare(1)]);
     }
 
     /// Hands out at most 7 bytes per read, so features and strings
@@ -1354,16 +1215,8 @@ mod tests {
     fn collection_streams_across_refills_with_right_lines() {
         let mut bad = sample(2);
         bad.notes = "escaped \\ \"quote\" and ] } [ {".into();
-        let bytes = crate::export::geojson::write_incidents(
-            Vec::new(),
-            &[sample(1), bad.clone(), sample(3)],
-        )
-        .unwrap();
-        let text = String::from_utf8(bytes).unwrap().replacen(
-            "\"time_precision\":2",
-            "\"time_precision\":9",
-            3,
-        );
+        let bytes = crate::export::geojson::write_incidents(Vec::new(), &[sample(1), bad.clone(), sample(3)]).unwrap();
+        let text = String::from_utf8(bytes).unwrap().replacen("\"time_precision\":2", "\"time_precision\":9", 3);
         let text = text.replacen("\"time_precision\":9", "\"time_precision\":2", 1);
         let p = PathBuf::from("t.geojson");
         let opts = ReadOptions { lenient: true };
@@ -1372,12 +1225,7 @@ mod tests {
             got.push(i);
             Ok(())
         };
-        let mut sink = Sink {
-            path: &p,
-            opts: &opts,
-            skipped: Vec::new(),
-            f: &mut f,
-        };
+        let mut sink = Sink { path: &p, opts: &opts, skipped: Vec::new(), f: &mut f };
         // Compacting before every feature and never.
         for compact_at in [0, usize::MAX] {
             read_collection_with(Trickle(text.as_bytes()), &mut sink, compact_at).unwrap();

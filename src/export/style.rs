@@ -43,11 +43,7 @@ fn footer(out: &mut String, geometry: u8) {
 }
 
 fn option(name: &str, value: &str) -> String {
-    format!(
-        "<Option name=\"{}\" type=\"QString\" value=\"{}\"/>",
-        xml_attr(name),
-        xml_attr(value)
-    )
+    format!("<Option name=\"{}\" type=\"QString\" value=\"{}\"/>", xml_attr(name), xml_attr(value))
 }
 
 /// A data-defined size block (empty when `size_expr` is None).
@@ -142,20 +138,10 @@ pub fn incidents_qml() -> String {
     }
     s.push_str("    </categories>\n    <symbols>\n");
     for (i, (_, _, rgba)) in cats.iter().enumerate() {
-        s.push_str(&marker_symbol(
-            &i.to_string(),
-            rgba,
-            2.0,
-            Some(INCIDENT_SIZE_EXPR),
-        ));
+        s.push_str(&marker_symbol(&i.to_string(), rgba, 2.0, Some(INCIDENT_SIZE_EXPR)));
     }
     s.push_str("    </symbols>\n    <source-symbol>\n");
-    s.push_str(&marker_symbol(
-        "0",
-        "189,0,38,230",
-        2.0,
-        Some(INCIDENT_SIZE_EXPR),
-    ));
+    s.push_str(&marker_symbol("0", "189,0,38,230", 2.0, Some(INCIDENT_SIZE_EXPR)));
     // Largest last, so small markers are not hidden under big ones.
     s.push_str(
         "    </source-symbol>\n    <orderby><orderByClause asc=\"1\" nullsFirst=\"0\">\"fatalities\"</orderByClause></orderby>\n  </renderer-v2>\n",
@@ -173,12 +159,7 @@ pub fn incidents_qml() -> String {
 pub fn clusters_qml() -> String {
     let mut s = header("Symbology");
     s.push_str("  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">\n    <symbols>\n");
-    s.push_str(&marker_symbol(
-        "0",
-        "106,61,154,200",
-        3.0,
-        Some(CLUSTER_SIZE_EXPR),
-    ));
+    s.push_str(&marker_symbol("0", "106,61,154,200", 3.0, Some(CLUSTER_SIZE_EXPR)));
     s.push_str("    </symbols>\n  </renderer-v2>\n");
     footer(&mut s, 0);
     s
@@ -219,13 +200,7 @@ pub fn quantile_breaks(counts: &[u64]) -> Vec<u64> {
 /// The admin-1 style, graduated by `incident_count` with classes from
 /// `counts` (the counts of the areas written).
 pub fn admin1_qml(counts: &[u64]) -> String {
-    const RAMP: [&str; 5] = [
-        "255,255,178,200",
-        "254,204,92,200",
-        "253,141,60,200",
-        "240,59,32,200",
-        "189,0,38,200",
-    ];
+    const RAMP: [&str; 5] = ["255,255,178,200", "254,204,92,200", "253,141,60,200", "240,59,32,200", "189,0,38,200"];
     let breaks = quantile_breaks(counts);
     let mut s = header("Symbology");
     s.push_str(
@@ -242,11 +217,7 @@ pub fn admin1_qml(counts: &[u64]) -> String {
     }
     s.push_str("    </ranges>\n    <symbols>\n");
     for i in 0..n {
-        let c = RAMP[if n <= 1 {
-            RAMP.len() - 1
-        } else {
-            i * (RAMP.len() - 1) / (n - 1)
-        }];
+        let c = RAMP[if n <= 1 { RAMP.len() - 1 } else { i * (RAMP.len() - 1) / (n - 1) }];
         s.push_str(&fill_symbol(&i.to_string(), c, "90,90,90,255"));
     }
     s.push_str("    </symbols>\n    <mode name=\"quantile\"/>\n  </renderer-v2>\n");
