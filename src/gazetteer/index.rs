@@ -19,7 +19,9 @@ use super::geonames::Row;
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
 pub const MAGIC: &[u8; 8] = b"IMGAZ004";
-const HEADER_LEN: usize = 8 + 4 + 10 * 8;
+/// Magic, place count, then offset and length (u64 each) of the six sections.
+const HEADER_LEN: usize = 8 + 4 + SECTIONS * 16;
+const SECTIONS: usize = 6;
 const RECORD_LEN: usize = 48;
 
 /// Posting flag: the key comes from the place's primary or ASCII name.
@@ -294,8 +296,8 @@ impl Index {
             ));
         }
         let len = u32::from_le_bytes(b[8..12].try_into().unwrap()) as usize;
-        let mut ranges = Vec::with_capacity(6);
-        for i in 0..6 {
+        let mut ranges = Vec::with_capacity(SECTIONS);
+        for i in 0..SECTIONS {
             let at = 12 + i * 16;
             let off = u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
             let n = u64::from_le_bytes(b[at + 8..at + 16].try_into().unwrap()) as usize;
@@ -411,4 +413,40 @@ impl Index {
 /// case, diacritics and punctuation).
 pub fn same_folded(query: &str, name: &str) -> bool {
     fold_name(query) == fold_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geonames::parse_row;
+    use super::*;
+
+    const KHANAQIN: &str = "94591\tKhānaqīn\tKhanaqin\tKhanaqin,Xaneqin\t34.3482\t45.39065\tP\tPPL\tIQ\t\t10\t94590\t\t\t175000\t\t\tAsia/Baghdad\t2020-02-02";
+
+    // Regression: the header is 12 + 6 * 16 bytes but the builder placed the
+    // first section at 92, so every index (the embedded one too) failed to
+    // open with "FST error".
+    #[test]
+    fn header_len_matches_written_header() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        b.add_admin1("IQ.10".into(), "Diyala".into());
+        let bytes = b.finish().unwrap();
+        let first = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
+        assert_eq!(first as usize, HEADER_LEN);
+        let n = bytes.len();
+        let ix = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap();
+        assert_eq!(ix.len(), 1);
+        assert_eq!(ix.record(0).name, "Khānaqīn");
+        assert_eq!(ix.record(0).admin2, "94590");
+        assert_eq!(ix.get("xanekin").len(), 1);
+        assert!(ix.tables().contains("A1\tIQ.10\tDiyala"));
+    }
+
+    #[test]
+    fn empty_index_opens() {
+        let bytes = IndexBuilder::new().finish().unwrap();
+        let n = bytes.len();
+        let ix = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap();
+        assert!(ix.is_empty());
+    }
 }

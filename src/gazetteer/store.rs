@@ -241,7 +241,7 @@ impl Gazetteer {
                     let mut stream = ix.map().search(lev).into_stream();
                     while let Some((k, off)) = stream.next() {
                         let k = String::from_utf8_lossy(k).into_owned();
-                        let d = edit_distance(&key, &k).min(u32::from(dist)) as u8;
+                        let d = edit_distance(&key, &k).min(dist) as u8;
                         for p in ix.postings(off) {
                             let rec = ix.record(p >> 1);
                             let _ = layer;
