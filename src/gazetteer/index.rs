@@ -331,6 +331,12 @@ impl Index {
         self.len == 0
     }
 
+    /// Size of the whole index in bytes (header and every section).
+    pub fn byte_len(&self) -> usize {
+        let sections = [&self.records, &self.pool, &self.postings, &self.tables, &self.admin_geojson];
+        HEADER_LEN + sections.iter().map(|b| b.as_ref().len()).sum::<usize>() + self.map.as_fst().as_bytes().len()
+    }
+
     /// The name map (loose key -> posting offset).
     pub fn map(&self) -> &fst::Map<Bytes> {
         &self.map

@@ -138,12 +138,14 @@ impl Gazetteer {
     /// imported gazetteer (`INCIDENTMAP_GAZETTEER` or the data directory) when
     /// one exists; else the embedded default.
     pub fn load(dir: Option<&Path>) -> Result<Gazetteer> {
+        // A gazetteer imported with --no-default stands alone.
+        let with_default = |d: &Path| !d.join(super::import::NO_DEFAULT_FILE).exists();
         if let Some(d) = dir {
-            return Gazetteer::open(d, true);
+            return Gazetteer::open(d, with_default(d));
         }
         if let Some(d) = user_dir() {
             if d.join(INDEX_FILE).is_file() {
-                return Gazetteer::open(&d, true);
+                return Gazetteer::open(&d, with_default(&d));
             }
         }
         Gazetteer::embedded()
