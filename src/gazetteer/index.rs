@@ -18,7 +18,7 @@ use super::geonames::Row;
 
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
-pub const MAGIC: &[u8; 8] = b"IMGAZ004";
+pub const MAGIC: &[u8; 8] = b"IMGAZ005";
 /// Magic, place count, then offset and length (u64 each) of the six sections.
 const HEADER_LEN: usize = 8 + 4 + SECTIONS * 16;
 const SECTIONS: usize = 6;
