@@ -58,16 +58,22 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let cands = gaz.lookup(&name, &opts);
     if cands.is_empty() {
-        anyhow::bail!("no place called {name:?} in the gazetteer (with these filters)");
+        anyhow::bail!("{}", not_found(&gaz, &name, &opts));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {
         Format::Table => {
-            writeln!(out, "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10} {:>10} {:>11} {:>6}  why", "rank", "name", "admin1", "cc", "code", "lat", "lon", "population", "score")?;
+            writeln!(
+                out,
+                "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10} {:>10} {:>11} {:>6}  why",
+                "rank", "name", "admin1", "cc", "code", "lat", "lon", "population", "score"
+            )?;
             for (i, c) in cands.iter().enumerate() {
                 let p = &c.place;
-                let a1 = gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_default();
+                let a1 = gaz
+                    .admin1_name(&p.country, &p.admin1_code)
+                    .unwrap_or_default();
                 writeln!(
                     out,
                     "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10.5} {:>10.5} {:>11} {:>6.3}  {}",
@@ -101,11 +107,44 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut out, &serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &serde_json::json!({"type": "FeatureCollection", "features": features}),
+            )?;
             writeln!(out)?;
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Why nothing was found, with the filters that applied and what to try.
+fn not_found(gaz: &incidentmap::gazetteer::Gazetteer, name: &str, opts: &LookupOptions) -> String {
+    if gaz.is_empty() {
+        return format!(
+            "no place called {name:?}: the gazetteer is empty (import one with `incidentmap gazetteer import` or `download`)"
+        );
+    }
+    let mut filters: Vec<String> = Vec::new();
+    if let Some(c) = &opts.country {
+        filters.push(format!("country {c}"));
+    }
+    if let Some(c) = opts.feature_class {
+        filters.push(format!("feature class {c}"));
+    }
+    if let Some(c) = &opts.feature_code {
+        filters.push(format!("feature code {c}"));
+    }
+    if let Some(a) = &opts.admin1 {
+        filters.push(format!("admin1 {a}"));
+    }
+    let mut msg = format!("no place called {name:?} in the gazetteer");
+    if !filters.is_empty() {
+        msg.push_str(&format!(" with {}", filters.join(", ")));
+    }
+    if !opts.fuzzy {
+        msg.push_str(" (fuzzy matching is off)");
+    }
+    msg
 }
 
 fn round6(x: f64) -> f64 {
