@@ -37,7 +37,6 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::admin::parse_admin_geojson;
-use super::fold::loose_key;
 use super::geonames::{Row, parse_alternate_row, parse_code_row, parse_country_row, parse_row};
 use super::index::IndexBuilder;
 use super::store::INDEX_FILE;
@@ -230,7 +229,7 @@ pub struct ImportReport {
     pub files: Vec<FileSummary>,
     /// Places in the index.
     pub places: usize,
-    /// Names kept (primary, ASCII and alternate names with distinct keys).
+    /// Name keys in the index (distinct per place, summed over places).
     pub names: u64,
     /// Alternate names dropped for their script (see `all_scripts`).
     pub other_script_names: u64,
@@ -260,7 +259,6 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
         ids: Vec::new(),
         alternates: BTreeMap::new(),
         files: Vec::new(),
-        names: 0,
         other_script: 0,
         bad_rows: Vec::new(),
         bad_count: 0,
@@ -290,6 +288,7 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
     if let Some(text) = st.polygons.take() {
         st.builder.set_admin_geojson(text);
     }
+    let names = st.builder.key_count() as u64;
     let places = {
         st.ids.sort_unstable();
         st.ids.dedup();
@@ -305,7 +304,7 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
     Ok(ImportReport {
         files: st.files,
         places,
-        names: st.names,
+        names,
         other_script_names: st.other_script,
         bad_rows: st.bad_rows,
         bad_count: st.bad_count,
@@ -335,7 +334,6 @@ struct State<'a> {
     ids: Vec<i64>,
     alternates: BTreeMap<i64, Vec<String>>,
     files: Vec<FileSummary>,
-    names: u64,
     other_script: u64,
     bad_rows: Vec<Error>,
     bad_count: u64,
@@ -452,9 +450,7 @@ impl State<'_> {
         match kind {
             FileKind::Places => {
                 let mut row = parse_row(line)?;
-                let (kept, other) = reduce_names(&mut row, self.params.all_scripts);
-                self.names += kept;
-                self.other_script += other;
+                self.other_script += reduce_names(&mut row, self.params.all_scripts);
                 self.ids.push(row.geonameid);
                 self.builder.add_row(row);
                 Ok(true)
@@ -506,7 +502,6 @@ impl State<'_> {
             return;
         }
         let alternates = std::mem::take(&mut self.alternates);
-        self.names += alternates.values().map(|v| v.len() as u64).sum::<u64>();
         self.builder.add_alternates(&alternates);
     }
 }
@@ -557,40 +552,23 @@ fn for_each_line<R: BufRead>(
     }
 }
 
-/// Trims a place's names to those with distinct keys: the ASCII name when it
-/// folds like the name, and alternate names that fold like an earlier name
-/// add nothing to the index. Returns (names kept, names dropped for their
-/// script).
-fn reduce_names(row: &mut Row, all_scripts: bool) -> (u64, u64) {
-    let mut keys: Vec<String> = Vec::with_capacity(4 + row.alternatenames.len() / 2);
-    keys.push(loose_key(&row.name));
+/// Trims a place's names to what the index can use: the ASCII name when it
+/// is the name itself, and (unless `all_scripts`) alternate names in scripts
+/// other than Latin and Arabic. Names that fold to a key the place already
+/// has are dropped by the builder. Returns the names dropped for their script.
+fn reduce_names(row: &mut Row, all_scripts: bool) -> u64 {
     if row.asciiname == row.name {
-        row.asciiname.clear();
-    } else if !row.asciiname.is_empty() {
-        let k = loose_key(&row.asciiname);
-        if keys.contains(&k) {
-            row.asciiname.clear();
-        } else {
-            keys.push(k);
-        }
+        row.asciiname = String::new();
     }
     let mut other = 0;
-    row.alternatenames.retain(|n| {
-        if !all_scripts && !latin_or_arabic(n) {
-            other += 1;
-            return false;
-        }
-        let k = loose_key(n);
-        if k.is_empty() || keys.contains(&k) {
-            return false;
-        }
-        keys.push(k);
-        true
-    });
-    row.alternatenames.shrink_to_fit();
-    row.name.shrink_to_fit();
-    row.asciiname.shrink_to_fit();
-    (keys.len() as u64, other)
+    if !all_scripts {
+        row.alternatenames.retain(|n| {
+            let keep = latin_or_arabic(n);
+            other += u64::from(!keep);
+            keep
+        });
+    }
+    other
 }
 
 /// True when every letter of the name is Latin or Arabic script (digits,
