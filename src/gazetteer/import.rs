@@ -27,7 +27,6 @@
 //! # Ok::<(), incidentmap::Error>(())
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
@@ -256,8 +255,6 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
     let mut st = State {
         params,
         builder: IndexBuilder::new(),
-        ids: Vec::new(),
-        alternates: BTreeMap::new(),
         files: Vec::new(),
         other_script: 0,
         bad_rows: Vec::new(),
@@ -271,17 +268,9 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
             || (i.kind.is_none() && is_alternates_name(&i.path));
         (alternates, *n)
     });
-    let mut ids_sorted = false;
     for (input, _) in inputs {
-        let alternates = input.kind == Some(FileKind::AlternateNames)
-            || (input.kind.is_none() && is_alternates_name(&input.path));
-        if alternates && !ids_sorted {
-            st.ids_ready();
-            ids_sorted = true;
-        }
         st.read_input(&input.path, input.kind)?;
     }
-    st.merge_alternates();
     if let Some(overlay) = &params.overlay {
         st.read_input(overlay, Some(FileKind::Places))?;
     }
@@ -289,15 +278,12 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
         st.builder.set_admin_geojson(text);
     }
     let names = st.builder.key_count() as u64;
-    let places = {
-        st.ids.sort_unstable();
-        st.ids.dedup();
-        st.ids.len()
-    };
     let bytes = st
         .builder
         .finish()
         .map_err(|m| Error::bad_input(&params.dir, format!("building the index: {m}")))?;
+    // The place count is in the header (replaced rows are not counted).
+    let places = u32::from_le_bytes(bytes[8..12].try_into().expect("index header")) as usize;
     std::fs::create_dir_all(&params.dir).map_err(|e| Error::io(&params.dir, e))?;
     let index_path = params.dir.join(INDEX_FILE);
     write_bytes_atomic(&index_path, &bytes)?;
@@ -330,9 +316,6 @@ fn file_name(path: &Path) -> String {
 struct State<'a> {
     params: &'a ImportParams,
     builder: IndexBuilder,
-    /// Geonameids of the places read (unsorted until alternates are merged).
-    ids: Vec<i64>,
-    alternates: BTreeMap<i64, Vec<String>>,
     files: Vec<FileSummary>,
     other_script: u64,
     bad_rows: Vec<Error>,
@@ -451,7 +434,6 @@ impl State<'_> {
             FileKind::Places => {
                 let mut row = parse_row(line)?;
                 self.other_script += reduce_names(&mut row, self.params.all_scripts);
-                self.ids.push(row.geonameid);
                 self.builder.add_row(row);
                 Ok(true)
             }
@@ -459,18 +441,16 @@ impl State<'_> {
                 let Some((id, _lang, name)) = parse_alternate_row(line)? else {
                     return Ok(false);
                 };
-                if name.is_empty() || self.ids.binary_search(&id).is_err() {
+                if name.is_empty() {
                     return Ok(false);
                 }
                 if !self.params.all_scripts && !latin_or_arabic(&name) {
                     self.other_script += 1;
                     return Ok(false);
                 }
-                let list = self.alternates.entry(id).or_default();
-                if !list.contains(&name) {
-                    list.push(name);
-                }
-                Ok(true)
+                // Straight into the builder: alternateNamesV2 has 16 M rows,
+                // too many to hold as strings.
+                Ok(self.builder.add_alternate(id, &name))
             }
             FileKind::Admin1Codes => {
                 let (code, name) = parse_code_row(line)?;
@@ -489,20 +469,6 @@ impl State<'_> {
             }
             FileKind::AdminPolygons => unreachable!("polygons are read whole"),
         }
-    }
-
-    /// Sorts the place ids (alternate-name rows are matched against them).
-    fn ids_ready(&mut self) {
-        self.ids.sort_unstable();
-        self.ids.dedup();
-    }
-
-    fn merge_alternates(&mut self) {
-        if self.alternates.is_empty() {
-            return;
-        }
-        let alternates = std::mem::take(&mut self.alternates);
-        self.builder.add_alternates(&alternates);
     }
 }
 

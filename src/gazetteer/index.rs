@@ -43,6 +43,9 @@ pub struct IndexBuilder {
     /// Loose keys, concatenated.
     key_bytes: Vec<u8>,
     keys: Vec<KeyRef>,
+    /// (geonameid, arrival index), sorted, for `add_alternate`; rebuilt when
+    /// rows were added since.
+    by_id: Vec<(i64, u32)>,
     /// The first error (a name too long, a pool over 4 GiB), reported by `finish`.
     error: Option<String>,
     admin1: BTreeMap<String, String>,
@@ -182,6 +185,25 @@ impl IndexBuilder {
         unknown
     }
 
+    /// Adds one alternate name to the latest place with this geonameid, as
+    /// alternate-name rows stream in; false when no such place was added.
+    /// Adding a row afterwards is allowed (the id lookup is rebuilt).
+    pub fn add_alternate(&mut self, geonameid: i64, name: &str) -> bool {
+        if self.by_id.len() != self.recs.len() {
+            // Sorted (id, arrival) pairs; the last pair of an id is its latest row.
+            self.by_id = self.recs.iter().enumerate().map(|(i, r)| (r.geonameid, i as u32)).collect();
+            self.by_id.sort_unstable();
+        }
+        let end = self.by_id.partition_point(|&(id, _)| id <= geonameid);
+        match end.checked_sub(1).map(|i| self.by_id[i]) {
+            Some((id, i)) if id == geonameid => {
+                self.add_keys(i as usize, std::iter::once((name, false)), &mut Vec::new());
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// `CC.code` -> name for admin-1 areas.
     pub fn add_admin1(&mut self, code: String, name: String) {
         self.admin1.insert(code, name);
@@ -245,6 +267,7 @@ impl IndexBuilder {
         }
         drop(order);
         self.recs = Vec::new();
+        self.by_id = Vec::new();
 
         // Keys of replaced rows go; the rest point at final indexes.
         let mut keys = std::mem::take(&mut self.keys);
@@ -561,6 +584,22 @@ mod tests {
         assert_eq!(ix.get("khanakin"), vec![PRIMARY]);
         assert_eq!(ix.get("kanakin"), vec![0]);
         assert!(ix.get("nowhere").is_empty());
+    }
+
+    #[test]
+    fn streamed_alternates_find_the_latest_row() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(&KHANAQIN.replace("94591", "5")).unwrap());
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        assert!(b.add_alternate(94591, "Kanaqin"));
+        assert!(!b.add_alternate(6, "Nowhere"));
+        // A row added later (an overlay) is found too, and replaces.
+        b.add_row(parse_row(&KHANAQIN.replace("Khanaqin,Xaneqin", "")).unwrap());
+        assert!(b.add_alternate(94591, "Khaneqin"));
+        let ix = open(b);
+        assert_eq!(ix.len(), 2);
+        assert!(ix.get("kanakin").is_empty(), "belonged to the replaced row");
+        assert_eq!(ix.get("khanekin"), vec![1 << 1]);
     }
 
     #[test]
