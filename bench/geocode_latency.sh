@@ -14,7 +14,8 @@ EMPTY=$(mktemp -d)
 trap 'rm -rf "$EMPTY"' EXIT
 export INCIDENTMAP_GAZETTEER=$EMPTY   # no user gazetteer: the embedded default only
 if command -v hyperfine > /dev/null; then
-  hyperfine -N --warmup 3 --runs "$RUNS" "$BIN geocode $NAME"
+  hyperfine -N --warmup 3 --runs "$RUNS" --export-json "$EMPTY/h.json" "$BIN geocode $NAME"
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["results"][0]; print("geocode %s: median %.1f ms over %d runs" % (sys.argv[2], r["median"]*1000, len(r["times"])))' "$EMPTY/h.json" "$NAME"
   exit 0
 fi
 "$BIN" geocode "$NAME" > /dev/null   # warm the page cache

@@ -40,7 +40,7 @@ use super::geonames::{Row, parse_alternate_row, parse_code_row, parse_country_ro
 use super::index::IndexBuilder;
 use super::store::INDEX_FILE;
 use crate::error::{Error, Result};
-use crate::export::atomic::write_bytes_atomic;
+use crate::export::atomic::write_atomic;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -278,15 +278,20 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
         st.builder.set_admin_geojson(text);
     }
     let names = st.builder.key_count() as u64;
-    let bytes = st
-        .builder
-        .finish()
-        .map_err(|m| Error::bad_input(&params.dir, format!("building the index: {m}")))?;
-    // The place count is in the header (replaced rows are not counted).
-    let places = u32::from_le_bytes(bytes[8..12].try_into().expect("index header")) as usize;
     std::fs::create_dir_all(&params.dir).map_err(|e| Error::io(&params.dir, e))?;
     let index_path = params.dir.join(INDEX_FILE);
-    write_bytes_atomic(&index_path, &bytes)?;
+    // Straight into the temporary file: no second copy of the index in memory.
+    let mut places = 0;
+    let builder = st.builder;
+    write_atomic(&index_path, |w| {
+        places = builder
+            .write_to(w)
+            .map_err(|m| Error::bad_input(&index_path, format!("building the index: {m}")))?;
+        Ok(())
+    })?;
+    let index_bytes = std::fs::metadata(&index_path)
+        .map_err(|e| Error::io(&index_path, e))?
+        .len();
     Ok(ImportReport {
         files: st.files,
         places,
@@ -295,7 +300,7 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
         bad_rows: st.bad_rows,
         bad_count: st.bad_count,
         index_path,
-        index_bytes: bytes.len() as u64,
+        index_bytes,
         elapsed: start.elapsed(),
     })
 }

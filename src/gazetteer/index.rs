@@ -241,7 +241,15 @@ impl IndexBuilder {
 
     /// Serialises the index. Later rows with the same geonameid replace
     /// earlier ones (that is how an overlay overrides the base).
-    pub fn finish(mut self) -> Result<Vec<u8>, String> {
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        self.write_to(&mut out)?;
+        Ok(out)
+    }
+
+    /// Serialises the index into `w` as [`finish`](Self::finish) does, without
+    /// a second copy of it in memory; returns the number of places.
+    pub fn write_to<W: std::io::Write>(mut self, w: &mut W) -> Result<usize, String> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
@@ -249,24 +257,11 @@ impl IndexBuilder {
         let mut order: Vec<u32> = (0..self.recs.len() as u32).collect();
         order.sort_unstable_by_key(|&i| (self.recs[i as usize].geonameid, std::cmp::Reverse(i)));
         order.dedup_by_key(|i| self.recs[*i as usize].geonameid);
+        let places = u32::try_from(order.len()).map_err(|_| "too many places".to_string())?;
         let mut final_idx: Vec<u32> = vec![u32::MAX; self.recs.len()];
-        let mut records: Vec<u8> = Vec::with_capacity(order.len() * RECORD_LEN);
         for (n, &i) in order.iter().enumerate() {
             final_idx[i as usize] = n as u32;
-            let r = &self.recs[i as usize];
-            records.extend_from_slice(&r.geonameid.to_le_bytes());
-            records.extend_from_slice(&r.lat.to_le_bytes());
-            records.extend_from_slice(&r.lon.to_le_bytes());
-            records.extend_from_slice(&r.population.to_le_bytes());
-            records.extend_from_slice(&r.name.to_le_bytes());
-            records.extend_from_slice(&r.admin1.to_le_bytes());
-            records.extend_from_slice(&r.admin2.to_le_bytes());
-            records.push(r.class);
-            records.extend_from_slice(&r.code);
-            records.extend_from_slice(&r.cc);
         }
-        drop(order);
-        self.recs = Vec::new();
         self.by_id = Vec::new();
 
         // Keys of replaced rows go; the rest point at final indexes.
@@ -277,7 +272,7 @@ impl IndexBuilder {
             n != u32::MAX
         });
         drop(final_idx);
-        let kb = &self.key_bytes;
+        let kb = std::mem::take(&mut self.key_bytes);
         let key = |k: &KeyRef| &kb[k.off as usize..k.off as usize + k.len as usize];
         keys.sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.posting.cmp(&b.posting)));
         // One posting per key and place: a key that is also a primary name stays primary.
@@ -306,6 +301,7 @@ impl IndexBuilder {
             i = j;
         }
         drop(keys);
+        drop(kb);
         let fst_bytes = map.into_inner().map_err(|e| e.to_string())?;
 
         let mut tables = String::new();
@@ -319,22 +315,49 @@ impl IndexBuilder {
             tables.push_str(&format!("C\t{iso}\t{name}\t{id}\n"));
         }
 
-        let pool = std::mem::take(&mut self.pool);
-        let sections: [&[u8]; 5] = [&records, &pool, &fst_bytes, &postings, tables.as_bytes()];
-        let mut out = Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>() + self.admin_geojson.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(records.len() as u32 / RECORD_LEN as u32).to_le_bytes());
+        let io = |e: std::io::Error| format!("writing the index: {e}");
+        let records_len = order.len() * RECORD_LEN;
+        let lens = [
+            records_len,
+            self.pool.len(),
+            fst_bytes.len(),
+            postings.len(),
+            tables.len(),
+            self.admin_geojson.len(),
+        ];
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&places.to_le_bytes());
         let mut off = HEADER_LEN as u64;
-        for s in sections.iter().copied().chain(std::iter::once(self.admin_geojson.as_bytes())) {
-            out.extend_from_slice(&off.to_le_bytes());
-            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-            off += s.len() as u64;
+        for len in lens {
+            header.extend_from_slice(&off.to_le_bytes());
+            header.extend_from_slice(&(len as u64).to_le_bytes());
+            off += len as u64;
         }
-        for s in sections {
-            out.extend_from_slice(s);
+        w.write_all(&header).map_err(io)?;
+        // Records straight from the packed rows, in geonameid order.
+        let mut buf: Vec<u8> = Vec::with_capacity(RECORD_LEN * 1024);
+        for chunk in order.chunks(1024) {
+            buf.clear();
+            for &i in chunk {
+                let r = &self.recs[i as usize];
+                buf.extend_from_slice(&r.geonameid.to_le_bytes());
+                buf.extend_from_slice(&r.lat.to_le_bytes());
+                buf.extend_from_slice(&r.lon.to_le_bytes());
+                buf.extend_from_slice(&r.population.to_le_bytes());
+                buf.extend_from_slice(&r.name.to_le_bytes());
+                buf.extend_from_slice(&r.admin1.to_le_bytes());
+                buf.extend_from_slice(&r.admin2.to_le_bytes());
+                buf.push(r.class);
+                buf.extend_from_slice(&r.code);
+                buf.extend_from_slice(&r.cc);
+            }
+            w.write_all(&buf).map_err(io)?;
         }
-        out.extend_from_slice(self.admin_geojson.as_bytes());
-        Ok(out)
+        for s in [&self.pool[..], &fst_bytes, &postings, tables.as_bytes(), self.admin_geojson.as_bytes()] {
+            w.write_all(s).map_err(io)?;
+        }
+        Ok(places as usize)
     }
 }
 
