@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod download;
 pub mod fold;
+pub mod fuzzy;
 pub mod geonames;
 pub mod import;
 pub mod index;

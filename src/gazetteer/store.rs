@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use fst::{IntoStreamer, Streamer};
-
 use super::admin::{AdminArea, parse_admin_geojson};
 use super::fold::{fold_name, loose_key};
 use super::index::{Bytes, Index, PRIMARY, Record};
@@ -238,15 +236,11 @@ impl Gazetteer {
             let n = key.chars().count();
             let dist = if n >= 9 { 2 } else if n >= 5 { 1 } else { 0 };
             if dist > 0 {
-                for (layer, ix) in self.layers() {
-                    let Ok(lev) = fst::automaton::Levenshtein::new(&key, dist) else { continue };
-                    let mut stream = ix.map().search(lev).into_stream();
-                    while let Some((k, off)) = stream.next() {
-                        let k = String::from_utf8_lossy(k).into_owned();
+                for (_, ix) in self.layers() {
+                    for (k, off) in super::fuzzy::keys_within(ix.map(), &key, dist as u8) {
                         let d = edit_distance(&key, &k).min(dist) as u8;
                         for p in ix.postings(off) {
                             let rec = ix.record(p >> 1);
-                            let _ = layer;
                             if let Some(c) = self.candidate(&rec, &k, MatchKind::Fuzzy(d), wants_admin, opts) {
                                 if !cands.iter().any(|x| x.place.geonameid == c.place.geonameid) {
                                     cands.push(c);
@@ -645,6 +639,8 @@ mod tests {
         // 9+ letters: two edits.
         let c = top(&g, "Sulaymanyya", &LookupOptions::default()).unwrap();
         assert_eq!(c.place.geonameid, 98463);
+        // Arabic script too (fst's own automaton found nothing here).
+        assert_eq!(top_id(&g, "خانقبن"), Some(94591));
         // Under 5 letters: exact only.
         assert!(g.lookup("Sinj", &LookupOptions::default()).is_empty());
         // And fuzzy can be switched off.
