@@ -312,6 +312,30 @@ fn lenient_import_skips_counts_and_exits_1() {
 }
 
 #[test]
+fn overlay_from_a_spreadsheet_with_bom_and_crlf() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = b"\xEF\xBB\xBF".to_vec();
+    text.extend_from_slice(
+        std::fs::read_to_string(fixture("overlay.txt"))
+            .unwrap()
+            .replace('\n', "\r\n")
+            .as_bytes(),
+    );
+    let overlay = dir.path().join("mine.txt");
+    std::fs::write(&overlay, text).unwrap();
+    let mut params = ImportParams::new(
+        dir.path().join("gaz"),
+        vec![Input::detect(fixture("IQ.txt")).unwrap()],
+    );
+    params.overlay = Some(overlay);
+    let report = import(&params).unwrap();
+    assert_eq!(report.places, 18);
+    let g = Gazetteer::open(&dir.path().join("gaz"), false).unwrap();
+    assert_eq!(g.by_id(990000001).unwrap().name, "Zaghniya");
+    assert_eq!(g.by_id(93818).unwrap().name, "Makhmur");
+}
+
+#[test]
 fn kind_override_and_unused_geonames_files() {
     let dir = tempfile::tempdir().unwrap();
     let odd = dir.path().join("places-export.tsv");

@@ -507,6 +507,10 @@ fn for_each_line<R: BufRead>(
         if let Some(b) = bytes.strip_suffix(b"\r") {
             bytes = b;
         }
+        if line_no == 1 {
+            // A byte-order mark, as spreadsheet programs write on an overlay.
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
         if bytes.is_empty() || bytes[0] == b'#' {
             continue;
         }
