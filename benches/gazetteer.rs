@@ -25,7 +25,14 @@ const EXACT: [&str; 10] = [
 ];
 /// Misspellings that match nothing exactly, so the edit-distance search runs
 /// (doubled letters would not do: keys collapse them).
-const FUZZY: [&str; 6] = ["Khanaqim", "Sulaimanyya", "Mombasda", "Kirkak", "Fallujax", "Tikrid"];
+const FUZZY: [&str; 6] = [
+    "Khanaqim",
+    "Sulaimanyya",
+    "Mombasda",
+    "Kirkak",
+    "Fallujax",
+    "Tikrid",
+];
 
 fn lookups(c: &mut Criterion) {
     let g = Gazetteer::embedded().unwrap();
