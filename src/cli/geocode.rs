@@ -58,7 +58,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let cands = gaz.lookup(&name, &opts);
     if cands.is_empty() {
-        anyhow::bail!("no place called {name:?} in the gazetteer (with these filters)");
+        anyhow::bail!("{}", not_found(&gaz, &name, &opts));
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -113,6 +113,36 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     Ok(Outcome::Done)
+}
+
+/// Why nothing was found, with the filters that applied and what to try.
+fn not_found(gaz: &incidentmap::gazetteer::Gazetteer, name: &str, opts: &LookupOptions) -> String {
+    if gaz.is_empty() {
+        return format!(
+            "no place called {name:?}: the gazetteer is empty (import one with `incidentmap gazetteer import` or `download`)"
+        );
+    }
+    let mut filters: Vec<String> = Vec::new();
+    if let Some(c) = &opts.country {
+        filters.push(format!("country {c}"));
+    }
+    if let Some(c) = opts.feature_class {
+        filters.push(format!("feature class {c}"));
+    }
+    if let Some(c) = &opts.feature_code {
+        filters.push(format!("feature code {c}"));
+    }
+    if let Some(a) = &opts.admin1 {
+        filters.push(format!("admin1 {a}"));
+    }
+    let mut msg = format!("no place called {name:?} in the gazetteer");
+    if !filters.is_empty() {
+        msg.push_str(&format!(" with {}", filters.join(", ")));
+    }
+    if !opts.fuzzy {
+        msg.push_str(" (fuzzy matching is off)");
+    }
+    msg
 }
 
 fn round6(x: f64) -> f64 {

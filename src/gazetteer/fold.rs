@@ -89,8 +89,22 @@ pub fn fold_name(name: &str) -> String {
 const ARTICLES: [&str; 12] = ["al", "el", "as", "ad", "an", "ar", "at", "az", "ash", "adh", "ul", "il"];
 
 /// Words that name the kind of area rather than the area ("Diyala Governorate").
-pub const ADMIN_SUFFIXES: [&str; 9] =
-    ["governorate", "province", "muhafazat", "muhafazah", "district", "qadha", "qada", "subdistrict", "nahiya"];
+pub const ADMIN_SUFFIXES: [&str; 10] = [
+    "governorate",
+    "governate",
+    "province",
+    "muhafazat",
+    "muhafazah",
+    "district",
+    "qadha",
+    "qada",
+    "subdistrict",
+    "nahiya",
+];
+
+/// Arabic words that name the kind of area before the area's name
+/// ("Muhafazat Diyala", "Qada' Khanaqin", "Nahiyat Jalawla").
+pub const ADMIN_PREFIXES: [&str; 6] = ["muhafazat", "muhafazah", "qada", "qadha", "nahiyat", "nahiyah"];
 
 /// True when a folded word is an Arabic article.
 pub fn is_article(folded: &str) -> bool {
@@ -108,7 +122,7 @@ pub fn loose_word(folded: &str, out: &mut String) {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
         let (emit, skip) = match (c, next) {
-            ('o', Some('u')) => ('u', 2),
+            ('o', Some('u')) | ('o', Some('o')) => ('u', 2),
             ('e', Some('e')) => ('i', 2),
             ('d', Some('h')) => ('d', 2),
             ('q', _) => ('k', 1),
@@ -143,6 +157,10 @@ pub fn loose_key(name: &str) -> String {
     // Admin suffixes only at the end, and never the whole name.
     while folded.len() > 1 && folded.last().is_some_and(|w| ADMIN_SUFFIXES.contains(&w.as_str())) {
         folded.pop();
+    }
+    // Admin prefixes only at the start, and never the whole name.
+    while folded.len() > 1 && ADMIN_PREFIXES.contains(&folded[0].as_str()) {
+        folded.remove(0);
     }
     let mut out = String::with_capacity(name.len());
     let n = folded.len();
@@ -206,5 +224,58 @@ mod tests {
         let whole = loose_key("Jurf al-Nasr");
         let parts: Vec<String> = ["Jurf", "Nasr"].iter().map(|w| loose_key(w)).collect();
         assert_eq!(whole, parts.join(" "));
+    }
+
+    #[test]
+    fn every_apostrophe_folds_away() {
+        for a in ["'", "\u{2019}", "\u{2018}", "\u{02BF}", "\u{02BE}", "`"] {
+            assert_eq!(fold_name(&format!("Ba{a}qubah")), "baqubah", "{a:?}");
+            assert_eq!(loose_key(&format!("Jalawla{a}")), loose_key("Jalawla"), "{a:?}");
+        }
+    }
+
+    #[test]
+    fn hyphens_and_spaces_are_one_separator() {
+        assert_eq!(fold_name("Deir-ez-Zor"), fold_name("Deir ez  Zor"));
+        assert_eq!(loose_key("Tuz-Khurmatu"), loose_key("Tuz Khurmatu"));
+    }
+
+    #[test]
+    fn every_arabic_article_drops() {
+        for art in ["al", "el", "as", "ad", "an", "ar", "at", "az", "Al", "EL"] {
+            assert_eq!(loose_key(&format!("{art}-Zawra")), "zawra", "{art}");
+            assert_eq!(loose_key(&format!("Jurf {art}-Nasr")), "jurf nasr", "{art}");
+        }
+    }
+
+    #[test]
+    fn admin_words_drop_at_either_end() {
+        assert_eq!(loose_key("Muhafazat Diyala"), "diyala");
+        assert_eq!(loose_key("Muhafazat al Anbar"), "anbar");
+        assert_eq!(loose_key("Qada' Khanaqin"), loose_key("Khanaqin"));
+        assert_eq!(loose_key("Khanaqin District"), loose_key("Khanaqin"));
+        assert_eq!(loose_key("Diyala Governate"), "diyala");
+        assert_eq!(loose_key("Anbar province"), "anbar");
+        assert_eq!(loose_key("Muhafazat"), "muhafazat");
+    }
+
+    #[test]
+    fn transliteration_variants_share_keys() {
+        let same = [
+            ("Makhmour", "Makhmur"),
+            ("Makhmoor", "Makhmur"),
+            ("Khanaqeen", "Khanaqin"),
+            ("Iraq", "Irak"),
+            ("Dhuluiya", "Duluiya"),
+            ("Tall Afar", "Tal Afar"),
+            ("Muqdadiyyah", "Muqdadiya"),
+            ("Baqubeh", "Baquba"),
+        ];
+        for (a, b) in same {
+            assert_eq!(loose_key(a), loose_key(b), "{a} ~ {b}");
+        }
+        // Different places stay apart.
+        assert_ne!(loose_key("Mosul"), loose_key("Musayyib"));
+        assert_ne!(loose_key("Tikrit"), loose_key("Tarmiyah"));
     }
 }

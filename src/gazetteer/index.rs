@@ -9,7 +9,7 @@
 //! This file is also compiled into `build.rs`: it uses `std`, `fst` and the
 //! sibling `fold` and `geonames` modules only, and reports errors as strings.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -18,22 +18,65 @@ use super::geonames::Row;
 
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
-pub const MAGIC: &[u8; 8] = b"IMGAZ004";
-const HEADER_LEN: usize = 8 + 4 + 6 * 16;
+pub const MAGIC: &[u8; 8] = b"IMGAZ005";
+/// Magic, place count, then offset and length (u64 each) of the six sections.
+const HEADER_LEN: usize = 8 + 4 + SECTIONS * 16;
+const SECTIONS: usize = 6;
 const RECORD_LEN: usize = 48;
 
 /// Posting flag: the key comes from the place's primary or ASCII name.
 pub const PRIMARY: u32 = 1;
 
 /// Builds an index from GeoNames rows and tables.
+///
+/// Rows are not kept: each is packed on arrival into its 48-byte record, its
+/// primary name into the string pool and its names' loose keys into one
+/// arena, which is what the index needs and about a quarter of what the rows
+/// take (allCountries, 13 M rows, would need ~10 GB as `Row`s).
 #[derive(Default)]
 pub struct IndexBuilder {
-    rows: Vec<Row>,
+    /// Records in arrival order; `name`, `admin1` and `admin2` point into `pool`.
+    recs: Vec<Rec>,
+    pool: Vec<u8>,
+    /// Short strings that repeat (admin codes) -> pool offset.
+    interned: HashMap<String, u32>,
+    /// Loose keys, concatenated.
+    key_bytes: Vec<u8>,
+    keys: Vec<KeyRef>,
+    /// (geonameid, arrival index), sorted, for `add_alternate`; rebuilt when
+    /// rows were added since.
+    by_id: Vec<(i64, u32)>,
+    /// The first error (a name too long, a pool over 4 GiB), reported by `finish`.
+    error: Option<String>,
     admin1: BTreeMap<String, String>,
     admin2: BTreeMap<String, String>,
     countries: BTreeMap<String, (String, i64)>,
     capitals: BTreeMap<String, String>,
     admin_geojson: String,
+}
+
+/// A record as it will be written (see [`Index::record`] for the layout).
+#[derive(Clone, Copy)]
+struct Rec {
+    geonameid: i64,
+    lat: f64,
+    lon: f64,
+    population: u32,
+    name: u32,
+    admin1: u32,
+    admin2: u32,
+    class: u8,
+    code: [u8; 5],
+    cc: [u8; 2],
+}
+
+/// One name key of one record: `key_bytes[off..off + len]`, the record's
+/// arrival index shifted left by one, and the [`PRIMARY`] flag.
+#[derive(Clone, Copy)]
+struct KeyRef {
+    off: u32,
+    len: u16,
+    posting: u32,
 }
 
 impl IndexBuilder {
@@ -42,33 +85,124 @@ impl IndexBuilder {
         Self::default()
     }
 
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(message);
+        }
+    }
+
+    fn push_pool(&mut self, s: &str) -> u32 {
+        let Ok(off) = u32::try_from(self.pool.len()) else {
+            self.fail("string pool over 4 GiB".to_string());
+            return 0;
+        };
+        let Ok(len) = u16::try_from(s.len()) else {
+            self.fail(format!("name too long: {s:.40}"));
+            return 0;
+        };
+        self.pool.extend_from_slice(&len.to_le_bytes());
+        self.pool.extend_from_slice(s.as_bytes());
+        off
+    }
+
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&off) = self.interned.get(s) {
+            return off;
+        }
+        let off = self.push_pool(s);
+        self.interned.insert(s.to_string(), off);
+        off
+    }
+
+    /// Adds the loose keys of `names` for arrival index `rec`, skipping keys
+    /// already in `seen` (the same place's earlier names).
+    fn add_keys<'a>(&mut self, rec: usize, names: impl Iterator<Item = (&'a str, bool)>, seen: &mut Vec<String>) {
+        let Ok(rec) = u32::try_from(rec).map(|r| r << 1) else {
+            self.fail("too many places".to_string());
+            return;
+        };
+        for (n, primary) in names {
+            let k = loose_key(n);
+            if k.is_empty() || seen.contains(&k) {
+                continue;
+            }
+            let (Ok(off), Ok(len)) = (u32::try_from(self.key_bytes.len()), u16::try_from(k.len())) else {
+                self.fail("name keys over 4 GiB".to_string());
+                return;
+            };
+            self.key_bytes.extend_from_slice(k.as_bytes());
+            let posting = if primary { rec | PRIMARY } else { rec };
+            self.keys.push(KeyRef { off, len, posting });
+            seen.push(k);
+        }
+    }
+
     /// Adds (or replaces, by geonameid) a place.
     pub fn add_row(&mut self, row: Row) {
-        self.rows.push(row);
+        let mut code = [b' '; 5];
+        for (i, b) in row.feature_code.bytes().take(5).enumerate() {
+            code[i] = b;
+        }
+        let mut cc = [b' '; 2];
+        for (i, b) in row.country.bytes().take(2).enumerate() {
+            cc[i] = b;
+        }
+        let rec = Rec {
+            geonameid: row.geonameid,
+            lat: row.lat,
+            lon: row.lon,
+            population: row.population.min(u64::from(u32::MAX)) as u32,
+            name: self.push_pool(&row.name),
+            admin1: self.intern(&row.admin1),
+            admin2: self.intern(&row.admin2),
+            class: if row.feature_class.is_ascii() { row.feature_class as u8 } else { b' ' },
+            code,
+            cc,
+        };
+        let idx = self.recs.len();
+        self.recs.push(rec);
+        let primary = [row.name.as_str(), row.asciiname.as_str()].into_iter().map(|n| (n, true));
+        let alternates = row.alternatenames.iter().map(|n| (n.as_str(), false));
+        let mut seen = Vec::new();
+        self.add_keys(idx, primary.chain(alternates), &mut seen);
     }
 
     /// Adds alternate names to an already added place; unknown ids are ignored
     /// and counted in the return value.
     pub fn add_alternates(&mut self, names: &BTreeMap<i64, Vec<String>>) -> usize {
-        let mut by_id: BTreeMap<i64, usize> = BTreeMap::new();
-        for (i, r) in self.rows.iter().enumerate() {
+        // The latest row of an id is the one that counts (see `finish`).
+        let mut by_id: HashMap<i64, usize> = HashMap::with_capacity(self.recs.len());
+        for (i, r) in self.recs.iter().enumerate() {
             by_id.insert(r.geonameid, i);
         }
         let mut unknown = 0;
         for (id, list) in names {
             match by_id.get(id) {
-                Some(&i) => {
-                    let alts = &mut self.rows[i].alternatenames;
-                    for n in list {
-                        if !alts.contains(n) {
-                            alts.push(n.clone());
-                        }
-                    }
-                }
+                // Keys repeating the place's own names are merged in `finish`.
+                Some(&i) => self.add_keys(i, list.iter().map(|n| (n.as_str(), false)), &mut Vec::new()),
                 None => unknown += 1,
             }
         }
         unknown
+    }
+
+    /// Adds one alternate name to the latest place with this geonameid, as
+    /// alternate-name rows stream in; false when no such place was added.
+    /// Adding a row afterwards is allowed (the id lookup is rebuilt).
+    pub fn add_alternate(&mut self, geonameid: i64, name: &str) -> bool {
+        if self.by_id.len() != self.recs.len() {
+            // Sorted (id, arrival) pairs; the last pair of an id is its latest row.
+            self.by_id = self.recs.iter().enumerate().map(|(i, r)| (r.geonameid, i as u32)).collect();
+            self.by_id.sort_unstable();
+        }
+        let end = self.by_id.partition_point(|&(id, _)| id <= geonameid);
+        match end.checked_sub(1).map(|i| self.by_id[i]) {
+            Some((id, i)) if id == geonameid => {
+                self.add_keys(i as usize, std::iter::once((name, false)), &mut Vec::new());
+                true
+            }
+            _ => false,
+        }
     }
 
     /// `CC.code` -> name for admin-1 areas.
@@ -98,97 +232,82 @@ impl IndexBuilder {
 
     /// Number of places added so far.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.recs.len()
     }
 
     /// True when no place was added.
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.recs.is_empty()
+    }
+
+    /// Name keys so far: distinct keys per place, summed over places.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
     }
 
     /// Serialises the index. Later rows with the same geonameid replace
     /// earlier ones (that is how an overlay overrides the base).
-    pub fn finish(mut self) -> Result<Vec<u8>, String> {
-        // Last row wins for a geonameid; keep stable geonameid order.
-        let mut last: BTreeMap<i64, usize> = BTreeMap::new();
-        for (i, r) in self.rows.iter().enumerate() {
-            last.insert(r.geonameid, i);
-        }
-        let keep: Vec<usize> = last.into_values().collect();
-        let mut rows: Vec<Row> = Vec::with_capacity(keep.len());
-        let mut taken = std::mem::take(&mut self.rows);
-        for i in keep {
-            rows.push(std::mem::replace(&mut taken[i], empty_row()));
-        }
-        drop(taken);
+    pub fn finish(self) -> Result<Vec<u8>, String> {
+        let mut out = Vec::new();
+        self.write_to(&mut out)?;
+        Ok(out)
+    }
 
-        let mut pool: Vec<u8> = Vec::new();
-        let mut pool_index: BTreeMap<String, u32> = BTreeMap::new();
-        let mut intern = |s: &str, pool: &mut Vec<u8>| -> Result<u32, String> {
-            if let Some(&off) = pool_index.get(s) {
-                return Ok(off);
-            }
-            let off = u32::try_from(pool.len()).map_err(|_| "string pool over 4 GiB".to_string())?;
-            let len = u16::try_from(s.len()).map_err(|_| format!("name too long: {s:.40}"))?;
-            pool.extend_from_slice(&len.to_le_bytes());
-            pool.extend_from_slice(s.as_bytes());
-            pool_index.insert(s.to_string(), off);
-            Ok(off)
-        };
-
-        let mut records: Vec<u8> = Vec::with_capacity(rows.len() * RECORD_LEN);
-        let mut keys: Vec<(String, u32)> = Vec::new();
-        for (idx, r) in rows.iter().enumerate() {
-            let idx = u32::try_from(idx).map_err(|_| "too many places".to_string())?;
-            records.extend_from_slice(&r.geonameid.to_le_bytes());
-            records.extend_from_slice(&r.lat.to_le_bytes());
-            records.extend_from_slice(&r.lon.to_le_bytes());
-            records.extend_from_slice(&(r.population.min(u32::MAX as u64) as u32).to_le_bytes());
-            records.extend_from_slice(&intern(&r.name, &mut pool)?.to_le_bytes());
-            records.extend_from_slice(&intern(&r.admin1, &mut pool)?.to_le_bytes());
-            records.extend_from_slice(&intern(&r.admin2, &mut pool)?.to_le_bytes());
-            let mut code = [b' '; 5];
-            for (i, b) in r.feature_code.bytes().take(5).enumerate() {
-                code[i] = b;
-            }
-            records.push(if r.feature_class.is_ascii() { r.feature_class as u8 } else { b' ' });
-            records.extend_from_slice(&code);
-            let mut cc = [b' '; 2];
-            for (i, b) in r.country.bytes().take(2).enumerate() {
-                cc[i] = b;
-            }
-            records.extend_from_slice(&cc);
-            debug_assert_eq!(records.len(), (idx as usize + 1) * RECORD_LEN);
-
-            let mut seen: Vec<String> = Vec::new();
-            let primary = [&r.name, &r.asciiname];
-            for (i, n) in primary.iter().copied().chain(r.alternatenames.iter()).enumerate() {
-                let k = loose_key(n);
-                if k.is_empty() || seen.contains(&k) {
-                    continue;
-                }
-                let flag = if i < 2 { PRIMARY } else { 0 };
-                keys.push((k.clone(), (idx << 1) | flag));
-                seen.push(k);
-            }
+    /// Serialises the index into `w` as [`finish`](Self::finish) does, without
+    /// a second copy of it in memory; returns the number of places.
+    pub fn write_to<W: std::io::Write>(mut self, w: &mut W) -> Result<usize, String> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
         }
-        keys.sort();
+        // Last row wins for a geonameid; records in geonameid order.
+        let mut order: Vec<u32> = (0..self.recs.len() as u32).collect();
+        order.sort_unstable_by_key(|&i| (self.recs[i as usize].geonameid, std::cmp::Reverse(i)));
+        order.dedup_by_key(|i| self.recs[*i as usize].geonameid);
+        let places = u32::try_from(order.len()).map_err(|_| "too many places".to_string())?;
+        let mut final_idx: Vec<u32> = vec![u32::MAX; self.recs.len()];
+        for (n, &i) in order.iter().enumerate() {
+            final_idx[i as usize] = n as u32;
+        }
+        self.by_id = Vec::new();
+
+        // Keys of replaced rows go; the rest point at final indexes.
+        let mut keys = std::mem::take(&mut self.keys);
+        keys.retain_mut(|k| {
+            let n = final_idx[(k.posting >> 1) as usize];
+            k.posting = (n << 1) | (k.posting & PRIMARY);
+            n != u32::MAX
+        });
+        drop(final_idx);
+        let kb = std::mem::take(&mut self.key_bytes);
+        let key = |k: &KeyRef| &kb[k.off as usize..k.off as usize + k.len as usize];
+        keys.sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.posting.cmp(&b.posting)));
+        // One posting per key and place: a key that is also a primary name stays primary.
+        keys.dedup_by(|later, first| {
+            let same = key(later) == key(first) && later.posting >> 1 == first.posting >> 1;
+            if same {
+                first.posting |= later.posting & PRIMARY;
+            }
+            same
+        });
+
         let mut postings: Vec<u8> = Vec::new();
         let mut map = fst::MapBuilder::memory();
         let mut i = 0;
         while i < keys.len() {
             let mut j = i;
-            while j < keys.len() && keys[j].0 == keys[i].0 {
+            while j < keys.len() && key(&keys[j]) == key(&keys[i]) {
                 j += 1;
             }
             let off = postings.len() as u64;
             postings.extend_from_slice(&((j - i) as u32).to_le_bytes());
-            for (_, p) in &keys[i..j] {
-                postings.extend_from_slice(&p.to_le_bytes());
+            for k in &keys[i..j] {
+                postings.extend_from_slice(&k.posting.to_le_bytes());
             }
-            map.insert(&keys[i].0, off).map_err(|e| e.to_string())?;
+            map.insert(key(&keys[i]), off).map_err(|e| e.to_string())?;
             i = j;
         }
+        drop(keys);
+        drop(kb);
         let fst_bytes = map.into_inner().map_err(|e| e.to_string())?;
 
         let mut tables = String::new();
@@ -205,39 +324,43 @@ impl IndexBuilder {
             tables.push_str(&format!("K\t{iso}\t{capital}\n"));
         }
 
-        let sections: [&[u8]; 5] = [&records, &pool, &fst_bytes, &postings, tables.as_bytes()];
-        let mut out =
-            Vec::with_capacity(HEADER_LEN + sections.iter().map(|s| s.len()).sum::<usize>() + self.admin_geojson.len());
-        out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
+        let io = |e: std::io::Error| format!("writing the index: {e}");
+        let records_len = order.len() * RECORD_LEN;
+        let lens =
+            [records_len, self.pool.len(), fst_bytes.len(), postings.len(), tables.len(), self.admin_geojson.len()];
+        let mut header = Vec::with_capacity(HEADER_LEN);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&places.to_le_bytes());
         let mut off = HEADER_LEN as u64;
-        for s in sections.iter().copied().chain(std::iter::once(self.admin_geojson.as_bytes())) {
-            out.extend_from_slice(&off.to_le_bytes());
-            out.extend_from_slice(&(s.len() as u64).to_le_bytes());
-            off += s.len() as u64;
+        for len in lens {
+            header.extend_from_slice(&off.to_le_bytes());
+            header.extend_from_slice(&(len as u64).to_le_bytes());
+            off += len as u64;
         }
-        for s in sections {
-            out.extend_from_slice(s);
+        w.write_all(&header).map_err(io)?;
+        // Records straight from the packed rows, in geonameid order.
+        let mut buf: Vec<u8> = Vec::with_capacity(RECORD_LEN * 1024);
+        for chunk in order.chunks(1024) {
+            buf.clear();
+            for &i in chunk {
+                let r = &self.recs[i as usize];
+                buf.extend_from_slice(&r.geonameid.to_le_bytes());
+                buf.extend_from_slice(&r.lat.to_le_bytes());
+                buf.extend_from_slice(&r.lon.to_le_bytes());
+                buf.extend_from_slice(&r.population.to_le_bytes());
+                buf.extend_from_slice(&r.name.to_le_bytes());
+                buf.extend_from_slice(&r.admin1.to_le_bytes());
+                buf.extend_from_slice(&r.admin2.to_le_bytes());
+                buf.push(r.class);
+                buf.extend_from_slice(&r.code);
+                buf.extend_from_slice(&r.cc);
+            }
+            w.write_all(&buf).map_err(io)?;
         }
-        out.extend_from_slice(self.admin_geojson.as_bytes());
-        Ok(out)
-    }
-}
-
-fn empty_row() -> Row {
-    Row {
-        geonameid: 0,
-        name: String::new(),
-        asciiname: String::new(),
-        alternatenames: Vec::new(),
-        lat: 0.0,
-        lon: 0.0,
-        feature_class: ' ',
-        feature_code: String::new(),
-        country: String::new(),
-        admin1: String::new(),
-        admin2: String::new(),
-        population: 0,
+        for s in [&self.pool[..], &fst_bytes, &postings, tables.as_bytes(), self.admin_geojson.as_bytes()] {
+            w.write_all(s).map_err(io)?;
+        }
+        Ok(places as usize)
     }
 }
 
@@ -304,8 +427,8 @@ impl Index {
             ));
         }
         let len = u32::from_le_bytes(b[8..12].try_into().unwrap()) as usize;
-        let mut ranges = Vec::with_capacity(6);
-        for i in 0..6 {
+        let mut ranges = Vec::with_capacity(SECTIONS);
+        for i in 0..SECTIONS {
             let at = 12 + i * 16;
             let off = u64::from_le_bytes(b[at..at + 8].try_into().unwrap()) as usize;
             let n = u64::from_le_bytes(b[at + 8..at + 16].try_into().unwrap()) as usize;
@@ -337,6 +460,12 @@ impl Index {
     /// True when the index holds no place.
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// Size of the whole index in bytes (header and every section).
+    pub fn byte_len(&self) -> usize {
+        let sections = [&self.records, &self.pool, &self.postings, &self.tables, &self.admin_geojson];
+        HEADER_LEN + sections.iter().map(|b| b.as_ref().len()).sum::<usize>() + self.map.as_fst().as_bytes().len()
     }
 
     /// The name map (loose key -> posting offset).
@@ -421,4 +550,102 @@ impl Index {
 /// case, diacritics and punctuation).
 pub fn same_folded(query: &str, name: &str) -> bool {
     fold_name(query) == fold_name(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geonames::parse_row;
+    use super::*;
+
+    const KHANAQIN: &str = "94591\tKhānaqīn\tKhanaqin\tKhanaqin,Xaneqin\t34.3482\t45.39065\tP\tPPL\tIQ\t\t10\t94590\t\t\t175000\t\t\tAsia/Baghdad\t2020-02-02";
+
+    // Regression: the header is 12 + 6 * 16 bytes but the builder placed the
+    // first section at 92, so every index (the embedded one too) failed to
+    // open with "FST error".
+    #[test]
+    fn header_len_matches_written_header() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        b.add_admin1("IQ.10".into(), "Diyala".into());
+        let bytes = b.finish().unwrap();
+        let first = u64::from_le_bytes(bytes[12..20].try_into().unwrap());
+        assert_eq!(first as usize, HEADER_LEN);
+        let n = bytes.len();
+        let ix = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap();
+        assert_eq!(ix.len(), 1);
+        assert_eq!(ix.record(0).name, "Khānaqīn");
+        assert_eq!(ix.record(0).admin2, "94590");
+        assert_eq!(ix.get("xanekin").len(), 1);
+        assert!(ix.tables().contains("A1\tIQ.10\tDiyala"));
+    }
+
+    fn open(b: IndexBuilder) -> Index {
+        let bytes = b.finish().unwrap();
+        let n = bytes.len();
+        Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap()
+    }
+
+    #[test]
+    fn later_row_replaces_and_takes_its_keys_along() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        b.add_row(parse_row(&KHANAQIN.replace("Khanaqin,Xaneqin", "Khaneqin")).unwrap());
+        let ix = open(b);
+        assert_eq!(ix.len(), 1);
+        assert!(ix.get("xanekin").is_empty(), "keys of the replaced row are gone");
+        assert_eq!(ix.get("khanekin"), vec![0]);
+        assert_eq!(ix.get("khanakin"), vec![PRIMARY]);
+    }
+
+    #[test]
+    fn alternates_merge_and_primary_wins() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        let mut alts = BTreeMap::new();
+        alts.insert(94591, vec!["Khānaqīn".to_string(), "Kanaqin".to_string()]);
+        alts.insert(1, vec!["Nowhere".to_string()]);
+        assert_eq!(b.add_alternates(&alts), 1);
+        let ix = open(b);
+        // The same key from the name and an alternate: one posting, primary.
+        assert_eq!(ix.get("khanakin"), vec![PRIMARY]);
+        assert_eq!(ix.get("kanakin"), vec![0]);
+        assert!(ix.get("nowhere").is_empty());
+    }
+
+    #[test]
+    fn streamed_alternates_find_the_latest_row() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(&KHANAQIN.replace("94591", "5")).unwrap());
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        assert!(b.add_alternate(94591, "Kanaqin"));
+        assert!(!b.add_alternate(6, "Nowhere"));
+        // A row added later (an overlay) is found too, and replaces.
+        b.add_row(parse_row(&KHANAQIN.replace("Khanaqin,Xaneqin", "")).unwrap());
+        assert!(b.add_alternate(94591, "Khaneqin"));
+        let ix = open(b);
+        assert_eq!(ix.len(), 2);
+        assert!(ix.get("kanakin").is_empty(), "belonged to the replaced row");
+        assert_eq!(ix.get("khanekin"), vec![1 << 1]);
+    }
+
+    #[test]
+    fn records_are_sorted_by_geonameid() {
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(&KHANAQIN.replace("94591", "7")).unwrap());
+        b.add_row(parse_row(KHANAQIN).unwrap());
+        b.add_row(parse_row(&KHANAQIN.replace("94591", "3")).unwrap());
+        let ix = open(b);
+        let ids: Vec<i64> = (0..3).map(|i| ix.record(i).geonameid).collect();
+        assert_eq!(ids, [3, 7, 94591]);
+        assert_eq!(ix.find_id(7), Some(1));
+        assert_eq!(ix.get("khanakin").len(), 3);
+    }
+
+    #[test]
+    fn empty_index_opens() {
+        let bytes = IndexBuilder::new().finish().unwrap();
+        let n = bytes.len();
+        let ix = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap();
+        assert!(ix.is_empty());
+    }
 }

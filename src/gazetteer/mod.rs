@@ -7,8 +7,11 @@
 //! builds the same kind of index from GeoNames' own files into a directory.
 
 pub mod admin;
+pub mod download;
 pub mod fold;
+pub mod fuzzy;
 pub mod geonames;
+pub mod import;
 pub mod index;
 
 pub use admin::AdminArea;

@@ -6,8 +6,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use fst::{IntoStreamer, Streamer};
-
 use super::Place;
 use super::admin::{AdminArea, parse_admin_geojson};
 use super::fold::{fold_name, loose_key};
@@ -128,12 +126,14 @@ impl Gazetteer {
     /// imported gazetteer (`INCIDENTMAP_GAZETTEER` or the data directory) when
     /// one exists; else the embedded default.
     pub fn load(dir: Option<&Path>) -> Result<Gazetteer> {
+        // A gazetteer imported with --no-default stands alone.
+        let with_default = |d: &Path| !d.join(super::import::NO_DEFAULT_FILE).exists();
         if let Some(d) = dir {
-            return Gazetteer::open(d, true);
+            return Gazetteer::open(d, with_default(d));
         }
         if let Some(d) = user_dir() {
             if d.join(INDEX_FILE).is_file() {
-                return Gazetteer::open(&d, true);
+                return Gazetteer::open(&d, with_default(&d));
             }
         }
         Gazetteer::embedded()
@@ -223,15 +223,11 @@ impl Gazetteer {
                 0
             };
             if dist > 0 {
-                for (layer, ix) in self.layers() {
-                    let Ok(lev) = fst::automaton::Levenshtein::new(&key, dist) else { continue };
-                    let mut stream = ix.map().search(lev).into_stream();
-                    while let Some((k, off)) = stream.next() {
-                        let k = String::from_utf8_lossy(k).into_owned();
+                for (_, ix) in self.layers() {
+                    for (k, off) in super::fuzzy::keys_within(ix.map(), &key, dist as u8) {
                         let d = edit_distance(&key, &k).min(dist) as u8;
                         for p in ix.postings(off) {
                             let rec = ix.record(p >> 1);
-                            let _ = layer;
                             if let Some(c) = self.candidate(&rec, &k, MatchKind::Fuzzy(d), wants_admin, opts) {
                                 if !cands.iter().any(|x| x.place.geonameid == c.place.geonameid) {
                                     cands.push(c);
@@ -241,6 +237,9 @@ impl Gazetteer {
                     }
                 }
             }
+        }
+        if !wants_admin {
+            prefer_namesake_town(&mut cands);
         }
         cands.sort_by(|a, b| {
             b.score
@@ -512,6 +511,38 @@ fn rank(p: &Place, kind: MatchKind, wants_admin: bool) -> (f64, Vec<String>) {
     (score.min(1.0), reasons)
 }
 
+/// A province and a sizeable town inside it that answer the same name
+/// ("Duhok": the governorate and its capital Dihok): a bare name in the news
+/// means the town, so the town moves just above the area. A query that says
+/// "province" or "governorate" never gets here, and the area keeps its rank
+/// when the town is small or only a fuzzy match.
+fn prefer_namesake_town(cands: &mut [Candidate]) {
+    const MIN_POPULATION: u64 = 10_000;
+    let areas: Vec<(String, String, f64)> = cands
+        .iter()
+        .filter(|c| c.place.is_admin1() && !matches!(c.kind, MatchKind::Fuzzy(_)))
+        .map(|c| (c.place.country.clone(), c.place.admin1_code.clone(), c.score))
+        .collect();
+    if areas.is_empty() {
+        return;
+    }
+    for c in cands.iter_mut() {
+        if c.place.feature_class != 'P' || c.place.population < MIN_POPULATION || matches!(c.kind, MatchKind::Fuzzy(_))
+        {
+            continue;
+        }
+        let area = areas
+            .iter()
+            .filter(|(cc, a1, _)| *cc == c.place.country && !a1.is_empty() && *a1 == c.place.admin1_code)
+            .map(|&(_, _, s)| s)
+            .fold(f64::NAN, f64::max);
+        if area > c.score {
+            c.score = (area + 0.001).min(1.0);
+            c.reasons.push("town named like its province (say \"province\" for the area)".to_string());
+        }
+    }
+}
+
 /// Levenshtein distance over chars (small strings).
 pub fn edit_distance(a: &str, b: &str) -> u32 {
     let a: Vec<char> = a.chars().collect();
@@ -527,4 +558,199 @@ pub fn edit_distance(a: &str, b: &str) -> u32 {
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::geonames::parse_row;
+    use super::super::index::IndexBuilder;
+    use super::*;
+
+    /// A GeoNames row: id, name, alternates, lat, lon, class, code, country, admin1, population.
+    #[expect(clippy::too_many_arguments, reason = "mirrors the GeoNames columns a test needs")]
+    fn row(
+        id: i64,
+        name: &str,
+        alts: &str,
+        lat: f64,
+        lon: f64,
+        fc: &str,
+        code: &str,
+        cc: &str,
+        a1: &str,
+        pop: u64,
+    ) -> String {
+        format!(
+            "{id}\t{name}\t{name}\t{alts}\t{lat}\t{lon}\t{fc}\t{code}\t{cc}\t\t{a1}\t\t\t\t{pop}\t\t\tAsia/Baghdad\t2024-01-01"
+        )
+    }
+
+    /// Real GeoNames facts for a few places, plus look-alikes that make
+    /// ranking and filters matter.
+    fn gazetteer() -> Gazetteer {
+        let rows = [
+            row(94591, "Khānaqīn", "Khanaqin,Xaneqin,خانقين", 34.3482, 45.39065, "P", "PPL", "IQ", "10", 175000),
+            row(97990, "Baqubah", "Ba'qubah,Baquba,بعقوبة", 33.75403, 44.60518, "P", "PPLA", "IQ", "10", 152550),
+            row(
+                900005313,
+                "Diyala",
+                "Muhafazat Diyala,Diyala Governorate",
+                34.04164,
+                44.86943,
+                "A",
+                "ADM1",
+                "IQ",
+                "10",
+                0,
+            ),
+            row(98176, "Diyālá", "Diyala River,Sirwan", 33.2167, 44.5167, "H", "STM", "IQ", "", 0),
+            row(94787, "Kirkuk", "Karkuk,Kerkuk", 35.46806, 44.39222, "P", "PPLA", "IQ", "13", 1031000),
+            row(900007977, "Kirkuk", "At-Ta'mim,Kirkuk Governorate", 35.29339, 44.0502, "A", "ADM1", "IQ", "13", 0),
+            row(448149, "Sinjār", "Sinjar,Shingal", 36.3209, 41.87656, "P", "PPL", "IQ", "15", 38294),
+            row(164094, "Sinjār", "Sinjar", 35.59011, 37.00472, "P", "PPL", "SY", "12", 0),
+            row(96994, "Dihok", "Dohuk,Duhok,Dahuk", 36.86608, 42.9879, "P", "PPLA", "IQ", "08", 340900),
+            row(900005076, "Duhok", "Dahuk,Dohuk,Muhafazat Dahuk", 37.02954, 43.01942, "A", "ADM1", "IQ", "08", 0),
+            row(93818, "Mexmur", "Makhmur", 35.77622, 43.57974, "P", "PPL", "IQ", "11", 0),
+            row(91597, "Sāmarrā’", "Samarra", 34.1959, 43.88568, "P", "PPL", "IQ", "18", 158508),
+            row(98463, "Sulaymaniyah", "Slemani,Sulaimani", 35.56496, 45.4329, "P", "PPLA", "IQ", "05", 878146),
+            row(910000001, "Jurf al-Nasr", "Jurf al-Sakhar", 32.86667, 44.21389, "P", "PPL", "IQ", "06", 0),
+        ];
+        let mut b = IndexBuilder::new();
+        for r in &rows {
+            b.add_row(parse_row(r).unwrap());
+        }
+        for (code, name) in [
+            ("IQ.08", "Duhok"),
+            ("IQ.10", "Diyala"),
+            ("IQ.13", "Kirkuk"),
+            ("IQ.15", "Nineveh"),
+            ("IQ.11", "Erbil"),
+            ("SY.12", "Idlib"),
+        ] {
+            b.add_admin1(code.into(), name.into());
+        }
+        let bytes = b.finish().unwrap();
+        let n = bytes.len();
+        let ix = Index::open(Bytes::Shared(Arc::new(bytes), 0..n)).unwrap();
+        Gazetteer::from_layers(vec![("test".into(), ix)])
+    }
+
+    fn top(g: &Gazetteer, name: &str, opts: &LookupOptions) -> Option<Candidate> {
+        g.lookup(name, opts).into_iter().next()
+    }
+
+    fn top_id(g: &Gazetteer, name: &str) -> Option<i64> {
+        top(g, name, &LookupOptions::default()).map(|c| c.place.geonameid)
+    }
+
+    #[test]
+    fn exact_alternate_and_folded_matches() {
+        let g = gazetteer();
+        let c = top(&g, "khanaqin", &LookupOptions::default()).unwrap();
+        assert_eq!((c.place.geonameid, c.kind), (94591, MatchKind::Exact));
+        let c = top(&g, "Xaneqîn", &LookupOptions::default()).unwrap();
+        assert_eq!((c.place.geonameid, c.kind), (94591, MatchKind::Alternate));
+        assert_eq!(top_id(&g, "خانقين"), Some(94591));
+        assert_eq!(top_id(&g, "Ba‘qūbah"), Some(97990));
+        assert_eq!(top_id(&g, "BAQOUBA"), Some(97990));
+        assert_eq!(top_id(&g, "Makhmour"), Some(93818));
+        assert_eq!(top_id(&g, "Jurf as-Sakhar"), Some(910000001));
+        assert_eq!(top_id(&g, "Samarra'"), Some(91597));
+    }
+
+    #[test]
+    fn fuzzy_is_bounded_by_length() {
+        let g = gazetteer();
+        // 5+ letters: one edit.
+        let c = top(&g, "Samirra", &LookupOptions::default()).unwrap();
+        assert_eq!(c.place.geonameid, 91597);
+        assert!(matches!(c.kind, MatchKind::Fuzzy(1)), "{:?}", c.kind);
+        assert!(c.reasons[0].contains("fuzzy"), "{:?}", c.reasons);
+        assert!(top(&g, "Sumurra", &LookupOptions::default()).is_none(), "two edits on a 6-letter key");
+        // 9+ letters: two edits.
+        let c = top(&g, "Sulaymanyya", &LookupOptions::default()).unwrap();
+        assert_eq!(c.place.geonameid, 98463);
+        // Arabic script too (fst's own automaton found nothing here).
+        assert_eq!(top_id(&g, "خانقبن"), Some(94591));
+        // Under 5 letters: exact only.
+        assert!(g.lookup("Sinj", &LookupOptions::default()).is_empty());
+        // And fuzzy can be switched off.
+        let strict = LookupOptions { fuzzy: false, ..LookupOptions::default() };
+        assert!(g.lookup("Samirra", &strict).is_empty());
+    }
+
+    #[test]
+    fn filters_country_class_code_admin1() {
+        let g = gazetteer();
+        let sy = LookupOptions { country: Some("sy".into()), ..LookupOptions::default() };
+        assert_eq!(top(&g, "Sinjar", &sy).unwrap().place.geonameid, 164094);
+        let water = LookupOptions { feature_class: Some('h'), ..LookupOptions::default() };
+        assert_eq!(top(&g, "Diyala", &water).unwrap().place.geonameid, 98176);
+        let adm1 = LookupOptions { feature_code: Some("adm1".into()), ..LookupOptions::default() };
+        assert_eq!(top(&g, "Kirkuk", &adm1).unwrap().place.geonameid, 900007977);
+        let by_name = LookupOptions { admin1: Some("Idlib".into()), ..LookupOptions::default() };
+        assert_eq!(top(&g, "Sinjar", &by_name).unwrap().place.geonameid, 164094);
+        let by_code = LookupOptions { admin1: Some("15".into()), ..LookupOptions::default() };
+        assert_eq!(top(&g, "Sinjar", &by_code).unwrap().place.geonameid, 448149);
+        let nowhere = LookupOptions { country: Some("FR".into()), ..LookupOptions::default() };
+        assert!(g.lookup("Khanaqin", &nowhere).is_empty());
+    }
+
+    #[test]
+    fn ranking_prefers_evidence_then_prominence_and_says_why() {
+        let g = gazetteer();
+        // Bare "Diyala": the governorate before the river.
+        let cands = g.lookup("Diyala", &LookupOptions::default());
+        assert_eq!(cands[0].place.geonameid, 900005313);
+        assert!(cands[0].reasons.iter().any(|r| r.contains("ADM1")), "{:?}", cands[0].reasons);
+        assert_eq!(cands[1].place.geonameid, 98176);
+        // Bare "Kirkuk": the city of a million before the province ...
+        assert_eq!(top_id(&g, "Kirkuk"), Some(94787));
+        // ... but "Kirkuk Governorate" / "Muhafazat Kirkuk" is the province.
+        let c = top(&g, "Kirkuk Governorate", &LookupOptions::default()).unwrap();
+        assert_eq!(c.place.geonameid, 900007977);
+        assert!(c.reasons.iter().any(|r| r.contains("admin word")), "{:?}", c.reasons);
+        // Regression: bare "Duhok" gave the governorate, 19 km from the city
+        // most news means; the town named like its province comes first.
+        let c = top(&g, "Duhok", &LookupOptions::default()).unwrap();
+        assert_eq!(c.place.geonameid, 96994);
+        assert!(c.reasons.iter().any(|r| r.contains("named like its province")), "{:?}", c.reasons);
+        assert_eq!(top_id(&g, "Duhok Governorate"), Some(900005076));
+        // Sinjar: the Iraqi town (population known) before the Syrian village.
+        let cands = g.lookup("Sinjar", &LookupOptions::default());
+        assert_eq!(cands[0].place.geonameid, 448149);
+        assert!(cands[0].reasons.iter().any(|r| r.starts_with("population")));
+        assert!(cands[0].score > cands[1].score);
+        // Scores are in 0..=1 and sorted.
+        for w in cands.windows(2) {
+            assert!(w[0].score >= w[1].score);
+        }
+        assert!(cands.iter().all(|c| (0.0..=1.0).contains(&c.score)));
+    }
+
+    #[test]
+    fn geocode_unique_explains_ambiguity() {
+        let g = gazetteer();
+        assert_eq!(g.geocode_unique("Khanaqin", None).unwrap().place.geonameid, 94591);
+        assert_eq!(g.geocode_unique("Sinjar", Some("SY")).unwrap().place.geonameid, 164094);
+        let err = g.geocode_unique("Nowhere-on-earth", None).unwrap_err().to_string();
+        assert!(err.contains("no place called"), "{err}");
+    }
+
+    #[test]
+    fn limit_caps_candidates() {
+        let g = gazetteer();
+        let one = LookupOptions { limit: 1, ..LookupOptions::default() };
+        assert_eq!(g.lookup("Sinjar", &one).len(), 1);
+        assert!(g.lookup("", &LookupOptions::default()).is_empty());
+        assert!(g.lookup("--", &LookupOptions::default()).is_empty());
+    }
+
+    #[test]
+    fn edit_distance_counts_chars() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("kirkuk", "kerkuk"), 1);
+        assert_eq!(edit_distance("çay", "cay"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
+    }
 }
