@@ -1,1 +1,327 @@
 //! The R-tree incident index.
+//!
+//! Points are stored as 3-D unit vectors with the position of their record.
+//! Straight-line (chord) distance between unit vectors grows monotonically
+//! with great-circle distance, so a chord query is exact for great-circle
+//! radius and k-nearest queries everywhere on the sphere: across the
+//! antimeridian and at the poles, with no special cases. Distances reported
+//! to callers are haversine kilometres on the original longitude/latitude.
+//!
+//! # Units
+//! Radii in kilometres, positions in decimal degrees, bounding boxes
+//! `[west, south, east, north]` in degrees (`west > east` crosses the
+//! antimeridian).
+
+use rstar::{AABB, PointDistance, RTree, RTreeObject};
+
+use crate::geodesy::{LonLat, haversine_km, km_to_chord};
+
+/// One point in the tree: its unit vector and the position of its record.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct IndexedPoint {
+    /// The point as a unit vector (see [`LonLat::to_unit_vector`]).
+    pub v: [f64; 3],
+    /// Index of the record in the slice the index was built from.
+    pub idx: u32,
+}
+
+impl RTreeObject for IndexedPoint {
+    type Envelope = AABB<[f64; 3]>;
+
+    fn envelope(&self) -> Self::Envelope {
+        AABB::from_point(self.v)
+    }
+}
+
+impl PointDistance for IndexedPoint {
+    fn distance_2(&self, p: &[f64; 3]) -> f64 {
+        chord2(self.v, *p)
+    }
+}
+
+/// Squared chord length between two unit vectors.
+#[inline]
+pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
+    let (dx, dy, dz) = (a[0] - b[0], a[1] - b[1], a[2] - b[2]);
+    dx * dx + dy * dy + dz * dz
+}
+
+/// Relative slack on squared chords: the tree is asked for slightly more than
+/// the radius, and candidates in the thin band around the boundary are
+/// decided by haversine on the original coordinates, so rounding in the
+/// unit vectors never changes an answer.
+const BAND: f64 = 1e-9;
+
+/// An R-tree over incident positions, bulk loaded.
+///
+/// The index holds only the tree (about 85 bytes per point); queries take the
+/// positions the index was built from, so that boundary decisions use the
+/// exact input coordinates.
+///
+/// # Examples
+/// ```
+/// use incidentmap::geodesy::LonLat;
+/// use incidentmap::spatial::index::IncidentIndex;
+///
+/// let pts = [LonLat { lon: 179.95, lat: 0.0 }, LonLat { lon: -179.95, lat: 0.0 }, LonLat { lon: 0.0, lat: 0.0 }];
+/// let index = IncidentIndex::new(&pts);
+/// // 11 km across the antimeridian, both sides found by one query.
+/// let hits = index.within_km(&pts, pts[0], 20.0);
+/// assert_eq!(hits.len(), 2);
+/// ```
+#[derive(Debug, Clone)]
+pub struct IncidentIndex {
+    tree: RTree<IndexedPoint>,
+}
+
+impl IncidentIndex {
+    /// Bulk loads the positions (record `i` is `points[i]`).
+    ///
+    /// # Panics
+    /// When there are more than `u32::MAX` points.
+    pub fn new(points: &[LonLat]) -> IncidentIndex {
+        assert!(
+            u32::try_from(points.len()).is_ok(),
+            "too many points for the index"
+        );
+        let items = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| IndexedPoint {
+                v: p.to_unit_vector(),
+                idx: i as u32,
+            })
+            .collect();
+        IncidentIndex {
+            tree: RTree::bulk_load(items),
+        }
+    }
+
+    /// Bulk loads the positions of incidents.
+    pub fn from_incidents(incidents: &[crate::Incident]) -> IncidentIndex {
+        let pts: Vec<LonLat> = incidents.iter().map(|i| i.position).collect();
+        IncidentIndex::new(&pts)
+    }
+
+    /// Number of indexed points.
+    pub fn len(&self) -> usize {
+        self.tree.size()
+    }
+
+    /// True when the index holds no points.
+    pub fn is_empty(&self) -> bool {
+        self.tree.size() == 0
+    }
+
+    /// The underlying tree, for algorithms that walk it directly.
+    pub fn tree(&self) -> &RTree<IndexedPoint> {
+        &self.tree
+    }
+
+    /// Indices and haversine distances (km) of all points within `radius_km`
+    /// of `center` (boundary included), in no particular order.
+    pub fn within_km(&self, points: &[LonLat], center: LonLat, radius_km: f64) -> Vec<(u32, f64)> {
+        let mut out = Vec::new();
+        self.for_each_within_km(points, center, radius_km, |i, d| out.push((i, d)));
+        out
+    }
+
+    /// Calls `f(index, distance_km)` for every point within `radius_km` of
+    /// `center` (boundary included), in no particular order.
+    pub fn for_each_within_km(
+        &self,
+        points: &[LonLat],
+        center: LonLat,
+        radius_km: f64,
+        mut f: impl FnMut(u32, f64),
+    ) {
+        if radius_km.is_nan() || radius_km < 0.0 {
+            return;
+        }
+        let c = km_to_chord(radius_km);
+        let c2 = c * c;
+        let q = center.to_unit_vector();
+        for p in self
+            .tree
+            .locate_within_distance(q, c2 * (1.0 + BAND) + 1e-18)
+        {
+            let d = haversine_km(center, points[p.idx as usize]);
+            if d <= radius_km {
+                f(p.idx, d);
+            }
+        }
+    }
+
+    /// The points in increasing great-circle distance from `center` that
+    /// `keep` accepts, at most `k` of them, with haversine distances (km).
+    /// Equal distances are ordered by index.
+    pub fn nearest_km(
+        &self,
+        points: &[LonLat],
+        center: LonLat,
+        k: usize,
+        mut keep: impl FnMut(u32) -> bool,
+    ) -> Vec<(u32, f64)> {
+        let mut out: Vec<(u32, f64)> = Vec::with_capacity(k.min(1024));
+        if k == 0 {
+            return out;
+        }
+        let q = center.to_unit_vector();
+        // The tree orders by chord computed from the unit vectors; the k-th
+        // exact distance may differ from its chord order by rounding, so
+        // keep collecting until the next candidate is clearly farther than
+        // the k-th kept one, then sort by haversine distance.
+        let mut kth_chord2 = f64::INFINITY;
+        for p in self.tree.nearest_neighbor_iter(&q) {
+            let d2 = chord2(p.v, q);
+            if out.len() >= k && d2 > kth_chord2 * (1.0 + BAND) + 1e-18 {
+                break;
+            }
+            if !keep(p.idx) {
+                continue;
+            }
+            out.push((p.idx, haversine_km(center, points[p.idx as usize])));
+            if out.len() == k {
+                kth_chord2 = d2;
+            }
+        }
+        out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        out.truncate(k);
+        out
+    }
+
+    /// Indices of the points inside the box `[west, south, east, north]`
+    /// (edges included); `west > east` means the box crosses the
+    /// antimeridian. Longitudes of the box are taken modulo 360 only in the
+    /// sense that `west`/`east` must lie in [-180, 180].
+    pub fn in_bbox(&self, points: &[LonLat], bbox: [f64; 4]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let Some(env) = bbox_envelope(bbox) else {
+            return out;
+        };
+        for p in self.tree.locate_in_envelope(&env) {
+            if in_bbox(points[p.idx as usize], bbox) {
+                out.push(p.idx);
+            }
+        }
+        out
+    }
+}
+
+/// True when `p` lies in the box `[west, south, east, north]` (edges
+/// included; `west > east` crosses the antimeridian).
+pub fn in_bbox(p: LonLat, bbox: [f64; 4]) -> bool {
+    let [w, s, e, n] = bbox;
+    if !(s <= p.lat && p.lat <= n) {
+        return false;
+    }
+    if w <= e {
+        w <= p.lon && p.lon <= e
+    } else {
+        p.lon >= w || p.lon <= e
+    }
+}
+
+/// An axis-aligned 3-D box that contains every unit vector of the lon/lat box
+/// (with a little slack for rounding), or `None` for an empty box.
+fn bbox_envelope(bbox: [f64; 4]) -> Option<AABB<[f64; 3]>> {
+    let [w, s, e, n] = bbox;
+    if bbox.iter().any(|v| !v.is_finite()) || s > n {
+        return None;
+    }
+    let (s, n) = (s.max(-90.0), n.min(90.0));
+    // Range of cos(lat) and sin(lat) over [s, n].
+    let (cs, cn) = (s.to_radians().cos(), n.to_radians().cos());
+    let rmin = cs.min(cn).max(0.0);
+    let rmax = if s <= 0.0 && n >= 0.0 {
+        1.0
+    } else {
+        cs.max(cn)
+    };
+    let (zmin, zmax) = (s.to_radians().sin(), n.to_radians().sin());
+    // Longitude interval as a continuous range [w, e'] with e' >= w.
+    let e2 = if w <= e { e } else { e + 360.0 };
+    let contains = |deg: f64| {
+        // Is some multiple of 360 plus `deg` inside [w, e2]?
+        let k = ((w - deg) / 360.0).ceil();
+        deg + k * 360.0 <= e2
+    };
+    let (cw, ce) = (w.to_radians().cos(), e.to_radians().cos());
+    let (sw, se) = (w.to_radians().sin(), e.to_radians().sin());
+    let cmax = if contains(0.0) { 1.0 } else { cw.max(ce) };
+    let cmin = if contains(180.0) { -1.0 } else { cw.min(ce) };
+    let smax = if contains(90.0) { 1.0 } else { sw.max(se) };
+    let smin = if contains(-90.0) { -1.0 } else { sw.min(se) };
+    let span = |lo: f64, hi: f64| {
+        let c = [rmin * lo, rmin * hi, rmax * lo, rmax * hi];
+        let mn = c.iter().copied().fold(f64::INFINITY, f64::min);
+        let mx = c.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (mn, mx)
+    };
+    let (xmin, xmax) = span(cmin, cmax);
+    let (ymin, ymax) = span(smin, smax);
+    const SLACK: f64 = 1e-9;
+    Some(AABB::from_corners(
+        [xmin - SLACK, ymin - SLACK, zmin - SLACK],
+        [xmax + SLACK, ymax + SLACK, zmax + SLACK],
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ll(lon: f64, lat: f64) -> LonLat {
+        LonLat::new(lon, lat).unwrap()
+    }
+
+    #[test]
+    fn empty_index_answers_nothing() {
+        let idx = IncidentIndex::new(&[]);
+        assert!(idx.is_empty());
+        assert!(idx.within_km(&[], ll(0.0, 0.0), 100.0).is_empty());
+        assert!(idx.nearest_km(&[], ll(0.0, 0.0), 3, |_| true).is_empty());
+        assert!(idx.in_bbox(&[], [-180.0, -90.0, 180.0, 90.0]).is_empty());
+    }
+
+    #[test]
+    fn radius_includes_boundary_and_crosses_the_pole() {
+        let pts = [ll(0.0, 89.9), ll(180.0, 89.9), ll(90.0, 80.0)];
+        let idx = IncidentIndex::new(&pts);
+        let d = haversine_km(pts[0], pts[1]);
+        let mut hits = idx.within_km(&pts, pts[0], d);
+        hits.sort_by_key(|h| h.0);
+        assert_eq!(hits.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn nearest_across_antimeridian_with_filter() {
+        let pts = [
+            ll(179.99, 10.0),
+            ll(-179.99, 10.0),
+            ll(179.0, 10.0),
+            ll(-178.0, 10.0),
+        ];
+        let idx = IncidentIndex::new(&pts);
+        let near = idx.nearest_km(&pts, ll(-179.995, 10.0), 2, |i| i != 1);
+        assert_eq!(near.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 2]);
+    }
+
+    #[test]
+    fn bbox_crossing_antimeridian() {
+        let pts = [
+            ll(179.5, 0.0),
+            ll(-179.5, 0.0),
+            ll(0.0, 0.0),
+            ll(170.0, 0.0),
+            ll(-179.5, 6.0),
+        ];
+        let idx = IncidentIndex::new(&pts);
+        let mut hits = idx.in_bbox(&pts, [175.0, -5.0, -175.0, 5.0]);
+        hits.sort();
+        assert_eq!(hits, vec![0, 1]);
+        let mut all = idx.in_bbox(&pts, [-180.0, -90.0, 180.0, 90.0]);
+        all.sort();
+        assert_eq!(all, vec![0, 1, 2, 3, 4]);
+    }
+}
