@@ -149,11 +149,19 @@ pub fn cluster_with(points: &[LonLat], days: Option<&[i32]>, params: &ClusterPar
     if let Some(t) = params.max_days {
         let days = days.expect("space-time clustering needs one day per point");
         assert_eq!(days.len(), points.len(), "one day per point");
-        let groups = Groups::new(points, Some(days));
+        let groups = Groups::new(points, Some(days), true);
         return space_time(points, &groups, params.eps_km, min_points, i64::from(t));
     }
-    let groups = Groups::new(points, None);
-    spatial(points, &groups, params.eps_km, min_points)
+    let eps = Eps::new(params.eps_km);
+    // The grid needs cells of a sensible size (eps of a few centimetres or
+    // more); below that the R-tree does the work.
+    let grid = eps.c2 >= 1e-18;
+    let groups = Groups::new(points, None, !grid);
+    if grid {
+        spatial_grid(points, &groups, &eps, min_points)
+    } else {
+        spatial(points, &groups, params.eps_km, min_points)
+    }
 }
 
 /// DBSCAN over incidents: positions and, with `max_days`, event dates. Unless
@@ -197,12 +205,12 @@ struct Groups {
     members: Vec<u32>,
     /// Days of `members` (same order), when given.
     days: Vec<i32>,
-    /// Unit vectors of the groups in an R-tree (`idx` = group).
+    /// Unit vectors of the groups in an R-tree (`idx` = group), when built.
     tree: RTree<IndexedPoint>,
 }
 
 impl Groups {
-    fn new(points: &[LonLat], days: Option<&[i32]>) -> Groups {
+    fn new(points: &[LonLat], days: Option<&[i32]>, with_tree: bool) -> Groups {
         // +0.0 folds -0.0 into 0.0 so that the two spellings group together.
         let key = |i: u32| {
             let p = points[i as usize];
@@ -236,6 +244,7 @@ impl Groups {
             .unwrap_or_default();
         let items: Vec<IndexedPoint> = pos
             .iter()
+            .take(if with_tree { usize::MAX } else { 0 })
             .enumerate()
             .map(|(g, p)| IndexedPoint {
                 v: p.to_unit_vector(),
@@ -268,6 +277,7 @@ impl Groups {
 /// the clear cases and haversine only in a thin band around `eps`.
 struct Eps {
     km: f64,
+    c2: f64,
     lo: f64,
     hi: f64,
 }
@@ -279,9 +289,18 @@ impl Eps {
         let c2 = c * c;
         Eps {
             km,
+            c2,
             lo: c2 * (1.0 - 1e-9),
             hi: c2 * (1.0 + 1e-9) + 1e-18,
         }
+    }
+
+    /// True when the groups at unit vectors `a` and `b` (positions `pa`,
+    /// `pb`) are within eps.
+    #[inline]
+    fn close(&self, a: [f64; 3], b: [f64; 3], pa: LonLat, pb: LonLat) -> bool {
+        let d2 = chord2(a, b);
+        d2 <= self.lo || (d2 <= self.hi && haversine_km(pa, pb) <= self.km)
     }
 
     /// Calls `f(h, distance²)` for every group `h` within eps of group `g`
@@ -368,14 +387,16 @@ fn parallel_unions<T: Sync>(
 /// clustering: there two clusters never share a core coordinate, and in
 /// space-time clustering never a core coordinate and day). Returns the
 /// cluster id of each root.
-fn number_clusters(core_roots: impl Iterator<Item = (u32, LonLat, i32)>) -> HashMap<u32, u32> {
+fn number_clusters(
+    core_roots: impl Iterator<Item = (u32, LonLat, i32)>,
+) -> HashMap<u32, u32, FxBuild> {
     let cmp = |a: &(LonLat, i32), b: &(LonLat, i32)| {
         a.0.lat
             .total_cmp(&b.0.lat)
             .then(a.0.lon.total_cmp(&b.0.lon))
             .then(a.1.cmp(&b.1))
     };
-    let mut first: HashMap<u32, (LonLat, i32)> = HashMap::new();
+    let mut first: HashMap<u32, (LonLat, i32), FxBuild> = HashMap::default();
     for (r, p, d) in core_roots {
         first
             .entry(r)
@@ -393,6 +414,240 @@ fn number_clusters(core_roots: impl Iterator<Item = (u32, LonLat, i32)>) -> Hash
         .enumerate()
         .map(|(i, (r, _))| (r, i as u32 + 1))
         .collect()
+}
+
+/// A fast hasher for integer cell keys (Fx hash, as in rustc).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
+    }
+}
+
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Groups bucketed in a 3-D grid over their unit vectors. The cell side is
+/// the eps chord / sqrt(3) (a hair less), so any two points in one cell are
+/// within eps, and every point within eps of a cell lies in the 5x5x5 block
+/// of cells around it.
+struct Grid {
+    /// Cell of each slot range: `slots[start[c]..start[c + 1]]` are the groups of cell `c`.
+    start: Vec<u32>,
+    /// Group ids, by cell.
+    slots: Vec<u32>,
+    /// Unit vectors of `slots`, same order.
+    vecs: Vec<[f64; 3]>,
+    /// Neighbour cells (the cell itself included) of cell `c`: `nb[nb_start[c]..nb_start[c + 1]]`.
+    nb_start: Vec<u32>,
+    nb: Vec<u32>,
+}
+
+impl Grid {
+    fn new(groups: &Groups, eps: &Eps) -> Grid {
+        let side = eps.c2.sqrt() / 3f64.sqrt() * (1.0 - 1e-9);
+        let key = |v: [f64; 3]| v.map(|x| (x / side).floor() as i64);
+        let vecs: Vec<[f64; 3]> = groups.pos.par_iter().map(|p| p.to_unit_vector()).collect();
+        let mut keyed: Vec<([i64; 3], u32)> = vecs
+            .par_iter()
+            .enumerate()
+            .map(|(g, v)| (key(*v), g as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let mut start = Vec::new();
+        let mut keys: Vec<[i64; 3]> = Vec::new();
+        for (k, (kk, _)) in keyed.iter().enumerate() {
+            if keys.last() != Some(kk) {
+                keys.push(*kk);
+                start.push(k as u32);
+            }
+        }
+        start.push(keyed.len() as u32);
+        let map: HashMap<[i64; 3], u32, FxBuild> = keys
+            .iter()
+            .enumerate()
+            .map(|(c, k)| (*k, c as u32))
+            .collect();
+        let lists: Vec<Vec<u32>> = keys
+            .par_iter()
+            .map(|k| {
+                let mut v = Vec::new();
+                for dx in -2..=2 {
+                    for dy in -2..=2 {
+                        for dz in -2..=2 {
+                            if let Some(&c) = map.get(&[k[0] + dx, k[1] + dy, k[2] + dz]) {
+                                v.push(c);
+                            }
+                        }
+                    }
+                }
+                v
+            })
+            .collect();
+        let mut nb_start = Vec::with_capacity(lists.len() + 1);
+        let mut nb = Vec::new();
+        for l in &lists {
+            nb_start.push(nb.len() as u32);
+            nb.extend_from_slice(l);
+        }
+        nb_start.push(nb.len() as u32);
+        let slots: Vec<u32> = keyed.iter().map(|&(_, g)| g).collect();
+        let vecs = slots.iter().map(|&g| vecs[g as usize]).collect();
+        Grid {
+            start,
+            slots,
+            vecs,
+            nb_start,
+            nb,
+        }
+    }
+
+    fn cells(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    fn range(&self, c: usize) -> std::ops::Range<usize> {
+        self.start[c] as usize..self.start[c + 1] as usize
+    }
+
+    fn neighbours(&self, c: usize) -> &[u32] {
+        &self.nb[self.nb_start[c] as usize..self.nb_start[c + 1] as usize]
+    }
+}
+
+/// Spatial DBSCAN on the grid (Gunawan 2013, "A faster algorithm for DBSCAN",
+/// on the unit sphere): core points of one cell are all connected, so the
+/// union-find runs over cells, and two neighbouring cells need only one close
+/// pair of core points to be joined.
+fn spatial_grid(points: &[LonLat], groups: &Groups, eps: &Eps, min_points: usize) -> Labels {
+    let grid = Grid::new(groups, eps);
+    let nc = grid.cells();
+    let w = |slot: usize| groups.weight(grid.slots[slot] as usize);
+    let pos = |slot: usize| groups.pos[grid.slots[slot] as usize];
+    // 1. Core slots. A cell holding min_points is all core.
+    let core: Vec<bool> = (0..nc)
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let r = grid.range(c);
+            let cell_weight: usize = r.clone().map(w).sum();
+            let grid = &grid;
+            r.map(move |a| {
+                if cell_weight >= min_points {
+                    return true;
+                }
+                let mut count = 0;
+                for &b in grid.neighbours(c) {
+                    for s in grid.range(b as usize) {
+                        if eps.close(grid.vecs[a], grid.vecs[s], pos(a), pos(s)) {
+                            count += w(s);
+                            if count >= min_points {
+                                return true;
+                            }
+                        }
+                    }
+                }
+                false
+            })
+        })
+        .collect();
+    let core_slots = |c: usize| grid.range(c).filter(|&s| core[s]);
+    let core_cell: Vec<bool> = (0..nc).map(|c| core_slots(c).next().is_some()).collect();
+    // 2. Join neighbouring core cells with a close pair of core points. The
+    // pair tests run in parallel; the union-find skips pairs already joined.
+    let pairs: Vec<(u32, u32)> = (0..nc as u32)
+        .filter(|&c| core_cell[c as usize])
+        .flat_map(|c| {
+            grid.neighbours(c as usize)
+                .iter()
+                .filter(move |&&b| b > c)
+                .map(move |&b| (c, b))
+        })
+        .filter(|&(_, b)| core_cell[b as usize])
+        .collect();
+    let mut uf = UnionFind::new(nc);
+    let connected = |a: u32, b: u32| {
+        core_slots(a as usize).any(|s| {
+            core_slots(b as usize).any(|t| eps.close(grid.vecs[s], grid.vecs[t], pos(s), pos(t)))
+        })
+    };
+    for chunk in pairs.chunks(1 << 14) {
+        // Skip pairs already joined, test the rest in parallel, then join.
+        let todo: Vec<(u32, u32)> = chunk
+            .iter()
+            .copied()
+            .filter(|&(a, b)| uf.find(a) != uf.find(b))
+            .collect();
+        let joined: Vec<(u32, u32)> = todo
+            .into_par_iter()
+            .filter(|&(a, b)| connected(a, b))
+            .collect();
+        for (a, b) in joined {
+            uf.union(a, b);
+        }
+    }
+    let roots: Vec<u32> = (0..nc as u32).map(|c| uf.find(c)).collect();
+    let ids = number_clusters(
+        (0..nc)
+            .filter(|&c| core_cell[c])
+            .flat_map(|c| core_slots(c).map(move |s| (c, s)))
+            .map(|(c, s)| (roots[c], pos(s), 0)),
+    );
+    // Cluster id of each core cell (0 for others), for cheap lookups.
+    let cell_id: Vec<u32> = (0..nc)
+        .map(|c| if core_cell[c] { ids[&roots[c]] } else { 0 })
+        .collect();
+    // 3. Labels of slots: core by their cell's root; border by the nearest
+    // core neighbour, ties to the lower cluster id.
+    let slot_label: Vec<Option<u32>> = (0..nc)
+        .into_par_iter()
+        .flat_map_iter(|c| {
+            let (grid, core, cell_id) = (&grid, &core, &cell_id);
+            grid.range(c).map(move |a| {
+                if core[a] {
+                    return Some(cell_id[c]);
+                }
+                let mut best: Option<(f64, u32)> = None;
+                for &b in grid.neighbours(c) {
+                    for s in grid.range(b as usize) {
+                        if core[s] && eps.close(grid.vecs[a], grid.vecs[s], pos(a), pos(s)) {
+                            let cand = (haversine_km(pos(a), pos(s)), cell_id[b as usize]);
+                            if best.is_none_or(|b| cand.0 < b.0 || (cand.0 == b.0 && cand.1 < b.1))
+                            {
+                                best = Some(cand);
+                            }
+                        }
+                    }
+                }
+                best.map(|b| b.1)
+            })
+        })
+        .collect();
+    let mut labels = Labels {
+        cluster: vec![None; points.len()],
+        core: vec![false; points.len()],
+        n_clusters: ids.len() as u32,
+    };
+    for (s, &g) in grid.slots.iter().enumerate() {
+        for &m in &groups.members[groups.range(g as usize)] {
+            labels.cluster[m as usize] = slot_label[s];
+            labels.core[m as usize] = core[s];
+        }
+    }
+    labels
 }
 
 fn spatial(points: &[LonLat], groups: &Groups, eps_km: f64, min_points: usize) -> Labels {
@@ -620,7 +875,7 @@ pub fn summarize_with(incidents: &[Incident], labels: &Labels, concave: bool) ->
 }
 
 fn dominant<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut counts: HashMap<&str, usize, FxBuild> = HashMap::default();
     for v in values.filter(|v| !v.is_empty()) {
         *counts.entry(v).or_default() += 1;
     }
