@@ -45,7 +45,7 @@ pub struct Args {
     inputs: Vec<PathBuf>,
     /// Only incidents within this great-circle distance: 30km, 500m, 20mi
     /// (a bare number is km).
-    #[arg(long, value_name = "DIST")]
+    #[arg(long, value_name = "DIST", allow_hyphen_values = true)]
     within: Option<String>,
     /// Only the K nearest incidents (after the other conditions).
     #[arg(long, value_name = "K")]
