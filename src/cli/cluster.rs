@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use incidentmap::Error;
 use incidentmap::export::atomic::write_atomic;
 use incidentmap::spatial::cluster::{Cluster, ClusterParams, cluster_incidents, summarize_with};
+use rayon::prelude::*;
 
 use super::Outcome;
 use super::near::{fmt6, load_inputs, write_feature};
@@ -77,10 +78,30 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let io = |e| Error::io(&path, e);
         w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[")
             .map_err(io)?;
-        for (k, inc) in loaded.incidents.iter().enumerate() {
-            w.write_all(if k > 0 { b",\n" } else { b"\n" })
-                .map_err(io)?;
-            write_feature(w, inc, None, Some(inc.cluster_id)).map_err(io)?;
+        // Formatting dominates writing a large layer: format blocks of
+        // features on all cores, write them in order, a batch at a time so
+        // that memory stays bounded.
+        for (b, batch) in loaded.incidents.chunks(1 << 16).enumerate() {
+            let bufs: Vec<Vec<u8>> = batch
+                .par_chunks(4096)
+                .enumerate()
+                .map(|(j, chunk)| {
+                    let mut buf = Vec::with_capacity(chunk.len() * 640);
+                    for (k, inc) in chunk.iter().enumerate() {
+                        buf.extend_from_slice(if b == 0 && j == 0 && k == 0 {
+                            b"\n"
+                        } else {
+                            b",\n"
+                        });
+                        write_feature(&mut buf, inc, None, Some(inc.cluster_id))
+                            .expect("writing to memory cannot fail");
+                    }
+                    buf
+                })
+                .collect();
+            for buf in bufs {
+                w.write_all(&buf).map_err(io)?;
+            }
         }
         w.write_all(b"\n]}\n").map_err(io)
     })?;
