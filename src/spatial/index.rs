@@ -71,7 +71,7 @@ impl RTreeParams for IndexParams {
 
 /// An R-tree over incident positions, bulk loaded.
 ///
-/// The index holds only the tree (about 85 bytes per point); queries take the
+/// The index holds only the tree (about 81 bytes per point); queries take the
 /// positions the index was built from, so that boundary decisions use the
 /// exact input coordinates.
 ///
