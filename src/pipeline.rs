@@ -97,8 +97,82 @@ pub fn run_map(
     if opts.strict && !errors.is_empty() {
         return Err(errors.swap_remove(0));
     }
-    let clusters: Vec<crate::spatial::cluster::Cluster> = Vec::new();
+    let mut incidents = incidents;
+    let params = crate::spatial::cluster::ClusterParams {
+        eps_km: opts.eps_km,
+        min_points: opts.min_points,
+        max_days: opts.max_days,
+        include_admin_centroids: false,
+    };
+    let labels = crate::spatial::cluster::cluster_incidents(&incidents, &params);
+    for (inc, c) in incidents.iter_mut().zip(&labels.cluster) {
+        inc.cluster_id = *c;
+    }
+    let clusters = crate::spatial::cluster::summarize_with(&incidents, &labels, false);
     let layers = crate::export::layers::Layers::new(&incidents, &clusters, gaz.admin_areas());
     let files = crate::export::layers::write_layers(dir, &layers)?;
     Ok(MapSummary { incidents: incidents.len(), clusters: clusters.len(), files, errors })
+}
+
+/// Extensions of incident files (as opposed to report texts).
+const INCIDENT_EXTENSIONS: [&str; 9] =
+    ["geojson", "json", "geojsonl", "geojsons", "geojsonseq", "jsonl", "ndjson", "csv", "gpkg"];
+
+/// True when a path names an incident file (GeoJSON, GeoJSONSeq, CSV) rather
+/// than a report.
+pub fn is_incident_file(path: &str) -> bool {
+    std::path::Path::new(path)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| INCIDENT_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// Incidents from a mix of inputs: incident files an analyst already has
+/// (our GeoJSON/GeoJSONSeq/CSV, any lat/lon CSV, ACLED exports) are read;
+/// report texts, directories and URLs are extracted on the fly. Ids are
+/// renumbered 1..n in input order.
+///
+/// Without `lenient` the first bad record or unreadable input is the error;
+/// with it they are returned beside the incidents and the rest is read.
+pub fn load_incidents(
+    gaz: &Gazetteer,
+    inputs: &[String],
+    lenient: bool,
+    extract_opts: &ExtractOptions,
+) -> crate::Result<(Vec<Incident>, Vec<Error>)> {
+    let read_opts = crate::export::read::ReadOptions { lenient };
+    let mut incidents = Vec::new();
+    let mut problems = Vec::new();
+    let mut reports = Vec::new();
+    for input in inputs {
+        if is_incident_file(input) || input == "-" {
+            match crate::export::read::read_incidents(std::path::Path::new(input), &read_opts) {
+                Ok(mut o) => {
+                    incidents.append(&mut o.incidents);
+                    problems.append(&mut o.skipped);
+                }
+                Err(e) if lenient => problems.push(e),
+                Err(e) => return Err(e),
+            }
+        } else {
+            reports.push(input.clone());
+        }
+    }
+    if !reports.is_empty() {
+        let (docs, mut errors) = crate::fetch::load_inputs(&reports, &crate::fetch::http::FetchOptions::default());
+        let (mut found, mut extract_errors) = incidents_from_documents(gaz, &docs, extract_opts);
+        errors.append(&mut extract_errors);
+        if !lenient {
+            if let Some(e) = errors.into_iter().next() {
+                return Err(e);
+            }
+        } else {
+            problems.append(&mut errors);
+        }
+        incidents.append(&mut found);
+    }
+    for (i, inc) in incidents.iter_mut().enumerate() {
+        inc.id = i as u64 + 1;
+    }
+    Ok((incidents, problems))
 }

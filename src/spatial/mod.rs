@@ -5,5 +5,10 @@
 //! antimeridian and at the poles.
 
 pub mod cluster;
+pub mod hull;
 pub mod index;
 pub mod query;
+
+pub use cluster::{Cluster, ClusterParams, Labels, cluster, cluster_incidents, cluster_with, summarize};
+pub use index::IncidentIndex;
+pub use query::{Filter, Hit, Query, near, parse_distance_km};

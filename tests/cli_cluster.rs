@@ -1,0 +1,170 @@
+//! Runs `incidentmap cluster` on small CSV files and checks the three layers.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+
+/// Two groups of incidents: five around Khanaqin (one at an admin-area
+/// centre, precision 3), four on the antimeridian in Fiji; plus a lone
+/// incident in Baghdad.
+fn fixture(dir: &Path) -> std::path::PathBuf {
+    let mut s = String::from(
+        "event_id_cnty,event_date,event_type,actor1,latitude,longitude,geo_precision,fatalities,admin1,location\n",
+    );
+    let rows = [
+        ("IRQ1", "2024-05-01", "Battles", "Islamic State (Iraq)", 34.3482, 45.39065, 1, 3),
+        ("IRQ2", "2024-05-03", "Battles", "Islamic State (Iraq)", 34.3482, 45.39065, 1, 0),
+        ("IRQ3", "2024-05-20", "Riots", "Rioters (Iraq)", 34.36, 45.40, 1, 1),
+        ("IRQ4", "2024-05-21", "Battles", "Popular Mobilization Forces", 34.34, 45.41, 2, 0),
+        ("IRQ5", "2024-05-21", "Battles", "", 34.35, 45.38, 3, 0),
+        ("FJI1", "2024-01-01", "Protests", "Protesters (Fiji)", -16.43, 179.99, 1, 0),
+        ("FJI2", "2024-01-02", "Protests", "Protesters (Fiji)", -16.44, -179.99, 1, 0),
+        ("FJI3", "2024-01-03", "Protests", "Protesters (Fiji)", -16.42, -179.995, 1, 0),
+        ("FJI4", "2024-01-04", "Protests", "Protesters (Fiji)", -16.43, 179.995, 1, 2),
+        ("BGD1", "2024-01-04", "Protests", "Protesters (Iraq)", 33.3152, 44.3661, 1, 0),
+    ];
+    for (id, d, t, a, lat, lon, prec, f) in rows {
+        writeln!(s, "{id},{d},{t},{a},{lat},{lon},{prec},{f},Somewhere,{id} town").unwrap();
+    }
+    let p = dir.join("incidents.csv");
+    std::fs::write(&p, s).unwrap();
+    p
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(BIN).args(args).output().expect("run incidentmap")
+}
+
+fn read(p: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+#[test]
+fn writes_three_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let out = dir.path().join("out");
+    let o = run(&["cluster", f.to_str().unwrap(), "--eps-km", "5", "--min-points", "3", "-o", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let clusters = read(&out.join("clusters.geojson"));
+    assert_eq!(clusters["type"], "FeatureCollection");
+    let cs = clusters["features"].as_array().unwrap();
+    assert_eq!(cs.len(), 2);
+    // Numbered south to north: Fiji first.
+    let fiji = &cs[0]["properties"];
+    assert_eq!(fiji["cluster_id"], 1);
+    assert_eq!(fiji["count"], 4);
+    assert_eq!(fiji["distinct_locations"], 4);
+    assert_eq!(fiji["fatalities"], 2);
+    assert_eq!(fiji["first_date"], "2024-01-01");
+    assert_eq!(fiji["last_date"], "2024-01-04");
+    assert_eq!(fiji["event_type"], "Protests");
+    assert_eq!(fiji["actor"], "Protesters (Fiji)");
+    // The box crosses the antimeridian: west > east.
+    let (w, e) = (fiji["bbox_west"].as_f64().unwrap(), fiji["bbox_east"].as_f64().unwrap());
+    assert_eq!((w, e), (179.99, -179.99));
+    let c = cs[0]["geometry"]["coordinates"].as_array().unwrap();
+    assert!(c[0].as_f64().unwrap().abs() > 179.9, "centroid on the antimeridian, lon first");
+    assert!((c[1].as_f64().unwrap() + 16.43).abs() < 0.01);
+
+    let iraq = &cs[1]["properties"];
+    // IRQ5 (precision 3, admin-area centre) is left out by default.
+    assert_eq!(iraq["count"], 4);
+    assert_eq!(iraq["distinct_locations"], 3);
+    assert_eq!(iraq["fatalities"], 4);
+    assert_eq!(iraq["event_type"], "Battles");
+    assert_eq!(iraq["actor"], "Islamic State (Iraq)");
+
+    let areas = read(&out.join("cluster_areas.geojson"));
+    let polys = areas["features"].as_array().unwrap();
+    assert_eq!(polys.len(), 2);
+    for p in polys {
+        assert_eq!(p["geometry"]["type"], "Polygon");
+        let ring = p["geometry"]["coordinates"][0].as_array().unwrap();
+        assert!(ring.len() >= 4);
+        assert_eq!(ring.first(), ring.last(), "closed ring");
+    }
+
+    let incs = read(&out.join("incidents.geojson"));
+    let fs = incs["features"].as_array().unwrap();
+    assert_eq!(fs.len(), 10);
+    let by_id = |id: &str| fs.iter().find(|f| f["properties"]["event_id"] == id).unwrap()["properties"].clone();
+    assert_eq!(by_id("FJI2")["cluster_id"], 1);
+    assert_eq!(by_id("IRQ1")["cluster_id"], 2);
+    assert!(by_id("IRQ5")["cluster_id"].is_null());
+    assert!(by_id("BGD1")["cluster_id"].is_null());
+    assert_eq!(by_id("IRQ1")["event_date"], "2024-05-01");
+}
+
+#[test]
+fn all_includes_admin_centroids_and_max_days_splits() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let out = dir.path().join("all");
+    let o = run(&[
+        "cluster",
+        f.to_str().unwrap(),
+        "--eps-km",
+        "5",
+        "--min-points",
+        "3",
+        "--all",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let cs = read(&out.join("clusters.geojson"));
+    assert_eq!(cs["features"][1]["properties"]["count"], 5);
+
+    // Within 3 days: IRQ1/IRQ2 (2 days apart) are only 2, IRQ3/4 only 2:
+    // with min 3 nothing in Iraq clusters; Fiji's daily events still do.
+    let out = dir.path().join("st");
+    let o = run(&[
+        "cluster",
+        f.to_str().unwrap(),
+        "--eps-km",
+        "5",
+        "--min-points",
+        "3",
+        "--max-days",
+        "3",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    let cs = read(&out.join("clusters.geojson"));
+    let feats = cs["features"].as_array().unwrap();
+    assert_eq!(feats.len(), 1);
+    assert_eq!(feats[0]["properties"]["count"], 4);
+}
+
+#[test]
+fn concave_flag_and_bad_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = fixture(dir.path());
+    let out = dir.path().join("cc");
+    let o = run(&[
+        "cluster",
+        f.to_str().unwrap(),
+        "--eps-km",
+        "5",
+        "--min-points",
+        "3",
+        "--concave",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(read(&out.join("cluster_areas.geojson"))["features"].as_array().unwrap().len(), 2);
+    for bad in [["--eps-km", "-1"], ["--min-points", "0"]] {
+        let mut args = vec!["cluster", f.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        args.extend_from_slice(&bad);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+}
