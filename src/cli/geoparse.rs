@@ -8,6 +8,8 @@ use incidentmap::document::Document;
 use incidentmap::export::atomic::write_atomic;
 use incidentmap::geoparse::{self, CountryPoint, Relation, Resolution, ResolveOptions};
 
+use rayon::prelude::*;
+
 use super::Outcome;
 use super::common::GazetteerArgs;
 
@@ -38,6 +40,11 @@ pub struct Args {
     /// does) instead of a point inside the country.
     #[arg(long)]
     country_points_at_capital: bool,
+    /// Treat every line of an input as its own document (a corpus with one
+    /// document per line); doc_id is `<file stem>:<line number>` and offsets
+    /// are within the line.
+    #[arg(long)]
+    doc_per_line: bool,
     /// Stop at the first unreadable input instead of reporting it and going on.
     #[arg(long)]
     strict: bool,
@@ -51,9 +58,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         country: args.country.clone(),
         country_point: if args.country_points_at_capital { CountryPoint::Capital } else { CountryPoint::Area },
     };
-    let (docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    let (mut docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    if args.doc_per_line {
+        docs = docs.iter().flat_map(split_lines).collect();
+    }
     let results: Vec<(Document, Vec<Resolution>)> = docs
-        .into_iter()
+        .into_par_iter()
         .map(|d| {
             let r = geoparse::geoparse(&gaz, &d, &opts);
             (d, r)
@@ -106,6 +116,23 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
+}
+
+/// One document per line of `doc` (empty lines skipped).
+fn split_lines(doc: &Document) -> Vec<Document> {
+    doc.text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| Document {
+            id: format!("{}:{}", doc.id, n + 1),
+            source: doc.source.clone(),
+            published: doc.published,
+            title: None,
+            text: l.to_string(),
+            body_start: 0,
+        })
+        .collect()
 }
 
 fn round6(x: f64) -> f64 {

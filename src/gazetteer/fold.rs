@@ -48,6 +48,11 @@ fn is_mark(c: char) -> bool {
 /// Folds one word: lower case, diacritics stripped, apostrophes removed,
 /// Arabic letter variants unified.
 pub fn fold_word(word: &str, out: &mut String) {
+    // Plain ASCII (most words in English news) needs no decomposition.
+    if word.is_ascii() {
+        out.extend(word.bytes().filter(|&b| b != b'\'' && b != b'`').map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
     for c in word.nfkd() {
         if is_apostrophe(c) || is_mark(c) || c == '\u{0640}' {
             continue;

@@ -87,15 +87,18 @@ pub struct PlaceRef {
 
 struct Tables {
     admin1: HashMap<String, String>,
-    admin2: HashMap<String, String>,
     countries: HashMap<String, (String, i64)>,
     capitals: HashMap<String, String>,
 }
+
+/// Admin-2 names are many (tens of thousands) and rarely needed: parsed apart.
+struct Admin2Table(HashMap<String, String>);
 
 /// A gazetteer: indexes searched in order (a user's first, the default last).
 pub struct Gazetteer {
     layers: Vec<(String, Index)>,
     tables: OnceLock<Tables>,
+    admin2: OnceLock<Admin2Table>,
     admin: OnceLock<Vec<AdminArea>>,
 }
 
@@ -140,7 +143,7 @@ impl Gazetteer {
     }
 
     fn from_layers(layers: Vec<(String, Index)>) -> Gazetteer {
-        Gazetteer { layers, tables: OnceLock::new(), admin: OnceLock::new() }
+        Gazetteer { layers, tables: OnceLock::new(), admin2: OnceLock::new(), admin: OnceLock::new() }
     }
 
     /// Number of places over all layers (a place in two layers counts twice).
@@ -289,24 +292,17 @@ impl Gazetteer {
 
     fn tables(&self) -> &Tables {
         self.tables.get_or_init(|| {
-            let mut t = Tables {
-                admin1: HashMap::new(),
-                admin2: HashMap::new(),
-                countries: HashMap::new(),
-                capitals: HashMap::new(),
-            };
+            let mut t = Tables { admin1: HashMap::new(), countries: HashMap::new(), capitals: HashMap::new() };
             // Later layers are the defaults: insert them first so earlier
             // (user) layers override.
             for (_, ix) in self.layers.iter().rev() {
-                for line in ix.tables().lines() {
+                for line in ix.tables().lines().filter(|l| !l.starts_with("A2\t")) {
                     let cols: Vec<&str> = line.split('\t').collect();
                     match cols.as_slice() {
                         ["A1", code, name] => {
                             t.admin1.insert(code.to_string(), name.to_string());
                         }
-                        ["A2", code, name] => {
-                            t.admin2.insert(code.to_string(), name.to_string());
-                        }
+                        ["A2", ..] => {}
                         ["K", iso, capital] => {
                             t.capitals.insert(iso.to_string(), capital.to_string());
                         }
@@ -334,7 +330,19 @@ impl Gazetteer {
         if admin2.is_empty() {
             return None;
         }
-        self.tables().admin2.get(&format!("{country}.{admin1}.{admin2}")).cloned()
+        let table = self.admin2.get_or_init(|| {
+            let mut m = HashMap::new();
+            for (_, ix) in self.layers.iter().rev() {
+                for line in ix.tables().lines().filter(|l| l.starts_with("A2\t")) {
+                    let mut cols = line.split('\t').skip(1);
+                    if let (Some(code), Some(name)) = (cols.next(), cols.next()) {
+                        m.insert(code.to_string(), name.to_string());
+                    }
+                }
+            }
+            Admin2Table(m)
+        });
+        table.0.get(&format!("{country}.{admin1}.{admin2}")).cloned()
     }
 
     /// Country name for an ISO alpha-2 code.

@@ -9,11 +9,12 @@
 //! still reported when the text frames them as places ("an attack on the
 //! Zaghniya police station in Diyala province").
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use fst::raw::{Node, Output};
 
-use super::words::{ADMIN_NOUNS, CALENDAR, COMMON, DIRECTIONS, LOCATIVE, NEVER, SITE_NOUNS, TITLES, is_in};
+use super::words::{ADMIN_NOUNS, CALENDAR, COMMON, DIRECTIONS, FxBuild, LOCATIVE, NEVER, SITE_NOUNS, TITLES, is_in};
 use crate::gazetteer::fold::{fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
 use crate::gazetteer::{Gazetteer, PlaceRef};
@@ -83,11 +84,11 @@ pub struct Mention {
 }
 
 #[derive(Debug, Clone)]
-struct Token {
+struct Token<'t> {
     start: usize,
     end: usize,
-    /// Lower-cased text (ASCII fast path; Unicode otherwise).
-    lower: String,
+    /// Lower-cased text, borrowed when the word is already lower case.
+    lower: Cow<'t, str>,
     cap: bool,
     all_caps: bool,
     sentence_initial: bool,
@@ -95,7 +96,7 @@ struct Token {
     joined: bool,
 }
 
-fn tokenize(text: &str, from: usize) -> Vec<Token> {
+fn tokenize(text: &str, from: usize) -> Vec<Token<'_>> {
     let bytes = text.as_bytes();
     let mut out: Vec<Token> = Vec::with_capacity((text.len() - from) / 6);
     let mut i = from;
@@ -140,7 +141,7 @@ fn tokenize(text: &str, from: usize) -> Vec<Token> {
         }
         sentence_start = false;
         let after_abbrev =
-            out.last().is_some_and(|p: &Token| matches!(p.lower.as_str(), "st" | "mt" | "ft")) && gap == ". ";
+            out.last().is_some_and(|p: &Token| matches!(p.lower.as_ref(), "st" | "mt" | "ft")) && gap == ". ";
         let joined = after_abbrev
             || (!gap.is_empty()
                 && gap.bytes().all(|b| b == b' ' || b == b'-' || b == b'\t')
@@ -153,7 +154,13 @@ fn tokenize(text: &str, from: usize) -> Vec<Token> {
         let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
         let all_caps =
             word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
-        let lower = if word.is_ascii() { word.to_ascii_lowercase() } else { word.to_lowercase() };
+        let lower: Cow<'_, str> = if !word.chars().any(char::is_uppercase) {
+            Cow::Borrowed(word)
+        } else if word.is_ascii() {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Owned(word.to_lowercase())
+        };
         out.push(Token { start, end: wend, lower, cap, all_caps, sentence_initial, joined });
         gap_start = end;
         let _ = bytes;
@@ -184,13 +191,15 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, St
         let mut node = fst.root();
         let mut out = Output::zero();
         let mut key = String::new();
+        let mut folded = String::new();
+        let mut piece = String::new();
         let mut words = 0;
         for j in i..(i + MAX_WORDS).min(toks.len()) {
             let t = &toks[j];
             if j > i && !t.joined {
                 break;
             }
-            let mut folded = String::new();
+            folded.clear();
             fold_word(&t.lower, &mut folded);
             // An article inside a name is not part of its key ("Jurf al-Nasr").
             if words > 0 && is_article(&folded) && j + 1 < toks.len() && toks[j + 1].joined {
@@ -199,7 +208,7 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, St
             if words == 0 && is_article(&folded) && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
                 continue; // "Al Anbar", "Al-Qaim"
             }
-            let mut piece = String::new();
+            piece.clear();
             if words > 0 {
                 piece.push(' ');
             }
@@ -222,7 +231,7 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, St
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     let toks = tokenize(text, from);
-    let lowercase_words: HashSet<&str> = toks.iter().filter(|t| !t.cap).map(|t| t.lower.as_str()).collect();
+    let lowercase_words: HashSet<&str, FxBuild> = toks.iter().filter(|t| !t.cap).map(|t| t.lower.as_ref()).collect();
     let mut mentions: Vec<Mention> = Vec::new();
     let mut persons: HashSet<String> = HashSet::new();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
@@ -259,13 +268,14 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             continue;
         }
         // A multi-word gazetteer name wins over a demonym ("British Columbia").
-        let multi = t.cap && longest_match(gaz, &toks, i).is_some_and(|(j, _)| j > i);
+        let found = if t.cap { longest_match(gaz, &toks, i) } else { None };
+        let multi = found.as_ref().is_some_and(|(j, _)| *j > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
             let two = toks.get(i + 1).filter(|n| n.joined && n.cap).map(|n| format!("{} {}", t.lower, n.lower));
             let (r, last) = match two.as_deref().and_then(|k| demonyms.get(k)) {
                 Some(r) => (Some(r), i + 1),
-                None => (demonyms.get(t.lower.as_str()), i),
+                None => (demonyms.get(t.lower.as_ref()), i),
             };
             if let Some(r) = r {
                 let candidates = referent_refs(gaz, r);
@@ -297,7 +307,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        let Some((j, key)) = longest_match(gaz, &toks, i) else {
+        let Some((j, key)) = found else {
             i += 1;
             continue;
         };
@@ -307,7 +317,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             i = j + 1 + ctx.noun_words;
         } else {
             if i == j && (ctx.after_title || follows_given_name(&toks, i)) {
-                persons.insert(toks[i].lower.clone());
+                persons.insert(toks[i].lower.to_string());
             }
             i = j + 1;
         }
@@ -389,15 +399,15 @@ impl Context {
         let mut lead = i;
         if let Some(p) = prev(1) {
             if is_in(DIRECTIONS, &p.lower) && toks[i].joined {
-                direction = Some((p.start, p.lower.clone()));
+                direction = Some((p.start, p.lower.to_string()));
                 lead = i - 1;
             }
         }
         let before = |k: usize| -> Option<&Token> { lead.checked_sub(k).map(|x| &toks[x]) };
         // "in", "in the", "near the", "north of", "outskirts of".
-        let w1 = before(1).map(|t| t.lower.as_str()).unwrap_or("");
-        let w2 = before(2).map(|t| t.lower.as_str()).unwrap_or("");
-        let w3 = before(3).map(|t| t.lower.as_str()).unwrap_or("");
+        let w1 = before(1).map(|t| t.lower.as_ref()).unwrap_or("");
+        let w2 = before(2).map(|t| t.lower.as_ref()).unwrap_or("");
+        let w3 = before(3).map(|t| t.lower.as_ref()).unwrap_or("");
         let skip_the = w1 == "the";
         let lw = if skip_the { w2 } else { w1 };
         let lw_prev = if skip_the { w3 } else { w2 };
@@ -423,12 +433,12 @@ impl Context {
                 break;
             }
             if k == 1 && is_in(ADMIN_NOUNS, &n.lower) {
-                admin_noun = Some(n.lower.clone());
+                admin_noun = Some(n.lower.to_string());
                 noun_words = 1;
                 break;
             }
             if is_in(SITE_NOUNS, &n.lower) {
-                site_noun = Some(n.lower.clone());
+                site_noun = Some(n.lower.to_string());
                 break;
             }
             if n.cap {
@@ -474,7 +484,7 @@ fn is_contraction(w: &str) -> bool {
     .any(|c| w.ends_with(c))
 }
 
-fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &HashSet<&str>) -> bool {
+fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &HashSet<&str, FxBuild>) -> bool {
     let first = &toks[i];
     let single = i == j;
     if ctx.after_title {
@@ -510,7 +520,7 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
             return false;
         }
     }
-    let name_words: Vec<&str> = toks[i..=j].iter().map(|t| t.lower.as_str()).collect();
+    let name_words: Vec<&str> = toks[i..=j].iter().map(|t| t.lower.as_ref()).collect();
     if single && (is_in(TITLES, name_words[0]) || is_contraction(name_words[0])) {
         return false;
     }
@@ -578,7 +588,12 @@ fn make_mention(
 /// Capitalised names the gazetteer does not know, in a frame that makes them
 /// places: "in the Akashat area", "the village of Zaghniya", "on Zaghniya
 /// police station in Diyala province".
-fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_words: &HashSet<&str>) -> Vec<Mention> {
+fn unknown_mentions(
+    text: &str,
+    toks: &[Token],
+    known: &[Mention],
+    lowercase_words: &HashSet<&str, FxBuild>,
+) -> Vec<Mention> {
     let covered = |t: &Token| known.iter().any(|m| t.start < m.end && m.start < t.end);
     let mut out = Vec::new();
     let mut i = 0;
@@ -591,7 +606,7 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
             && !is_in(TITLES, &t.lower)
             && !is_in(COMMON, &t.lower)
             && !is_in(DIRECTIONS, &t.lower)
-            && !lowercase_words.contains(t.lower.as_str())
+            && !lowercase_words.contains(t.lower.as_ref())
             && !t.lower.chars().all(|c| c.is_ascii_digit());
         if !startable {
             i += 1;
@@ -619,7 +634,7 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
         let of_frame = i >= 2
             && toks[i - 1].lower == "of"
             && matches!(
-                toks[i - 2].lower.as_str(),
+                toks[i - 2].lower.as_ref(),
                 "village"
                     | "town"
                     | "city"

@@ -704,7 +704,44 @@ pub const SITE_NOUNS: &[&str] = &[
     "region",
 ];
 
-/// Is `w` (lower case) in `list`?
-pub fn is_in(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+/// A fast, non-cryptographic hasher (FxHash) for short words: the word
+/// sets are fixed, so hash flooding is no concern.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Build-hasher for [`FxHasher`].
+pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+
+/// Is `w` (lower case) in `list`? Each list is hashed once, on first use.
+pub fn is_in(list: &'static [&'static str], w: &str) -> bool {
+    use std::collections::{HashMap, HashSet};
+    use std::sync::OnceLock;
+    type Sets = HashMap<usize, HashSet<&'static str, FxBuild>>;
+    static SETS: OnceLock<Sets> = OnceLock::new();
+    let sets = SETS.get_or_init(|| {
+        [CALENDAR, NEVER, TITLES, COMMON, LOCATIVE, DIRECTIONS, ADMIN_NOUNS, SITE_NOUNS]
+            .into_iter()
+            .map(|l| (l.as_ptr() as usize, l.iter().copied().collect()))
+            .collect()
+    });
+    match sets.get(&(list.as_ptr() as usize)) {
+        Some(set) => set.contains(w),
+        None => list.contains(&w),
+    }
 }
