@@ -50,6 +50,10 @@ pub struct Resolution {
     pub rule: String,
 }
 
+/// Weight of the prominence prior (countries, capitals, admin areas,
+/// population) against the evidence bonuses.
+const PRIOR_WEIGHT: f64 = 0.5;
+
 struct Scored {
     idx: usize,
     score: f64,
@@ -212,7 +216,7 @@ fn best_candidate(
         .or_else(|| m.enclosing.and_then(|e| cands[e].iter().find(|p| p.is_admin1() || p.is_country())));
     let mut best: Option<Scored> = None;
     for (ci, p) in cs.iter().enumerate() {
-        let mut score = 0.35 * prominence(p);
+        let mut score = PRIOR_WEIGHT * prominence(p);
         let mut rules: Vec<String> = Vec::new();
         // A place's own name beats a place that merely lists it as an
         // alternate ("Egypt" the country, not a town once called Egypt).
@@ -296,7 +300,9 @@ fn best_candidate(
             }
         }
         // A country's name, not framed as a town, means the country.
-        if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() {
+        let focus_area_namesake =
+            focus.is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f && o.country != p.country));
+        if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() && !focus_area_namesake {
             score += 0.3;
         }
         if p.is_country() {
@@ -319,7 +325,7 @@ fn best_candidate(
             .iter()
             .enumerate()
             .filter(|(i, _)| *i != b.idx)
-            .map(|(_, p)| 0.35 * prominence(p))
+            .map(|(_, p)| PRIOR_WEIGHT * prominence(p))
             .fold(0.0_f64, f64::max);
         let margin = (b.score - rival).max(0.0);
         b.score = if cs.len() == 1 { (0.8 + b.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
