@@ -28,10 +28,7 @@ for corpus in "${corpora[@]}"; do
     echo "== $corpus: $(ls "$dir"/*.txt | wc -l) documents, $bytes bytes, geoparse $(echo "$end - $start" | bc) s (whole process)"
     python3 "$score" score "$dir/gold.jsonl" "$dir/system.jsonl"
     if [ "$corpus" = geovirus ]; then
-        # GeoVirus' gold coordinates are Wikipedia's, which put a country at
-        # its capital: score that convention too.
-        "$bin" geoparse "$dir"/*.txt --format jsonl --country-points-at-capital -o "$dir/system_capital.jsonl"
-        echo "== $corpus with --country-points-at-capital"
-        python3 "$score" score "$dir/gold.jsonl" "$dir/system_capital.jsonl" | grep -E "overlap|acc@161"
+        echo "   (GeoVirus' gold points are Wikipedia's: a country is a rounded centre such as 40N 100W"
+        echo "    for the United States, so country mentions can miss 161 km against any gazetteer point.)"
     fi
 done

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use incidentmap::document::Document;
 use incidentmap::export::atomic::write_atomic;
-use incidentmap::geoparse::{self, CountryPoint, Relation, Resolution, ResolveOptions};
+use incidentmap::geoparse::{self, Relation, Resolution, ResolveOptions};
 
 use rayon::prelude::*;
 
@@ -36,10 +36,6 @@ pub struct Args {
     /// Prefer places in this country (ISO alpha-2).
     #[arg(long, value_name = "CC")]
     country: Option<String>,
-    /// Put countries at their capital city (as Wikipedia-based gold data
-    /// does) instead of a point inside the country.
-    #[arg(long)]
-    country_points_at_capital: bool,
     /// Treat every line of an input as its own document (a corpus with one
     /// document per line); doc_id is `<file stem>:<line number>` and offsets
     /// are within the line.
@@ -54,10 +50,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
-    let opts = ResolveOptions {
-        country: args.country.clone(),
-        country_point: if args.country_points_at_capital { CountryPoint::Capital } else { CountryPoint::Area },
-    };
+    let opts = ResolveOptions { country: args.country.clone() };
     let (mut docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
     if args.doc_per_line {
         docs = docs.iter().flat_map(split_lines).collect();

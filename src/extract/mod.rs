@@ -199,8 +199,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             "no publication date: add a `Published: YYYY-MM-DD` header line or give --published",
         ));
     };
-    let resolutions =
-        geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone(), ..ResolveOptions::default() });
+    let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
     let mut out: Vec<Incident> = Vec::new();
     let mut last_date: Option<(NaiveDate, u8)> = None;
     for (s, e) in sentences::split(&doc.text, doc.body_start) {

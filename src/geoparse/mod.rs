@@ -9,7 +9,7 @@ pub mod resolve;
 pub mod spot;
 mod words;
 
-pub use resolve::{CountryPoint, Resolution, ResolveOptions, resolve};
+pub use resolve::{Resolution, ResolveOptions, resolve};
 pub use spot::{Mention, MentionKind, Relation, spot};
 
 use crate::document::Document;

@@ -14,23 +14,11 @@ use crate::gazetteer::store::prominence;
 use crate::gazetteer::{Gazetteer, Place};
 use crate::geodesy::haversine_km;
 
-/// Where a country mention is put on the map.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum CountryPoint {
-    /// A point inside the country (Natural Earth's label point).
-    #[default]
-    Area,
-    /// The capital city, as Wikipedia's country coordinates do.
-    Capital,
-}
-
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
     /// Prefer places in this country (ISO alpha-2), as if the document said so.
     pub country: Option<String>,
-    /// Where country mentions are placed.
-    pub country_point: CountryPoint,
 }
 
 /// A mention and the place chosen for it.
@@ -154,14 +142,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             let original_enclosing = m.enclosing;
             m.enclosing = m.enclosing.and_then(|e| new_index[e]);
             let scored = last[mi].take();
-            let mut place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
-            if opts.country_point == CountryPoint::Capital {
-                if let Some(p) = place.as_mut().filter(|p| p.is_country()) {
-                    if let Some(cap) = gaz.capital(&p.country) {
-                        p.position = cap.position;
-                    }
-                }
-            }
+            let place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
             let within =
                 original_enclosing.and_then(|e| chosen[e].map(|i| cands[e][i].clone())).filter(|w| {
                     match scored.as_ref() {
@@ -297,6 +278,32 @@ fn best_candidate(
                     score += bonus;
                     rules.push(format!("near:{name}({d:.0} km)"));
                 }
+            }
+        }
+        // The document's own admin areas: a town inside a province (state)
+        // the text names elsewhere ("Gainesville" in a story that says
+        // "Florida"), or inside the province of a town with one reading.
+        if !anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
+            let mut support: Option<(f64, &str)> = None;
+            for (am, ap) in anchors {
+                if *am == mi || mentions[*am].key == m.key || ap.country != p.country || ap.admin1_code != p.admin1_code
+                {
+                    continue;
+                }
+                let w = if ap.is_admin1() {
+                    0.3
+                } else if cands[*am].len() == 1 && ap.feature_class == 'P' {
+                    0.15
+                } else {
+                    0.0
+                };
+                if w > support.map_or(0.0, |s| s.0) {
+                    support = Some((w, ap.name.as_str()));
+                }
+            }
+            if let Some((w, name)) = support {
+                score += w;
+                rules.push(format!("doc-admin:{name}"));
             }
         }
         // A country's name, not framed as a town, means the country.
