@@ -99,6 +99,7 @@ pub struct Gazetteer {
     layers: Vec<(String, Index)>,
     tables: OnceLock<Tables>,
     admin2: OnceLock<Admin2Table>,
+    admin2_seats: OnceLock<HashMap<String, Vec<(String, String, PlaceRef)>>>,
     admin: OnceLock<Vec<AdminArea>>,
 }
 
@@ -143,7 +144,13 @@ impl Gazetteer {
     }
 
     fn from_layers(layers: Vec<(String, Index)>) -> Gazetteer {
-        Gazetteer { layers, tables: OnceLock::new(), admin2: OnceLock::new(), admin: OnceLock::new() }
+        Gazetteer {
+            layers,
+            tables: OnceLock::new(),
+            admin2: OnceLock::new(),
+            admin2_seats: OnceLock::new(),
+            admin: OnceLock::new(),
+        }
     }
 
     /// Number of places over all layers (a place in two layers counts twice).
@@ -343,6 +350,74 @@ impl Gazetteer {
             Admin2Table(m)
         });
         table.0.get(&format!("{country}.{admin1}.{admin2}")).cloned()
+    }
+
+    /// Second-level areas (counties, districts) whose name matches `name`
+    /// ("Laurel", "Laurel County"), each as a place at its most populous
+    /// town: the gazetteer has the areas' names but not their outlines, and
+    /// the main town is within a county's reach. Feature code `ADM2`.
+    pub fn admin2_areas(&self, name: &str) -> Vec<Place> {
+        let key = loose_key(name);
+        if key.is_empty() {
+            return Vec::new();
+        }
+        let seats = self.admin2_seats.get_or_init(|| {
+            self.admin2_name("", "", "x"); // make sure the name table is parsed
+            let names = &self.admin2.get().expect("admin2 names parsed").0;
+            let mut best: HashMap<String, (u32, PlaceRef)> = HashMap::new();
+            for (layer, ix) in self.layers() {
+                for idx in 0..ix.len() as u32 {
+                    let r = ix.record(idx);
+                    if r.admin2.is_empty() || r.feature_class != 'P' {
+                        continue;
+                    }
+                    let code = format!("{}.{}.{}", r.country, r.admin1, r.admin2);
+                    let entry = best.entry(code).or_insert((0, PlaceRef { layer, idx }));
+                    if r.population > entry.0 {
+                        *entry = (r.population, PlaceRef { layer, idx });
+                    }
+                }
+            }
+            let mut by_key: HashMap<String, Vec<(String, String, PlaceRef)>> = HashMap::new();
+            for (code, area_name) in names {
+                if let Some((_, r)) = best.get(code) {
+                    for k in [loose_key(area_name), loose_key(&format!("{area_name} district"))] {
+                        let list = by_key.entry(k).or_default();
+                        if !list.iter().any(|(c, _, _)| c == code) {
+                            list.push((code.clone(), area_name.clone(), *r));
+                        }
+                    }
+                }
+            }
+            by_key
+        });
+        // "Laurel County" and "Laurel" both find the county named "Laurel County".
+        let mut keys = vec![key.clone(), loose_key(&format!("{name} county"))];
+        keys.dedup();
+        let mut out = Vec::new();
+        for k in keys {
+            for (code, area_name, r) in seats.get(&k).into_iter().flatten() {
+                let seat = self.place(*r);
+                let mut parts = code.split('.');
+                let (country, a1, a2) =
+                    (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                if out.iter().any(|p: &Place| p.country == country && p.admin1_code == a1 && p.admin2_code == a2) {
+                    continue;
+                }
+                out.push(Place {
+                    geonameid: -seat.geonameid,
+                    name: area_name.clone(),
+                    position: seat.position,
+                    feature_class: 'A',
+                    feature_code: "ADM2".to_string(),
+                    country: country.to_string(),
+                    admin1_code: a1.to_string(),
+                    admin2_code: a2.to_string(),
+                    population: 0,
+                });
+            }
+        }
+        out
     }
 
     /// Country name for an ISO alpha-2 code.

@@ -51,8 +51,20 @@ struct Scored {
 /// Resolves spotted mentions (in text order) against the gazetteer.
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     let _ = text;
-    let cands: Vec<Vec<Place>> =
-        mentions.iter().map(|m| m.candidates.iter().map(|r| gaz.place(*r)).collect()).collect();
+    let cands: Vec<Vec<Place>> = mentions
+        .iter()
+        .map(|m| {
+            let mut cs: Vec<Place> = m.candidates.iter().map(|r| gaz.place(*r)).collect();
+            // "Laurel County": a county the gazetteer knows by name only is
+            // placed at its main town.
+            if matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"))
+                && !cs.iter().any(Place::is_admin2)
+            {
+                cs.extend(gaz.admin2_areas(&m.name));
+            }
+            cs
+        })
+        .collect();
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
@@ -279,6 +291,20 @@ fn best_candidate(
                     rules.push(format!("near:{name}({d:.0} km)"));
                 }
             }
+        }
+        // "Duhok", "Kirkuk", "Erbil": a sizeable town named like the province
+        // it lies in is what a bare name means; "Kirkuk province" or
+        // "northern Kirkuk" still mean the province.
+        let encloses_other = mentions.iter().any(|o| o.enclosing == Some(mi));
+        let bare = m.admin_noun.is_none() && !matches!(m.relation, super::spot::Relation::Part(_)) && !encloses_other;
+        if bare
+            && focus.is_none_or(|f| f == p.country)
+            && p.feature_class == 'P'
+            && p.population >= 10_000
+            && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
+        {
+            score += 0.3;
+            rules.push("namesake-town".to_string());
         }
         // The document's own admin areas: a town inside a province (state)
         // the text names elsewhere ("Gainesville" in a story that says
