@@ -91,6 +91,9 @@ struct Tables {
     capitals: HashMap<String, String>,
 }
 
+/// Admin-2 areas by name key: (code, name, most populous place in it).
+type Admin2Seats = HashMap<String, Vec<(String, String, PlaceRef)>>;
+
 /// Admin-2 names are many (tens of thousands) and rarely needed: parsed apart.
 struct Admin2Table(HashMap<String, String>);
 
@@ -99,7 +102,7 @@ pub struct Gazetteer {
     layers: Vec<(String, Index)>,
     tables: OnceLock<Tables>,
     admin2: OnceLock<Admin2Table>,
-    admin2_seats: OnceLock<HashMap<String, Vec<(String, String, PlaceRef)>>>,
+    admin2_seats: OnceLock<Admin2Seats>,
     admin: OnceLock<Vec<AdminArea>>,
 }
 
@@ -378,7 +381,7 @@ impl Gazetteer {
                     }
                 }
             }
-            let mut by_key: HashMap<String, Vec<(String, String, PlaceRef)>> = HashMap::new();
+            let mut by_key: Admin2Seats = HashMap::new();
             for (code, area_name) in names {
                 if let Some((_, r)) = best.get(code) {
                     for k in [loose_key(area_name), loose_key(&format!("{area_name} district"))] {
