@@ -4,6 +4,28 @@ use std::path::PathBuf;
 
 use incidentmap::gazetteer::Gazetteer;
 
+/// How reports are read: their publication date and country focus.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Publication date for reports without one (YYYY-MM-DD); relative dates
+    /// ("on Friday", "last week") are resolved against it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub published: Option<chrono::NaiveDate>,
+    /// Prefer places in this country (ISO alpha-2).
+    #[arg(long, value_name = "CC")]
+    pub country: Option<String>,
+    /// Stop at the first report that cannot be read or dated.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ReportArgs {
+    /// The extraction options these arguments give.
+    pub fn extract_options(&self) -> incidentmap::extract::ExtractOptions {
+        incidentmap::extract::ExtractOptions { published: self.published, country: self.country.clone() }
+    }
+}
+
 /// Which gazetteer to use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct GazetteerArgs {

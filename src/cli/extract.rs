@@ -4,11 +4,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use incidentmap::export::atomic::write_atomic;
-use incidentmap::extract::ExtractOptions;
 use incidentmap::pipeline::{incident_json, incidents_from_documents};
 
 use super::Outcome;
-use super::common::{GazetteerArgs, parse_date};
+use super::common::{GazetteerArgs, ReportArgs};
 
 /// Output format of `extract`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -24,32 +23,24 @@ pub struct Args {
     /// Report files (.txt, .html) or directories of them; `-` reads standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Publication date for reports without one (YYYY-MM-DD); relative dates
-    /// ("on Friday", "last week") are resolved against it.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    published: Option<chrono::NaiveDate>,
-    /// Prefer places in this country (ISO alpha-2).
-    #[arg(long, value_name = "CC")]
-    country: Option<String>,
     /// Output file (default: standard output).
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "geojson")]
     format: Format,
-    /// Stop at the first report that cannot be read or dated.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    reports: ReportArgs,
     #[command(flatten)]
     gaz: GazetteerArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
-    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.strict)?;
-    let opts = ExtractOptions { published: args.published, country: args.country.clone() };
+    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.reports.strict)?;
+    let opts = args.reports.extract_options();
     let (incidents, errors) = incidents_from_documents(&gaz, &docs, &opts);
     for e in &errors {
-        if args.strict {
+        if args.reports.strict {
             anyhow::bail!("{e}");
         }
         eprintln!("incidentmap: {e}");

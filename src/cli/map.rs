@@ -2,11 +2,10 @@
 
 use std::path::PathBuf;
 
-use incidentmap::extract::ExtractOptions;
 use incidentmap::pipeline::{MapOptions, run_map};
 
 use super::Outcome;
-use super::common::{GazetteerArgs, parse_date};
+use super::common::{GazetteerArgs, ReportArgs};
 
 /// Arguments of `map`.
 #[derive(Debug, clap::Args)]
@@ -18,12 +17,6 @@ pub struct Args {
     /// Output directory for the layers (created if missing).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
-    /// Publication date for reports without one (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    published: Option<chrono::NaiveDate>,
-    /// Prefer places in this country (ISO alpha-2).
-    #[arg(long, value_name = "CC")]
-    country: Option<String>,
     /// Clustering radius in km.
     #[arg(long, default_value_t = 25.0, value_name = "KM")]
     eps_km: f64,
@@ -33,22 +26,21 @@ pub struct Args {
     /// Space-time clustering: neighbours must also be within this many days.
     #[arg(long, value_name = "DAYS")]
     max_days: Option<u32>,
-    /// Stop at the first report that cannot be read or dated.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    reports: ReportArgs,
     #[command(flatten)]
     gaz: GazetteerArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
-    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.reports.strict)?;
     let opts = MapOptions {
-        extract: ExtractOptions { published: args.published, country: args.country.clone() },
+        extract: args.reports.extract_options(),
         eps_km: args.eps_km,
         min_points: args.min_points,
         max_days: args.max_days,
-        strict: args.strict,
+        strict: args.reports.strict,
     };
     let summary = run_map(&gaz, &docs, &opts, &args.output)?;
     for e in &summary.errors {
