@@ -734,6 +734,7 @@ pub fn merge_duplicates(incidents: Vec<Incident>) -> Vec<Incident> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::Document;
 
     fn lw(s: &str) -> (Vec<Word<'_>>, Vec<String>) {
         let w = words_of(s, 0, s.len());
@@ -810,5 +811,53 @@ mod tests {
     fn event_ids_are_stable() {
         assert_eq!(event_id("a", "b", "c", "d"), event_id("a", "b", "c", "d"));
         assert_ne!(event_id("a", "b", "c", "d"), event_id("a", "b", "c", "e"));
+    }
+
+    fn one(text: &str) -> Vec<Incident> {
+        let gaz = Gazetteer::embedded().unwrap();
+        let doc = Document::from_text("t", "t.txt", format!("Published: 2020-05-15\n\n{text}\n"));
+        extract_document(&gaz, &doc, &ExtractOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn location_coding_region_site_near_and_unknown_village() {
+        // A part of a province is a region, never an exact site.
+        let v = one("Four fighters were killed in an attack in northern Diyala on Friday.");
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].location_type, v[0].geo_precision, v[0].admin1.as_str()), (LocationType::Region, 2, "Diyala"));
+        assert_eq!(v[0].location, "northern Diyala");
+        // A named town is the site itself.
+        let v = one("Two soldiers were killed when a roadside bomb exploded in Khanaqin on Thursday.");
+        assert_eq!((v[0].location_type, v[0].geo_precision), (LocationType::Site, 1));
+        assert_eq!(v[0].event_date.to_string(), "2020-05-14");
+        // Near a town is precision 2.
+        let v = one("Gunmen killed three shepherds near Baqubah on Tuesday.");
+        assert_eq!((v[0].location_type, v[0].geo_precision), (LocationType::Near, 2));
+        // A village the gazetteer lacks is placed at the province the text
+        // names, keeping its own name.
+        let v = one(
+            "Militants killed two policemen in an attack on a checkpoint in the village of Qaryat Zubaydat in Diyala province on May 2.",
+        );
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].location, "Qaryat Zubaydat");
+        assert_eq!((v[0].location_type, v[0].geo_precision, v[0].admin1.as_str()), (LocationType::Admin1, 3, "Diyala"));
+        assert_eq!(v[0].fatalities, 2);
+    }
+
+    #[test]
+    fn several_places_in_one_clause_are_several_incidents_and_casualties_are_not_multiplied() {
+        let v = one(
+            "On Thursday, PMF units came under attack in Khanaqin, Tuz Khurmatu and near Baiji, and five fighters were wounded.",
+        );
+        let places: Vec<&str> = v.iter().map(|i| i.location.as_str()).collect();
+        assert_eq!(places, ["Khanaqin", "Tuz Khurmatu", "Baiji"], "{v:?}");
+        assert_eq!(v.iter().map(|i| i.injured).sum::<u32>(), 5);
+    }
+
+    #[test]
+    fn statistics_threats_and_quotes_give_nothing() {
+        assert!(one("The group said it carried out 42 attacks in Diyala between May 7 and 13.").is_empty());
+        assert!(one("Militants will attack prisons in Baghdad, the group warned.").is_empty());
+        assert!(one("\u{201C}We will kill you all in Kirkuk,\u{201D} the spokesman said.").is_empty());
     }
 }
