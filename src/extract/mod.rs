@@ -108,6 +108,15 @@ const PERSON_NOUNS: &[&str] = &[
     "student",
     "doctor",
     "journalist",
+    "mukhtar",
+    "sheikh",
+    "imam",
+    "cleric",
+    "judge",
+    "candidate",
+    "engineer",
+    "nurse",
+    "pilgrim",
 ];
 
 /// Phrases that make a sentence background or habit rather than an event.
@@ -597,8 +606,13 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
     leaves
 }
 
-/// "officials in Salah ad Din province said": the place of the speaker.
+/// "officials in Salah ad Din province said", "according to the Anbar
+/// police": the place of the speaker, not of the event.
 fn is_attribution(before: &str) -> bool {
+    let tail = before.trim_end().to_lowercase();
+    if tail.ends_with("according to") || tail.ends_with("according to the") {
+        return true;
+    }
     let words: Vec<String> = before
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())

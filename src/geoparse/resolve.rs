@@ -126,6 +126,26 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
                         cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0
                     })
             });
+            // Two letters ("Al-Bu", "Ur") are too little to name a town.
+            if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && !p.is_country() {
+                return true;
+            }
+            // A village across the world from everything else the report
+            // names is a namesake, even in a locative frame.
+            let very_far = chosen.iter().enumerate().all(|(o, c)| {
+                o == mi
+                    || c.is_none_or(|ci| {
+                        cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 2000.0
+                    })
+            });
+            if p.feature_class == 'P'
+                && p.population < 20_000
+                && focus.as_deref().is_some_and(|f| p.country != f)
+                && very_far
+                && chosen.iter().enumerate().any(|(o, c)| o != mi && c.is_some())
+            {
+                return true;
+            }
             // Part of a longer capitalised name: only a prominent place survives.
             if m.in_name && prominence(p) < 0.75 {
                 return true;
