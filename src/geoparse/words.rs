@@ -40,6 +40,12 @@ pub const CALENDAR: &[&str] = &[
     "eid",
     "christmas",
     "easter",
+    "passover",
+    "hanukkah",
+    "thanksgiving",
+    "halloween",
+    "olympic",
+    "olympics",
 ];
 
 /// Adjectives and group names that some gazetteer lists as a town: never places.
@@ -68,6 +74,13 @@ pub const NEVER: &[&str] = &[
     "islamists",
     "salafi",
     "baathist",
+    "hamas",
+    "hezbollah",
+    "hizbollah",
+    "taliban",
+    "fatah",
+    "nato",
+    "opec",
 ];
 
 /// Words that precede a person's name.
@@ -443,13 +456,6 @@ pub const COMMON: &[&str] = &[
     "bush",
     "clinton",
     "kennedy",
-    "lincoln",
-    "washington",
-    "jackson",
-    "franklin",
-    "madison",
-    "jefferson",
-    "hamilton",
     "marshall",
     "wilson",
     "taylor",

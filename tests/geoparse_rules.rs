@@ -1,0 +1,99 @@
+//! The geoparser's rules on short sentences, including the traps, and the
+//! `geoparse` command's byte offsets on the example reports.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use incidentmap::document::Document;
+use incidentmap::gazetteer::Gazetteer;
+use incidentmap::geoparse::{MentionKind, Relation, Resolution, ResolveOptions, geoparse};
+
+fn parse(text: &str) -> Vec<Resolution> {
+    let gaz = Gazetteer::embedded().unwrap();
+    let doc = Document::from_text("t", "t.txt", text.to_string());
+    geoparse(&gaz, &doc, &ResolveOptions::default())
+}
+
+fn names(text: &str) -> Vec<String> {
+    parse(text).into_iter().filter(|r| r.place.is_some() || r.within.is_some()).map(|r| r.mention.name).collect()
+}
+
+#[test]
+fn common_words_months_people_and_organisations_are_not_places() {
+    assert!(names("Mobile phones were confiscated at the checkpoint.").is_empty());
+    assert!(names("Reading the statement, the spokesman paused.").is_empty());
+    assert!(names("Of course the talks resumed in May.").is_empty());
+    assert!(names("The Eagle had landed, he said.").is_empty());
+    assert!(names("Human Rights Watch published a report.").is_empty());
+    assert!(names("Mr. Jones said the convoy was late. Jones added nothing.").is_empty());
+    assert!(names("Hamas and Hezbollah issued statements.").is_empty());
+}
+
+#[test]
+fn directions_admin_words_and_possessives() {
+    let r = parse("Four fighters were killed in northern Diyala.");
+    assert_eq!(r.len(), 1);
+    assert_eq!(r[0].mention.relation, Relation::Part("northern".to_string()));
+    assert!(r[0].place.as_ref().unwrap().is_admin1(), "a bare Diyala is the governorate, not the river");
+    let r = parse("Iraq's jails hold thousands.");
+    assert_eq!(r[0].mention.name, "Iraq");
+    assert!(r[0].place.as_ref().unwrap().is_country());
+    let r = parse("Crops burned in Kirkuk province and in Kirkuk city.");
+    assert!(r[0].place.as_ref().unwrap().is_admin1());
+    assert_eq!(r[1].place.as_ref().unwrap().feature_class, 'P');
+}
+
+#[test]
+fn unknown_names_in_a_locative_frame_keep_their_enclosing_area() {
+    let r = parse("Three officers died in an attack on the Zaghniya police station in Diyala province.");
+    let z = r.iter().find(|r| r.mention.name == "Zaghniya").expect("Zaghniya reported");
+    assert_eq!(z.mention.kind, MentionKind::Unknown);
+    assert!(z.place.is_none());
+    assert_eq!(z.within.as_ref().unwrap().name, "Diyala");
+    let r = parse("Units came under fire in the Akashat area of western Anbar.");
+    let a = r.iter().find(|r| r.mention.name == "Akashat").expect("Akashat reported");
+    assert_eq!(a.within.as_ref().unwrap().name, "Anbar");
+}
+
+#[test]
+fn news_spellings_and_context_resolve() {
+    for (text, want, lat, lon) in [
+        ("Prisoners escaped in Sulaimani.", "Sulaymaniyah", 35.565, 45.433),
+        ("A fire broke out in Makhmour.", "Mexmur", 35.776, 43.580),
+        ("Clashes were reported in Tal Afar.", "Tall ‘Afar", 36.379, 42.448),
+        ("The PMF held Jurf al-Sakhar for years.", "Jurf al-Nasr", 32.867, 44.214),
+    ] {
+        let r = parse(text);
+        let p = r.iter().find_map(|r| r.place.as_ref()).unwrap_or_else(|| panic!("{text}"));
+        assert_eq!(p.name, want, "{text}");
+        assert!((p.position.lat - lat).abs() < 0.1 && (p.position.lon - lon).abs() < 0.1, "{text}: {:?}", p.position);
+    }
+    // Document context: a town inside the state the story names.
+    let r =
+        parse("Police in Gainesville, Florida, arrested two men. Gainesville officers said more arrests would follow.");
+    let g = r.iter().find(|r| r.mention.name == "Gainesville").unwrap().place.as_ref().unwrap();
+    assert_eq!(g.country, "US");
+    assert!((g.position.lat - 29.65).abs() < 0.2, "{:?}", g.position);
+}
+
+#[test]
+fn geoparse_offsets_point_at_the_names_in_the_file() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/reports");
+    let out = Command::new(env!("CARGO_BIN_EXE_incidentmap")).arg("geoparse").arg(&dir).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut checked = 0;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let text = std::fs::read(dir.join(format!("{}.txt", v["doc_id"].as_str().unwrap()))).unwrap();
+        for t in v["toponyms"].as_array().unwrap() {
+            let (s, e) = (t["start"].as_u64().unwrap() as usize, t["end"].as_u64().unwrap() as usize);
+            assert_eq!(std::str::from_utf8(&text[s..e]).unwrap(), t["name"].as_str().unwrap());
+            if t["name"] == "Khanaqin" {
+                assert!((t["lat"].as_f64().unwrap() - 34.348).abs() < 0.01);
+                assert!((t["lon"].as_f64().unwrap() - 45.391).abs() < 0.01);
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 80, "{checked} toponyms");
+}
