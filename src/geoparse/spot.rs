@@ -348,12 +348,38 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
     best
 }
 
+/// The lower-case forms of capitalised words that the text also writes in
+/// lower case: the only members of "words written in lower case" the
+/// spotter asks about. Lower-case words are screened by a bit filter on
+/// (length, first byte) before any hashing.
+fn lowercase_words<'t>(toks: &[Token<'t>]) -> HashSet<&'t str, FxBuild> {
+    fn bit(w: &str) -> usize {
+        (w.len().wrapping_mul(31) + usize::from(w.as_bytes().first().copied().unwrap_or(0))) % 1024
+    }
+    let mut filter = [0u64; 16];
+    let mut caps: std::collections::HashMap<&str, bool, FxBuild> = Default::default();
+    for t in toks.iter().filter(|t| t.cap) {
+        let b = bit(t.lower);
+        filter[b / 64] |= 1 << (b % 64);
+        caps.insert(t.lower, false);
+    }
+    for t in toks.iter().filter(|t| !t.cap) {
+        let b = bit(t.lower);
+        if filter[b / 64] & (1 << (b % 64)) != 0 {
+            if let Some(seen) = caps.get_mut(t.lower) {
+                *seen = true;
+            }
+        }
+    }
+    caps.into_iter().filter(|(_, seen)| *seen).map(|(w, _)| w).collect()
+}
+
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     let mut lower_buf = String::new();
     let toks = tokenize(text, from, &mut lower_buf);
     let mut scratch = Scratch::default();
-    let lowercase_words: HashSet<&str, FxBuild> = toks.iter().filter(|t| !t.cap).map(|t| t.lower).collect();
+    let lowercase_words = lowercase_words(&toks);
     let mut mentions: Vec<Mention> = Vec::new();
     let mut persons: HashSet<String> = HashSet::new();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
