@@ -481,6 +481,12 @@ impl Index {
         std::str::from_utf8(&p[off + 2..off + 2 + n]).unwrap_or("?")
     }
 
+    /// The geonameid of the record at `idx` (< len), without decoding the rest.
+    pub(crate) fn geonameid(&self, idx: u32) -> i64 {
+        let o = idx as usize * RECORD_LEN;
+        i64::from_le_bytes(self.records.as_ref()[o..o + 8].try_into().unwrap())
+    }
+
     /// The record at `idx` (< len).
     pub fn record(&self, idx: u32) -> Record<'_> {
         let r = &self.records.as_ref()[idx as usize * RECORD_LEN..(idx as usize + 1) * RECORD_LEN];
