@@ -413,6 +413,9 @@ pub struct Index {
     admin_geojson: Bytes,
     map: fst::Map<Bytes>,
     len: usize,
+    /// Unique for the process's lifetime (never reused, unlike an
+    /// address), so caches of walks over `map` can key on it.
+    id: u64,
 }
 
 impl Index {
@@ -449,7 +452,16 @@ impl Index {
             admin_geojson: bytes.slice(ranges[5].clone()),
             map,
             len,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         })
+    }
+
+    /// This index's process-unique id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of places.

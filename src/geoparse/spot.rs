@@ -266,6 +266,55 @@ fn step<'f>(
     Some((node, out))
 }
 
+/// Walks `piece` from the root of `ix`'s name index. The first words of
+/// names repeat from document to document ("Baghdad", "The", "Iraq"), so
+/// each thread remembers where a first word leads: a hash lookup instead of
+/// a node decode per byte. Keyed by the index's process-unique id.
+fn first_step<'f>(
+    ix: &crate::gazetteer::index::Index,
+    fst: &'f fst::raw::Fst<Bytes>,
+    piece: &str,
+) -> Option<(Node<'f>, Output)> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Walks = HashMap<Box<str>, Option<(fst::raw::CompiledAddr, u64)>, FxBuild>;
+    thread_local! {
+        /// (index id, first word -> where it leads), one map per index.
+        static WALKS: RefCell<Vec<(u64, Walks)>> = const { RefCell::new(Vec::new()) };
+    }
+    /// Entries kept per index and thread before the cache starts over.
+    const MAX_WALKS: usize = 1 << 16;
+    if piece.len() > 32 {
+        return step(fst, fst.root(), Output::zero(), piece.as_bytes());
+    }
+    let id = ix.id();
+    let walk = WALKS.with(|w| {
+        let mut w = w.borrow_mut();
+        let k = match w.iter().position(|(i, _)| *i == id) {
+            Some(k) => k,
+            None => {
+                // Indexes come and go in tests: keep the latest few.
+                if w.len() >= 4 {
+                    w.remove(0);
+                }
+                w.push((id, Walks::default()));
+                w.len() - 1
+            }
+        };
+        let walks = &mut w[k].1;
+        if let Some(walk) = walks.get(piece) {
+            return *walk;
+        }
+        let walk = step(fst, fst.root(), Output::zero(), piece.as_bytes()).map(|(n, o)| (n.addr(), o.value()));
+        if walks.len() >= MAX_WALKS {
+            walks.clear();
+        }
+        walks.insert(Box::from(piece), walk);
+        walk
+    });
+    walk.map(|(addr, out)| (fst.node(addr), Output::new(out)))
+}
+
 /// Buffers `longest_match` reuses from word to word.
 #[derive(Default)]
 struct Scratch {
@@ -328,7 +377,7 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
             let stepped = if words > 0 {
                 step(fst, node, out, b" ").and_then(|(n, o)| step(fst, n, o, piece.as_bytes()))
             } else {
-                step(fst, node, out, piece.as_bytes())
+                first_step(ix, fst, piece)
             };
             let Some((n, o)) = stepped else { break };
             node = n;
