@@ -456,7 +456,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
         });
     }
     let covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
-    let demonyms = super::names::demonyms();
+    let demonyms = super::names::demonym_index();
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -469,10 +469,10 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
         let multi = found.as_ref().is_some_and(|(j, _)| *j > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
-            let two = toks.get(i + 1).filter(|n| n.joined && n.cap).map(|n| format!("{} {}", t.lower, n.lower));
-            let (r, last) = match two.as_deref().and_then(|k| demonyms.get(k)) {
+            let two = toks.get(i + 1).filter(|n| n.joined && n.cap).and_then(|n| demonyms.two(t.lower, n.lower));
+            let (r, last) = match two {
                 Some(r) => (Some(r), i + 1),
-                None => (demonyms.get(t.lower), i),
+                None => (demonyms.one(t.lower), i),
             };
             if let Some(r) = r {
                 let candidates = referent_refs(gaz, r);
