@@ -55,26 +55,31 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.doc_per_line {
         docs = docs.iter().flat_map(split_lines).collect();
     }
-    let results: Vec<(Document, Vec<Resolution>)> = docs
-        .into_par_iter()
-        .map(|d| {
-            let r = geoparse::geoparse(&gaz, &d, &opts);
-            (d, r)
-        })
-        .collect();
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Jsonl => {
-                for (d, rs) in &results {
-                    let line = serde_json::json!({
-                        "doc_id": d.id,
-                        "toponyms": rs.iter().map(toponym_json).collect::<Vec<_>>(),
-                    });
-                    serde_json::to_writer(&mut *w, &line)?;
-                    writeln!(w)?;
+                // Geoparse and serialise in parallel, a chunk of documents at
+                // a time, and write each chunk in input order: no document's
+                // results outlive its line, and the writer never waits for
+                // the whole corpus.
+                for chunk in docs.chunks(CHUNK_DOCS) {
+                    let lines: Vec<Vec<u8>> = chunk
+                        .par_iter()
+                        .map(|d| {
+                            let rs = geoparse::geoparse(&gaz, d, &opts);
+                            let mut buf = Vec::with_capacity(64 + 256 * rs.len());
+                            write_jsonl_line(&mut buf, d, &rs).expect("writing JSON to memory");
+                            buf
+                        })
+                        .collect();
+                    for line in &lines {
+                        w.write_all(line)?;
+                    }
                 }
             }
             Format::Geojson => {
+                let results: Vec<(&Document, Vec<Resolution>)> =
+                    docs.par_iter().map(|d| (d, geoparse::geoparse(&gaz, d, &opts))).collect();
                 let mut features = Vec::new();
                 for (d, rs) in &results {
                     for r in rs {
@@ -109,6 +114,68 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
+}
+
+/// Documents geoparsed (in parallel) and written per chunk.
+const CHUNK_DOCS: usize = 4096;
+
+/// One JSONL record, with the keys in the order `serde_json::Value` (a
+/// `BTreeMap`) writes them: byte-identical to `toponym_json` output.
+#[derive(serde::Serialize)]
+struct DocLine<'a> {
+    doc_id: &'a str,
+    toponyms: Vec<ToponymLine<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct ToponymLine<'a> {
+    admin1: Option<&'a str>,
+    country: Option<&'a str>,
+    end: usize,
+    feature_code: Option<&'a str>,
+    geonameid: Option<i64>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    name: &'a str,
+    place_name: Option<&'a str>,
+    relation: &'a str,
+    rule: &'a str,
+    score: f64,
+    start: usize,
+    within: Option<&'a str>,
+}
+
+fn toponym_line(r: &Resolution) -> ToponymLine<'_> {
+    let m = &r.mention;
+    let p = r.place.as_ref();
+    ToponymLine {
+        admin1: r.admin1.as_deref(),
+        country: p.or(r.within.as_ref()).map(|p| p.country.as_str()),
+        end: m.name_end,
+        feature_code: p.map(|p| p.feature_code.as_str()),
+        geonameid: p.map(|p| p.geonameid),
+        lat: p.map(|p| round6(p.position.lat)),
+        lon: p.map(|p| round6(p.position.lon)),
+        name: &m.name,
+        place_name: p.map(|p| p.name.as_str()),
+        relation: match &m.relation {
+            Relation::At => "at",
+            Relation::Near => "near",
+            Relation::Part(d) => d,
+        },
+        rule: &r.rule,
+        score: r.score,
+        start: m.name_start,
+        within: r.within.as_ref().map(|w| w.name.as_str()),
+    }
+}
+
+/// Writes one document's JSONL line (newline included).
+fn write_jsonl_line(w: &mut Vec<u8>, d: &Document, rs: &[Resolution]) -> serde_json::Result<()> {
+    let line = DocLine { doc_id: &d.id, toponyms: rs.iter().map(toponym_line).collect() };
+    serde_json::to_writer(&mut *w, &line)?;
+    w.push(b'\n');
+    Ok(())
 }
 
 /// One document per line of `doc` (empty lines skipped).

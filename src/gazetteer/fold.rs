@@ -119,6 +119,10 @@ pub fn is_article(folded: &str) -> bool {
 /// Applies the transliteration folds to one folded word.
 pub fn loose_word(folded: &str, out: &mut String) {
     // Strip an attached Arabic-script article (ال...) on longer words.
+    if folded.is_ascii() {
+        loose_ascii(folded.as_bytes(), out);
+        return;
+    }
     let w = folded.strip_prefix("\u{0627}\u{0644}").filter(|rest| rest.chars().count() >= 2).unwrap_or(folded);
     let chars: Vec<char> = w.chars().collect();
     let start = out.len();
@@ -148,6 +152,46 @@ pub fn loose_word(folded: &str, out: &mut String) {
             out.push('a');
         }
     }
+}
+
+/// [`loose_word`] for an ASCII word, byte by byte (no `Vec<char>`): the
+/// same folds, so the same keys.
+fn loose_ascii(w: &[u8], out: &mut String) {
+    let mut buf = [0u8; 64];
+    let mut tmp: Vec<u8>;
+    let dst: &mut [u8] = if w.len() <= buf.len() {
+        &mut buf[..]
+    } else {
+        tmp = vec![0u8; w.len()];
+        &mut tmp[..]
+    };
+    let mut n = 0;
+    let mut i = 0;
+    while i < w.len() {
+        let c = w[i];
+        let next = w.get(i + 1).copied();
+        let (emit, skip) = match (c, next) {
+            (b'o', Some(b'u')) | (b'o', Some(b'o')) => (b'u', 2),
+            (b'e', Some(b'e')) => (b'i', 2),
+            (b'd', Some(b'h')) => (b'd', 2),
+            (b'q', _) => (b'k', 1),
+            _ => (c, 1),
+        };
+        if n == 0 || dst[n - 1] != emit || !emit.is_ascii_alphabetic() {
+            dst[n] = emit;
+            n += 1;
+        }
+        i += skip;
+    }
+    let tail = &dst[..n];
+    if n > 3 && (tail.ends_with(b"ah") || tail.ends_with(b"eh")) {
+        n -= 1;
+        if dst[n - 1] == b'e' {
+            dst[n - 1] = b'a';
+        }
+    }
+    // ASCII in, ASCII out.
+    out.push_str(std::str::from_utf8(&dst[..n]).unwrap_or_default());
 }
 
 /// The lookup key of a name: folded, articles and admin suffixes dropped,

@@ -413,6 +413,9 @@ pub struct Index {
     admin_geojson: Bytes,
     map: fst::Map<Bytes>,
     len: usize,
+    /// Unique for the process's lifetime (never reused, unlike an
+    /// address), so caches of walks over `map` can key on it.
+    id: u64,
 }
 
 impl Index {
@@ -449,7 +452,16 @@ impl Index {
             admin_geojson: bytes.slice(ranges[5].clone()),
             map,
             len,
+            id: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         })
+    }
+
+    /// This index's process-unique id.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Number of places.
@@ -479,6 +491,12 @@ impl Index {
         let n = u16::from_le_bytes([p[off], p[off + 1]]) as usize;
         // The builder only writes valid UTF-8; a corrupt file shows as "?".
         std::str::from_utf8(&p[off + 2..off + 2 + n]).unwrap_or("?")
+    }
+
+    /// The geonameid of the record at `idx` (< len), without decoding the rest.
+    pub(crate) fn geonameid(&self, idx: u32) -> i64 {
+        let o = idx as usize * RECORD_LEN;
+        i64::from_le_bytes(self.records.as_ref()[o..o + 8].try_into().unwrap())
     }
 
     /// The record at `idx` (< len).

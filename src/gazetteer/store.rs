@@ -194,14 +194,19 @@ impl Gazetteer {
     pub fn refs_for_key(&self, key: &str) -> Vec<(PlaceRef, bool)> {
         let mut out: Vec<(PlaceRef, bool)> = Vec::new();
         let mut seen_ids: Vec<i64> = Vec::new();
+        // With one layer there is nothing to deduplicate: no ids to read.
+        let layered = self.layers.len() > 1;
         for (layer, ix) in self.layers() {
-            for p in ix.get(key) {
+            let Some(off) = ix.map().get(key) else { continue };
+            for p in ix.postings(off) {
                 let idx = p >> 1;
-                let id = ix.record(idx).geonameid;
-                if layer > 0 && seen_ids.contains(&id) {
-                    continue;
+                if layered {
+                    let id = ix.geonameid(idx);
+                    if layer > 0 && seen_ids.contains(&id) {
+                        continue;
+                    }
+                    seen_ids.push(id);
                 }
-                seen_ids.push(id);
                 out.push((PlaceRef { layer, idx }, p & PRIMARY != 0));
             }
         }
@@ -332,7 +337,17 @@ impl Gazetteer {
         if code.is_empty() {
             return None;
         }
-        self.tables().admin1.get(&format!("{country}.{code}")).cloned()
+        // The key "CC.code" on the stack: this runs once per resolved mention.
+        let mut buf = [0u8; 64];
+        let n = country.len() + 1 + code.len();
+        if n > buf.len() {
+            return self.tables().admin1.get(&format!("{country}.{code}")).cloned();
+        }
+        buf[..country.len()].copy_from_slice(country.as_bytes());
+        buf[country.len()] = b'.';
+        buf[country.len() + 1..n].copy_from_slice(code.as_bytes());
+        let key = std::str::from_utf8(&buf[..n]).ok()?;
+        self.tables().admin1.get(key).cloned()
     }
 
     /// Admin-2 name for a country, admin-1 and admin-2 code.

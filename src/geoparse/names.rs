@@ -6,6 +6,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::words::FxBuild;
+
 /// What an abbreviation or demonym stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Referent {
@@ -31,6 +33,42 @@ pub fn demonyms() -> &'static HashMap<String, Referent> {
                 (c[0].to_lowercase(), Referent { name: c[1].to_string(), country: c[2].to_string(), is_country: true })
             })
             .collect()
+    })
+}
+
+/// [`demonyms`] for the spotter: FxHash, and two-word demonyms ("sri
+/// lankan") found by their words without building "a b" per word pair.
+pub struct DemonymIndex {
+    one: HashMap<&'static str, &'static Referent, FxBuild>,
+    /// First word -> (rest of the key, referent).
+    two: HashMap<&'static str, Vec<(&'static str, &'static Referent)>, FxBuild>,
+}
+
+impl DemonymIndex {
+    /// The demonym `w` (lower case), as `demonyms().get(w)`.
+    pub fn one(&self, w: &str) -> Option<&'static Referent> {
+        self.one.get(w).copied()
+    }
+
+    /// The demonym "`a` `b`" (lower case words without spaces), as
+    /// `demonyms().get(&format!("{a} {b}"))`.
+    pub fn two(&self, a: &str, b: &str) -> Option<&'static Referent> {
+        self.two.get(a)?.iter().find(|(rest, _)| *rest == b).map(|(_, r)| *r)
+    }
+}
+
+/// The demonyms indexed for the spotter.
+pub fn demonym_index() -> &'static DemonymIndex {
+    static I: OnceLock<DemonymIndex> = OnceLock::new();
+    I.get_or_init(|| {
+        let mut ix = DemonymIndex { one: HashMap::default(), two: HashMap::default() };
+        for (k, r) in demonyms() {
+            ix.one.insert(k.as_str(), r);
+            if let Some((a, rest)) = k.split_once(' ') {
+                ix.two.entry(a).or_default().push((rest, r));
+            }
+        }
+        ix
     })
 }
 

@@ -9,12 +9,11 @@
 //! still reported when the text frames them as places ("an attack on the
 //! Zaghniya police station in Diyala province").
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 
 use fst::raw::{Node, Output};
 
-use super::words::{ADMIN_NOUNS, CALENDAR, COMMON, DIRECTIONS, FxBuild, LOCATIVE, NEVER, SITE_NOUNS, TITLES, is_in};
+use super::words::{FxBuild, flag, flags, is_in};
 use crate::gazetteer::fold::{fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
 use crate::gazetteer::{Gazetteer, PlaceRef};
@@ -87,8 +86,11 @@ pub struct Mention {
 struct Token<'t> {
     start: usize,
     end: usize,
-    /// Lower-cased text, borrowed when the word is already lower case.
-    lower: Cow<'t, str>,
+    /// Lower-cased text: a slice of the text when the word is already lower
+    /// case, else of the document's lower-case buffer.
+    lower: &'t str,
+    /// The word lists `lower` is in ([`flag`] bits), looked up once.
+    flags: u8,
     cap: bool,
     all_caps: bool,
     sentence_initial: bool,
@@ -96,29 +98,80 @@ struct Token<'t> {
     joined: bool,
 }
 
-fn tokenize(text: &str, from: usize) -> Vec<Token<'_>> {
+impl Token<'_> {
+    fn is(&self, f: u8) -> bool {
+        self.flags & f != 0
+    }
+}
+
+/// Is the character at byte `pos` of `text` alphabetic?
+fn alphabetic_at(text: &str, pos: usize) -> bool {
+    match text.as_bytes().get(pos) {
+        None => false,
+        Some(&b) if b < 0x80 => b.is_ascii_alphabetic(),
+        Some(_) => text[pos..].chars().next().is_some_and(char::is_alphabetic),
+    }
+}
+
+/// A token before its lower-case form is placed: `lower` is a range of the
+/// text (`in_buf` false) or of the lower-case buffer.
+struct RawToken {
+    start: usize,
+    end: usize,
+    lower: (usize, usize),
+    in_buf: bool,
+    cap: bool,
+    all_caps: bool,
+    sentence_initial: bool,
+    joined: bool,
+}
+
+fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a>> {
+    buf.clear();
     let bytes = text.as_bytes();
-    let mut out: Vec<Token> = Vec::with_capacity((text.len() - from) / 6);
+    let n = bytes.len();
+    let mut raw: Vec<RawToken> = Vec::with_capacity((n - from) / 6);
     let mut i = from;
     let mut gap_start = from;
     let mut sentence_start = true;
-    while i < text.len() {
-        let c = text[i..].chars().next().unwrap_or(' ');
-        if !c.is_alphanumeric() {
-            i += c.len_utf8();
-            continue;
+    let mut prev_abbrev = false;
+    while i < n {
+        let b = bytes[i];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !c.is_alphanumeric() {
+                i += c.len_utf8();
+                continue;
+            }
         }
         // A word: letters, digits, marks, and apostrophes between letters.
         let start = i;
         let mut end = i;
-        let mut it = text[i..].char_indices().peekable();
-        while let Some((off, ch)) = it.next() {
-            let abs = i + off;
+        let mut k = i;
+        let mut ascii = true;
+        while k < n {
+            let b = bytes[k];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() || (b == b'\'' && alphabetic_at(text, k + 1)) {
+                    k += 1;
+                    end = k;
+                    continue;
+                }
+                break;
+            }
+            let ch = text[k..].chars().next().unwrap_or(' ');
             let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
-            let inner_apostrophe = matches!(ch, '\'' | '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
-                && it.peek().is_some_and(|(_, n)| n.is_alphabetic());
+            let inner_apostrophe = matches!(ch, '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
+                && alphabetic_at(text, k + ch.len_utf8());
             if letter || inner_apostrophe {
-                end = abs + ch.len_utf8();
+                ascii = false;
+                k += ch.len_utf8();
+                end = k;
             } else {
                 break;
             }
@@ -136,12 +189,11 @@ fn tokenize(text: &str, from: usize) -> Vec<Token<'_>> {
         if gap.contains(['.', '!', '?']) || gap.contains("\n\n") || gap.contains(['\u{201C}', '"', ':']) {
             sentence_initial = true;
         }
-        if out.is_empty() && start == from {
+        if raw.is_empty() && start == from {
             sentence_initial = true;
         }
         sentence_start = false;
-        let after_abbrev =
-            out.last().is_some_and(|p: &Token| matches!(p.lower.as_ref(), "st" | "mt" | "ft")) && gap == ". ";
+        let after_abbrev = prev_abbrev && gap == ". ";
         let joined = after_abbrev
             || (!gap.is_empty()
                 && gap.bytes().all(|b| b == b' ' || b == b'-' || b == b'\t')
@@ -150,22 +202,53 @@ fn tokenize(text: &str, from: usize) -> Vec<Token<'_>> {
             sentence_initial = false;
         }
         let word = &text[start..wend];
-        let first = word.chars().next().unwrap_or(' ');
-        let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
-        let all_caps =
-            word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
-        let lower: Cow<'_, str> = if !word.chars().any(char::is_uppercase) {
-            Cow::Borrowed(word)
-        } else if word.is_ascii() {
-            Cow::Owned(word.to_ascii_lowercase())
+        let (cap, all_caps, lower, in_buf) = if ascii {
+            let wb = word.as_bytes();
+            let upper = wb.iter().filter(|b| b.is_ascii_uppercase()).count();
+            let lowers = wb.iter().filter(|b| b.is_ascii_lowercase()).count();
+            let cap = wb[0].is_ascii_uppercase();
+            let all_caps = upper >= 2 && lowers == 0;
+            if upper == 0 {
+                (cap, all_caps, (start, wend), false)
+            } else {
+                let lo = buf.len();
+                buf.extend(wb.iter().map(|b| b.to_ascii_lowercase() as char));
+                (cap, all_caps, (lo, buf.len()), true)
+            }
         } else {
-            Cow::Owned(word.to_lowercase())
+            let first = word.chars().next().unwrap_or(' ');
+            let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
+            let all_caps =
+                word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+            if !word.chars().any(char::is_uppercase) {
+                (cap, all_caps, (start, wend), false)
+            } else {
+                let lo = buf.len();
+                buf.push_str(&word.to_lowercase());
+                (cap, all_caps, (lo, buf.len()), true)
+            }
         };
-        out.push(Token { start, end: wend, lower, cap, all_caps, sentence_initial, joined });
+        let lower_str = if in_buf { &buf[lower.0..lower.1] } else { word };
+        prev_abbrev = matches!(lower_str, "st" | "mt" | "ft");
+        raw.push(RawToken { start, end: wend, lower, in_buf, cap, all_caps, sentence_initial, joined });
         gap_start = end;
-        let _ = bytes;
     }
-    out
+    let buf: &'a String = buf;
+    raw.into_iter()
+        .map(|r| {
+            let lower = if r.in_buf { &buf[r.lower.0..r.lower.1] } else { &text[r.lower.0..r.lower.1] };
+            Token {
+                start: r.start,
+                end: r.end,
+                lower,
+                flags: flags(lower),
+                cap: r.cap,
+                all_caps: r.all_caps,
+                sentence_initial: r.sentence_initial,
+                joined: r.joined,
+            }
+        })
+        .collect()
 }
 
 fn step<'f>(
@@ -183,44 +266,130 @@ fn step<'f>(
     Some((node, out))
 }
 
+/// Walks `piece` from the root of `ix`'s name index. The first words of
+/// names repeat from document to document ("Baghdad", "The", "Iraq"), so
+/// each thread remembers where a first word leads: a hash lookup instead of
+/// a node decode per byte. Keyed by the index's process-unique id.
+fn first_step<'f>(
+    ix: &crate::gazetteer::index::Index,
+    fst: &'f fst::raw::Fst<Bytes>,
+    piece: &str,
+) -> Option<(Node<'f>, Output)> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    type Walks = HashMap<Box<str>, Option<(fst::raw::CompiledAddr, u64)>, FxBuild>;
+    thread_local! {
+        /// (index id, first word -> where it leads), one map per index.
+        static WALKS: RefCell<Vec<(u64, Walks)>> = const { RefCell::new(Vec::new()) };
+    }
+    /// Entries kept per index and thread before the cache starts over.
+    const MAX_WALKS: usize = 1 << 16;
+    if piece.len() > 32 {
+        return step(fst, fst.root(), Output::zero(), piece.as_bytes());
+    }
+    let id = ix.id();
+    let walk = WALKS.with(|w| {
+        let mut w = w.borrow_mut();
+        let k = match w.iter().position(|(i, _)| *i == id) {
+            Some(k) => k,
+            None => {
+                // Indexes come and go in tests: keep the latest few.
+                if w.len() >= 4 {
+                    w.remove(0);
+                }
+                w.push((id, Walks::default()));
+                w.len() - 1
+            }
+        };
+        let walks = &mut w[k].1;
+        if let Some(walk) = walks.get(piece) {
+            return *walk;
+        }
+        let walk = step(fst, fst.root(), Output::zero(), piece.as_bytes()).map(|(n, o)| (n.addr(), o.value()));
+        if walks.len() >= MAX_WALKS {
+            walks.clear();
+        }
+        walks.insert(Box::from(piece), walk);
+        walk
+    });
+    walk.map(|(addr, out)| (fst.node(addr), Output::new(out)))
+}
+
+/// Buffers `longest_match` reuses from word to word.
+#[derive(Default)]
+struct Scratch {
+    folded: String,
+    /// Loose keys of the words of the current walk, back to back.
+    pieces: String,
+    /// (token index, range in `pieces`) of each word of the walk.
+    spans: Vec<(usize, usize, usize)>,
+}
+
 /// The longest gazetteer name starting at token `i`: (last token index, key).
-fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, String)> {
+fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) -> Option<(usize, String)> {
     let mut best: Option<(usize, String)> = None;
+    let limit = (i + MAX_WORDS).min(toks.len());
+    // The words' keys are the same for every layer: folded once, lazily.
+    sc.pieces.clear();
+    sc.spans.clear();
+    let mut next_j = i;
+    let mut key = String::new();
     for (_, ix) in gaz.layers() {
         let fst = ix.map().as_fst();
         let mut node = fst.root();
         let mut out = Output::zero();
-        let mut key = String::new();
-        let mut folded = String::new();
-        let mut piece = String::new();
+        key.clear();
         let mut words = 0;
-        for j in i..(i + MAX_WORDS).min(toks.len()) {
-            let t = &toks[j];
-            if j > i && !t.joined {
-                break;
+        loop {
+            if words == sc.spans.len() {
+                // Key of the next word of the name, skipping inner articles.
+                let mut added = false;
+                while next_j < limit {
+                    let j = next_j;
+                    let t = &toks[j];
+                    if j > i && !t.joined {
+                        next_j = limit;
+                        break;
+                    }
+                    next_j += 1;
+                    sc.folded.clear();
+                    fold_word(t.lower, &mut sc.folded);
+                    let have = sc.spans.len();
+                    // An article inside a name is not part of its key ("Jurf al-Nasr").
+                    if have > 0 && is_article(&sc.folded) && j + 1 < toks.len() && toks[j + 1].joined {
+                        continue;
+                    }
+                    if have == 0 && is_article(&sc.folded) && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
+                        continue; // "Al Anbar", "Al-Qaim"
+                    }
+                    let lo = sc.pieces.len();
+                    loose_word(&sc.folded, &mut sc.pieces);
+                    sc.spans.push((j, lo, sc.pieces.len()));
+                    added = true;
+                    break;
+                }
+                if !added {
+                    break;
+                }
             }
-            folded.clear();
-            fold_word(&t.lower, &mut folded);
-            // An article inside a name is not part of its key ("Jurf al-Nasr").
-            if words > 0 && is_article(&folded) && j + 1 < toks.len() && toks[j + 1].joined {
-                continue;
-            }
-            if words == 0 && is_article(&folded) && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
-                continue; // "Al Anbar", "Al-Qaim"
-            }
-            piece.clear();
-            if words > 0 {
-                piece.push(' ');
-            }
-            loose_word(&folded, &mut piece);
-            let Some((n, o)) = step(fst, node, out, piece.as_bytes()) else { break };
+            let (j, lo, hi) = sc.spans[words];
+            let piece = &sc.pieces[lo..hi];
+            let stepped = if words > 0 {
+                step(fst, node, out, b" ").and_then(|(n, o)| step(fst, n, o, piece.as_bytes()))
+            } else {
+                first_step(ix, fst, piece)
+            };
+            let Some((n, o)) = stepped else { break };
             node = n;
             out = o;
-            key.push_str(&piece);
+            if words > 0 {
+                key.push(' ');
+            }
+            key.push_str(piece);
             words += 1;
             // A multi-word name must end on a capitalised word ("Sadr City",
             // not "Sadr city"); one word must be capitalised itself.
-            if node.is_final() && t.cap && best.as_ref().is_none_or(|(e, _)| j > *e) {
+            if node.is_final() && toks[j].cap && best.as_ref().is_none_or(|(e, _)| j > *e) {
                 best = Some((j, key.clone()));
             }
         }
@@ -228,10 +397,38 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize) -> Option<(usize, St
     best
 }
 
+/// The lower-case forms of capitalised words that the text also writes in
+/// lower case: the only members of "words written in lower case" the
+/// spotter asks about. Lower-case words are screened by a bit filter on
+/// (length, first byte) before any hashing.
+fn lowercase_words<'t>(toks: &[Token<'t>]) -> HashSet<&'t str, FxBuild> {
+    fn bit(w: &str) -> usize {
+        (w.len().wrapping_mul(31) + usize::from(w.as_bytes().first().copied().unwrap_or(0))) % 1024
+    }
+    let mut filter = [0u64; 16];
+    let mut caps: std::collections::HashMap<&str, bool, FxBuild> = Default::default();
+    for t in toks.iter().filter(|t| t.cap) {
+        let b = bit(t.lower);
+        filter[b / 64] |= 1 << (b % 64);
+        caps.insert(t.lower, false);
+    }
+    for t in toks.iter().filter(|t| !t.cap) {
+        let b = bit(t.lower);
+        if filter[b / 64] & (1 << (b % 64)) != 0 {
+            if let Some(seen) = caps.get_mut(t.lower) {
+                *seen = true;
+            }
+        }
+    }
+    caps.into_iter().filter(|(_, seen)| *seen).map(|(w, _)| w).collect()
+}
+
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
-    let toks = tokenize(text, from);
-    let lowercase_words: HashSet<&str, FxBuild> = toks.iter().filter(|t| !t.cap).map(|t| t.lower.as_ref()).collect();
+    let mut lower_buf = String::new();
+    let toks = tokenize(text, from, &mut lower_buf);
+    let mut scratch = Scratch::default();
+    let lowercase_words = lowercase_words(&toks);
     let mut mentions: Vec<Mention> = Vec::new();
     let mut persons: HashSet<String> = HashSet::new();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
@@ -259,7 +456,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
         });
     }
     let covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
-    let demonyms = super::names::demonyms();
+    let demonyms = super::names::demonym_index();
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
@@ -268,14 +465,14 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             continue;
         }
         // A multi-word gazetteer name wins over a demonym ("British Columbia").
-        let found = if t.cap { longest_match(gaz, &toks, i) } else { None };
+        let found = if t.cap { longest_match(gaz, &toks, i, &mut scratch) } else { None };
         let multi = found.as_ref().is_some_and(|(j, _)| *j > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
-            let two = toks.get(i + 1).filter(|n| n.joined && n.cap).map(|n| format!("{} {}", t.lower, n.lower));
-            let (r, last) = match two.as_deref().and_then(|k| demonyms.get(k)) {
+            let two = toks.get(i + 1).filter(|n| n.joined && n.cap).and_then(|n| demonyms.two(t.lower, n.lower));
+            let (r, last) = match two {
                 Some(r) => (Some(r), i + 1),
-                None => (demonyms.get(t.lower.as_ref()), i),
+                None => (demonyms.one(t.lower), i),
             };
             if let Some(r) = r {
                 let candidates = referent_refs(gaz, r);
@@ -303,7 +500,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
                 }
             }
         }
-        if !t.cap || is_in(CALENDAR, &t.lower) || is_in(NEVER, &t.lower) {
+        if !t.cap || t.is(flag::CALENDAR) || t.is(flag::NEVER) {
             i += 1;
             continue;
         }
@@ -370,9 +567,9 @@ fn follows_given_name(toks: &[Token], i: usize) -> bool {
         let p = &toks[i - 1];
         p.cap
             && !p.all_caps
-            && !is_in(COMMON, &p.lower)
-            && !is_in(DIRECTIONS, &p.lower)
-            && !is_in(LOCATIVE, &p.lower)
+            && !p.is(flag::COMMON)
+            && !p.is(flag::DIRECTIONS)
+            && !p.is(flag::LOCATIVE)
             && p.lower.chars().count() > 2
     }
 }
@@ -398,31 +595,29 @@ impl Context {
         let mut direction = None;
         let mut lead = i;
         if let Some(p) = prev(1) {
-            if is_in(DIRECTIONS, &p.lower) && toks[i].joined {
+            if p.is(flag::DIRECTIONS) && toks[i].joined {
                 direction = Some((p.start, p.lower.to_string()));
                 lead = i - 1;
             }
         }
         let before = |k: usize| -> Option<&Token> { lead.checked_sub(k).map(|x| &toks[x]) };
         // "in", "in the", "near the", "north of", "outskirts of".
-        let w1 = before(1).map(|t| t.lower.as_ref()).unwrap_or("");
-        let w2 = before(2).map(|t| t.lower.as_ref()).unwrap_or("");
-        let w3 = before(3).map(|t| t.lower.as_ref()).unwrap_or("");
+        let word = |k: usize| before(k).map_or(("", 0), |t| (t.lower, t.flags));
+        let (w1, f1) = word(1);
         let skip_the = w1 == "the";
-        let lw = if skip_the { w2 } else { w1 };
-        let lw_prev = if skip_the { w3 } else { w2 };
+        let ((lw, lw_f), (lw_prev, lw_prev_f)) = if skip_the { (word(2), word(3)) } else { ((w1, f1), word(2)) };
         let near = matches!(lw, "near" | "outside" | "outskirts" | "around")
             || (lw == "of"
-                && (is_in(DIRECTIONS, lw_prev)
+                && (lw_prev_f & flag::DIRECTIONS != 0
                     || matches!(lw_prev, "outskirts" | "north" | "south" | "east" | "west")))
             || (lw == "from" && matches!(lw_prev, "km" | "kilometres" | "kilometers" | "miles"));
         let locative = near
-            || is_in(LOCATIVE, lw)
+            || lw_f & flag::LOCATIVE != 0
             || (lw == "of"
-                && (is_in(SITE_NOUNS, lw_prev)
-                    || is_in(ADMIN_NOUNS, lw_prev)
+                && (lw_prev_f & flag::SITE_NOUNS != 0
+                    || lw_prev_f & flag::ADMIN_NOUNS != 0
                     || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
-        let after_title = before(1).is_some_and(|t| is_in(TITLES, t.lower.trim_end_matches('.')) && t.cap);
+        let after_title = before(1).is_some_and(|t| t.is(flag::TITLES) && t.cap);
         // Nouns after the name: "Diyala province", "Zaghniya police station".
         let mut admin_noun = None;
         let mut site_noun = None;
@@ -432,12 +627,12 @@ impl Context {
             if !n.joined {
                 break;
             }
-            if k == 1 && is_in(ADMIN_NOUNS, &n.lower) {
+            if k == 1 && n.is(flag::ADMIN_NOUNS) {
                 admin_noun = Some(n.lower.to_string());
                 noun_words = 1;
                 break;
             }
-            if is_in(SITE_NOUNS, &n.lower) {
+            if n.is(flag::SITE_NOUNS) {
                 site_noun = Some(n.lower.to_string());
                 break;
             }
@@ -445,14 +640,14 @@ impl Context {
                 break;
             }
         }
-        let direct_locative = !skip_the && (is_in(LOCATIVE, w1) || near);
+        let direct_locative = !skip_the && (f1 & flag::LOCATIVE != 0 || near);
         let in_name = toks.get(j + 1).is_some_and(|n| {
             n.joined
                 && n.cap
                 && !n.sentence_initial
-                && !is_in(ADMIN_NOUNS, &n.lower)
-                && !is_in(SITE_NOUNS, &n.lower)
-                && !is_in(DIRECTIONS, &n.lower)
+                && !n.is(flag::ADMIN_NOUNS)
+                && !n.is(flag::SITE_NOUNS)
+                && !n.is(flag::DIRECTIONS)
         }) && admin_noun.is_none()
             && site_noun.is_none()
             && !locative;
@@ -501,42 +696,42 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
     }
     // Part of a longer capitalised name: "Human Rights Watch", "Abu Hamza".
     if let Some(p) = i.checked_sub(1).map(|k| &toks[k]) {
-        if toks[i].joined && p.cap && !p.sentence_initial && !is_in(DIRECTIONS, &p.lower) {
+        if toks[i].joined && p.cap && !p.sentence_initial && !p.is(flag::DIRECTIONS) {
             return false;
         }
         if toks[i].joined
             && p.cap
             && p.sentence_initial
-            && !is_in(COMMON, &p.lower)
-            && !is_in(DIRECTIONS, &p.lower)
-            && !is_in(LOCATIVE, &p.lower)
+            && !p.is(flag::COMMON)
+            && !p.is(flag::DIRECTIONS)
+            && !p.is(flag::LOCATIVE)
         {
             return false;
         }
     }
     // "Hammam al-Alil": an article and a capitalised word continue the name.
     if let (Some(a), Some(b)) = (toks.get(j + 1), toks.get(j + 2)) {
-        if a.joined && b.joined && is_article(&a.lower) && b.cap {
+        if a.joined && b.joined && is_article(a.lower) && b.cap {
             return false;
         }
     }
-    let name_words: Vec<&str> = toks[i..=j].iter().map(|t| t.lower.as_ref()).collect();
-    if single && (is_in(TITLES, name_words[0]) || is_contraction(name_words[0])) {
+    let w0 = first.lower;
+    if single && (first.is(flag::TITLES) || is_contraction(w0)) {
         return false;
     }
     // An ordinary word that is also some town's name needs a locative word
     // right before it ("in Reading"); "at the University" is not a place.
-    if single && is_in(COMMON, name_words[0]) && !ctx.direct_locative {
+    if single && first.is(flag::COMMON) && !ctx.direct_locative {
         return false;
     }
-    let common = single && lowercase_words.contains(name_words[0]);
+    let common = single && lowercase_words.contains(w0);
     if common && !ctx.framed() {
         return false;
     }
     if single && first.sentence_initial && !ctx.framed() {
         // A sentence-initial capital says nothing; an ordinary English word
         // there is not a place ("Reading the report...", "Mobile phones").
-        if is_in(COMMON, name_words[0]) || lowercase_words.contains(name_words[0]) {
+        if first.is(flag::COMMON) || lowercase_words.contains(w0) {
             return false;
         }
     }
@@ -602,11 +797,11 @@ fn unknown_mentions(
         let startable = t.cap
             && !t.all_caps
             && !covered(t)
-            && !is_in(CALENDAR, &t.lower)
-            && !is_in(TITLES, &t.lower)
-            && !is_in(COMMON, &t.lower)
-            && !is_in(DIRECTIONS, &t.lower)
-            && !lowercase_words.contains(t.lower.as_ref())
+            && !t.is(flag::CALENDAR)
+            && !t.is(flag::TITLES)
+            && !t.is(flag::COMMON)
+            && !t.is(flag::DIRECTIONS)
+            && !lowercase_words.contains(t.lower)
             && !t.lower.chars().all(|c| c.is_ascii_digit());
         if !startable {
             i += 1;
@@ -616,9 +811,8 @@ fn unknown_mentions(
         let mut j = i;
         while j + 1 < toks.len() && toks[j + 1].joined && !covered(&toks[j + 1]) {
             let n = &toks[j + 1];
-            let article_then_cap = is_article(&n.lower) && toks.get(j + 2).is_some_and(|m| m.joined && m.cap);
-            if (n.cap && !is_in(COMMON, &n.lower) && !is_in(SITE_NOUNS, &n.lower) && !is_in(ADMIN_NOUNS, &n.lower))
-                || article_then_cap
+            let article_then_cap = is_article(n.lower) && toks.get(j + 2).is_some_and(|m| m.joined && m.cap);
+            if (n.cap && !n.is(flag::COMMON) && !n.is(flag::SITE_NOUNS) && !n.is(flag::ADMIN_NOUNS)) || article_then_cap
             {
                 j += if article_then_cap { 2 } else { 1 };
             } else {
@@ -634,7 +828,7 @@ fn unknown_mentions(
         let of_frame = i >= 2
             && toks[i - 1].lower == "of"
             && matches!(
-                toks[i - 2].lower.as_ref(),
+                toks[i - 2].lower,
                 "village"
                     | "town"
                     | "city"
@@ -686,8 +880,8 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
             between.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
         let connective = |w: &str| {
             matches!(w, "in" | "of" | "the" | "near" | "inside" | "within")
-                || is_in(SITE_NOUNS, w)
-                || is_in(ADMIN_NOUNS, w)
+                || is_in(flag::SITE_NOUNS, w)
+                || is_in(flag::ADMIN_NOUNS, w)
                 || matches!(w, "police" | "army" | "security" | "local" | "small" | "nearby")
         };
         // "Baghdad's Rusafa district": the possessor encloses the possessed.
@@ -713,7 +907,8 @@ mod tests {
     #[test]
     fn tokenizer_offsets_possessives_and_sentences() {
         let text = "Iraq's army. Then Tal-Afar, Ba'qubah";
-        let t = tokenize(text, 0);
+        let mut buf = String::new();
+        let t = tokenize(text, 0, &mut buf);
         let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
         assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);

@@ -734,20 +734,75 @@ impl std::hash::Hasher for FxHasher {
 /// Build-hasher for [`FxHasher`].
 pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
-/// Is `w` (lower case) in `list`? Each list is hashed once, on first use.
-pub fn is_in(list: &'static [&'static str], w: &str) -> bool {
-    use std::collections::{HashMap, HashSet};
+/// Bit flags, one per word list: a word's memberships in one lookup.
+pub mod flag {
+    pub const CALENDAR: u8 = 1;
+    pub const NEVER: u8 = 2;
+    pub const TITLES: u8 = 4;
+    pub const COMMON: u8 = 8;
+    pub const LOCATIVE: u8 = 16;
+    pub const DIRECTIONS: u8 = 32;
+    pub const ADMIN_NOUNS: u8 = 64;
+    pub const SITE_NOUNS: u8 = 128;
+}
+
+/// The lists `w` (lower case) is in, as [`flag`] bits; 0 for most words.
+pub fn flags(w: &str) -> u8 {
+    use std::collections::HashMap;
     use std::sync::OnceLock;
-    type Sets = HashMap<usize, HashSet<&'static str, FxBuild>>;
-    static SETS: OnceLock<Sets> = OnceLock::new();
-    let sets = SETS.get_or_init(|| {
-        [CALENDAR, NEVER, TITLES, COMMON, LOCATIVE, DIRECTIONS, ADMIN_NOUNS, SITE_NOUNS]
-            .into_iter()
-            .map(|l| (l.as_ptr() as usize, l.iter().copied().collect()))
-            .collect()
+    static MAP: OnceLock<HashMap<&'static str, u8, FxBuild>> = OnceLock::new();
+    let map = MAP.get_or_init(|| {
+        let mut m: HashMap<&'static str, u8, FxBuild> = HashMap::default();
+        for (list, f) in [
+            (CALENDAR, flag::CALENDAR),
+            (NEVER, flag::NEVER),
+            (TITLES, flag::TITLES),
+            (COMMON, flag::COMMON),
+            (LOCATIVE, flag::LOCATIVE),
+            (DIRECTIONS, flag::DIRECTIONS),
+            (ADMIN_NOUNS, flag::ADMIN_NOUNS),
+            (SITE_NOUNS, flag::SITE_NOUNS),
+        ] {
+            for w in list {
+                *m.entry(w).or_default() |= f;
+            }
+        }
+        m
     });
-    match sets.get(&(list.as_ptr() as usize)) {
-        Some(set) => set.contains(w),
-        None => list.contains(&w),
+    // The longest listed word has 14 bytes: longer words need no hashing.
+    if w.len() > 16 || w.is_empty() {
+        return 0;
+    }
+    map.get(w).copied().unwrap_or(0)
+}
+
+/// Is `w` (lower case) in the list(s) of `f` ([`flag`] bits)?
+pub fn is_in(f: u8, w: &str) -> bool {
+    flags(w) & f != 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_match_lists() {
+        for (list, f) in [(CALENDAR, flag::CALENDAR), (COMMON, flag::COMMON), (SITE_NOUNS, flag::SITE_NOUNS)] {
+            for w in list {
+                assert!(is_in(f, w), "{w}");
+            }
+        }
+        assert!(w_max() <= 16);
+        assert_eq!(flags("khanaqin"), 0);
+        assert_eq!(flags(""), 0);
+    }
+
+    fn w_max() -> usize {
+        [CALENDAR, NEVER, TITLES, COMMON, LOCATIVE, DIRECTIONS, ADMIN_NOUNS, SITE_NOUNS]
+            .iter()
+            .flat_map(|l| l.iter())
+            .map(|w| w.len())
+            .max()
+            .unwrap_or(0)
     }
 }
