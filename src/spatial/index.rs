@@ -238,94 +238,84 @@ impl IncidentIndex {
         // distances from the branch-free series, a loop the compiler
         // vectorises.
         let short = km_to_chord(radius_km.max(0.0)) * 0.5 <= SERIES_MAX_HALF_CHORD * (1.0 - 1e-6);
-        self.visit(points, center, radius_km, |found| match found {
-            Found::All(r) => {
-                if short {
-                    let mut km = [0.0f64; LEAF];
-                    let mut s = r.start;
-                    while s < r.end {
-                        let e = (s + LEAF).min(r.end);
-                        let (xs, ys, zs) = (&self.xs[s..e], &self.ys[s..e], &self.zs[s..e]);
-                        for (((k, &x), &y), &z) in km.iter_mut().zip(xs).zip(ys).zip(zs) {
-                            let d2 = chord2([x, y, z], q);
-                            *k = asin_series_km(0.5 * d2.sqrt());
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    if short {
+                        let mut km = [0.0f64; LEAF];
+                        let mut s = r.start;
+                        while s < r.end {
+                            let e = (s + LEAF).min(r.end);
+                            let (xs, ys, zs) = (&self.xs[s..e], &self.ys[s..e], &self.zs[s..e]);
+                            for (((k, &x), &y), &z) in km.iter_mut().zip(xs).zip(ys).zip(zs) {
+                                let d2 = chord2([x, y, z], q);
+                                *k = asin_series_km(0.5 * d2.sqrt());
+                            }
+                            for (&id, &k) in self.ids[s..e].iter().zip(&km) {
+                                f(id, k);
+                            }
+                            s = e;
                         }
-                        for (&id, &k) in self.ids[s..e].iter().zip(&km) {
-                            f(id, k);
+                    } else {
+                        for j in r {
+                            f(self.ids[j], chord2_to_km(chord2(self.v(j), q)));
                         }
-                        s = e;
-                    }
-                } else {
-                    for j in r {
-                        f(self.ids[j], chord2_to_km(chord2(self.v(j), q)));
                     }
                 }
+                Found::One(j, d2) => f(self.ids[j], chord2_to_km(d2)),
             }
-            Found::One(j, d2) => f(self.ids[j], chord2_to_km(d2)),
-        });
+        }
     }
 
     /// Calls `f(point)` for every point within `radius_km` of `center`
     /// (boundary included, decided by haversine on the input coordinates),
     /// in no particular order. The fastest radius query: no distances.
     pub fn for_each_within(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut f: impl FnMut(&IndexedPoint)) {
-        self.visit(points, center, radius_km, |found| match found {
-            Found::All(r) => {
-                for j in r {
-                    f(&IndexedPoint { v: self.v(j), idx: self.ids[j] });
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    for j in r {
+                        f(&IndexedPoint { v: self.v(j), idx: self.ids[j] });
+                    }
                 }
+                Found::One(j, _) => f(&IndexedPoint { v: self.v(j), idx: self.ids[j] }),
             }
-            Found::One(j, _) => f(&IndexedPoint { v: self.v(j), idx: self.ids[j] }),
-        });
+        }
     }
 
     /// Calls `f(index)` for every point within `radius_km` of `center`
     /// (boundary included), in no particular order.
     pub fn for_each_index_within(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut f: impl FnMut(u32)) {
-        self.visit(points, center, radius_km, |found| match found {
-            Found::All(r) => {
-                for &id in &self.ids[r] {
-                    f(id);
-                }
-            }
-            Found::One(j, _) => f(self.ids[j]),
-        });
-    }
-
-    /// The radius walk: calls `emit` with runs of points (tree order) that
-    /// are all inside and with single points found inside.
-    #[inline(always)]
-    fn visit(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut emit: impl FnMut(Found)) {
-        if radius_km.is_nan() || radius_km < 0.0 || self.ids.is_empty() {
-            return;
-        }
-        let c = km_to_chord(radius_km);
-        let c2 = c * c;
-        let (lo, hi) = (c2 * (1.0 - BAND), c2 * (1.0 + BAND) + 1e-18);
-        let q = center.to_unit_vector();
-        let nodes = &self.nodes[..];
-        let mut i = 0;
-        while i < nodes.len() {
-            let nd = &nodes[i];
-            let (near, far) = nd.dist2_range(q);
-            if near > hi {
-                i = nd.skip as usize;
-                continue;
-            }
-            if far <= lo {
-                emit(Found::All(nd.range()));
-                i = nd.skip as usize;
-                continue;
-            }
-            if nd.skip as usize == i + 1 {
-                for j in nd.range() {
-                    let d2 = chord2(self.v(j), q);
-                    if d2 <= lo || (d2 <= hi && haversine_km(center, points[self.ids[j] as usize]) <= radius_km) {
-                        emit(Found::One(j, d2));
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    for &id in &self.ids[r] {
+                        f(id);
                     }
                 }
+                Found::One(j, _) => f(self.ids[j]),
             }
-            i += 1;
+        }
+    }
+
+    /// The radius walk, as an iterator over runs of points (tree order)
+    /// that are all inside and single points found inside.
+    #[inline(always)]
+    fn walk<'a>(&'a self, points: &'a [LonLat], center: LonLat, radius_km: f64) -> Walk<'a> {
+        let c = km_to_chord(radius_km);
+        let c2 = c * c;
+        let done = radius_km.is_nan() || radius_km < 0.0 || self.ids.is_empty();
+        Walk {
+            index: self,
+            points,
+            center,
+            radius_km,
+            q: center.to_unit_vector(),
+            lo: c2 * (1.0 - BAND),
+            hi: c2 * (1.0 + BAND) + 1e-18,
+            i: if done { self.nodes.len() } else { 0 },
+            j: 0,
+            jend: 0,
         }
     }
 
@@ -425,6 +415,60 @@ impl IncidentIndex {
 enum Found {
     All(Range<usize>),
     One(usize, f64),
+}
+
+/// The state of a radius walk (see [`IncidentIndex::walk`]): the next node,
+/// and the points of a leaf on the boundary still to test.
+struct Walk<'a> {
+    index: &'a IncidentIndex,
+    points: &'a [LonLat],
+    center: LonLat,
+    radius_km: f64,
+    q: [f64; 3],
+    /// Squared chords surely inside (`<= lo`) and surely outside (`> hi`).
+    lo: f64,
+    hi: f64,
+    i: usize,
+    j: usize,
+    jend: usize,
+}
+
+impl Iterator for Walk<'_> {
+    type Item = Found;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Found> {
+        let ix = self.index;
+        loop {
+            while self.j < self.jend {
+                let j = self.j;
+                self.j += 1;
+                let d2 = chord2(ix.v(j), self.q);
+                if d2 <= self.lo
+                    || (d2 <= self.hi && haversine_km(self.center, self.points[ix.ids[j] as usize]) <= self.radius_km)
+                {
+                    return Some(Found::One(j, d2));
+                }
+            }
+            loop {
+                let nd = ix.nodes.get(self.i)?;
+                let (near, far) = nd.dist2_range(self.q);
+                if near > self.hi {
+                    self.i = nd.skip as usize;
+                } else if far <= self.lo {
+                    self.i = nd.skip as usize;
+                    return Some(Found::All(nd.range()));
+                } else if nd.skip as usize == self.i + 1 {
+                    self.i += 1;
+                    self.j = nd.start as usize;
+                    self.jend = nd.end as usize;
+                    break;
+                } else {
+                    self.i += 1;
+                }
+            }
+        }
+    }
 }
 
 /// Builds the subtree over `items` (which start at `offset` in tree order),
