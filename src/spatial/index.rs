@@ -13,7 +13,6 @@
 //! `[west, south, east, north]` in degrees (`west > east` crosses the
 //! antimeridian).
 
-use std::collections::BinaryHeap;
 use std::ops::Range;
 
 use crate::geodesy::{EARTH_RADIUS_KM, LonLat, haversine_km, km_to_chord};
@@ -322,10 +321,12 @@ impl IncidentIndex {
     /// The points in increasing great-circle distance from `center` that
     /// `keep` accepts, at most `k` of them, with great-circle distances (km).
     /// Equal distances are ordered by index (and the lower indices win a
-    /// tie for the last place).
+    /// tie for the last place). Distances come from the chord, like those of
+    /// [`IncidentIndex::for_each_within_km`]; `_points` (the positions the
+    /// index was built from) is not needed.
     pub fn nearest_km(
         &self,
-        points: &[LonLat],
+        _points: &[LonLat],
         center: LonLat,
         k: usize,
         mut keep: impl FnMut(u32) -> bool,
@@ -334,36 +335,32 @@ impl IncidentIndex {
             return Vec::new();
         }
         let q = center.to_unit_vector();
-        // Depth-first branch and bound with the k best so far in a max-heap
-        // keyed by (squared chord, index): nearer child first, subtrees
-        // farther than the current k-th skipped.
-        let mut heap: BinaryHeap<(u64, u32)> = BinaryHeap::with_capacity(k + 1);
-        self.knn_walk(0, q, k, &mut keep, &mut heap);
+        // Depth-first branch and bound with the k best so far, sorted by
+        // (squared chord, index): nearer child first, subtrees farther than
+        // the current k-th skipped.
+        let mut best = Best { items: Vec::with_capacity(k + 1), k };
+        self.knn_walk(0, q, &mut keep, &mut best);
+        // Distances from the chord, as the radius queries report them (equal
+        // to haversine to within 1e-9 km); the order by (chord, index) is
+        // already the order by (distance, index) up to ties that the
+        // rounding of asin creates, which the sort settles.
         let mut out: Vec<(u32, f64)> =
-            heap.into_iter().map(|(_, i)| (i, haversine_km(center, points[i as usize]))).collect();
+            best.items.into_iter().map(|(b, i)| (i, chord2_to_km(f64::from_bits(b)))).collect();
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
     }
 
     /// One step of [`IncidentIndex::nearest_km`]. Squared chords are
     /// non-negative, so their bit patterns order like the numbers.
-    fn knn_walk(
-        &self,
-        i: usize,
-        q: [f64; 3],
-        k: usize,
-        keep: &mut impl FnMut(u32) -> bool,
-        heap: &mut BinaryHeap<(u64, u32)>,
-    ) {
+    fn knn_walk(&self, i: usize, q: [f64; 3], keep: &mut impl FnMut(u32) -> bool, best: &mut Best) {
         let nd = &self.nodes[i];
         if nd.skip as usize == i + 1 {
+            let mut worst = best.worst();
             for j in nd.range() {
                 let key = (chord2(self.v(j), q).to_bits(), self.ids[j]);
-                if (heap.len() < k || heap.peek().is_some_and(|top| key < *top)) && keep(key.1) {
-                    heap.push(key);
-                    if heap.len() > k {
-                        heap.pop();
-                    }
+                if key < worst && keep(key.1) {
+                    best.insert(key);
+                    worst = best.worst();
                 }
             }
             return;
@@ -373,10 +370,10 @@ impl IncidentIndex {
         let (dl, dr) = (self.nodes[l].min_dist2(q), self.nodes[r].min_dist2(q));
         let order = if dl <= dr { [(l, dl), (r, dr)] } else { [(r, dr), (l, dl)] };
         for (c, d2) in order {
-            if heap.len() >= k && heap.peek().is_some_and(|top| d2 > f64::from_bits(top.0)) {
+            if d2 > f64::from_bits(best.worst().0) {
                 return;
             }
-            self.knn_walk(c, q, k, keep, heap);
+            self.knn_walk(c, q, keep, best);
         }
     }
 
@@ -407,6 +404,32 @@ impl IncidentIndex {
             i += 1;
         }
         out
+    }
+}
+
+/// The k best candidates of a nearest-neighbour search, ascending by
+/// (squared chord bits, index).
+struct Best {
+    items: Vec<(u64, u32)>,
+    k: usize,
+}
+
+impl Best {
+    /// The key a candidate must beat: the k-th best, or the largest key
+    /// (an infinite chord) while fewer than k are known.
+    #[inline(always)]
+    fn worst(&self) -> (u64, u32) {
+        if self.items.len() < self.k { (f64::INFINITY.to_bits(), u32::MAX) } else { self.items[self.k - 1] }
+    }
+
+    #[inline]
+    fn insert(&mut self, key: (u64, u32)) {
+        let mut at = self.items.len();
+        while at > 0 && self.items[at - 1] > key {
+            at -= 1;
+        }
+        self.items.insert(at, key);
+        self.items.truncate(self.k);
     }
 }
 
