@@ -54,7 +54,7 @@ pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
 const BAND: f64 = 1e-9;
 
 /// Points per leaf of the tree.
-const LEAF: usize = 16;
+const LEAF: usize = 32;
 
 /// Half-chords up to this use the series for asin in [`chord2_to_km`].
 const SERIES_MAX_HALF_CHORD: f64 = 0.05;
@@ -142,10 +142,10 @@ impl Node {
 
 /// A spatial index over incident positions, bulk loaded: a binary tree of
 /// boxes over the unit vectors (split at the median of the widest axis,
-/// leaves of 16 points), flattened in pre-order, with the points stored in
+/// leaves of 32 points), flattened in pre-order, with the points stored in
 /// tree order as coordinate arrays.
 ///
-/// The index holds the tree and the unit vectors (about 36 bytes per point);
+/// The index holds the tree and the unit vectors (about 32 bytes per point);
 /// queries take the positions the index was built from, so that boundary
 /// decisions use the exact input coordinates.
 ///
