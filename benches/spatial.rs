@@ -75,6 +75,16 @@ fn bench(c: &mut Criterion) {
             black_box(s)
         })
     });
+    // Indices only, without building an IndexedPoint per hit.
+    g.bench_function("radius_25km_ids_x10k", |b| {
+        b.iter(|| {
+            let mut n = 0u32;
+            for q in &queries {
+                index.for_each_index_within(&pts, *q, 25.0, |i| n = n.wrapping_add(i));
+            }
+            black_box(n)
+        })
+    });
     g.bench_function("knn_10_x10k", |b| {
         b.iter(|| {
             let mut n = 0;

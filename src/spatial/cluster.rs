@@ -428,16 +428,28 @@ impl Grid {
             }
         }
         start.push(keyed.len() as u32);
-        let map: HashMap<[i64; 3], u32, FxBuild> = keys.iter().enumerate().map(|(c, k)| (*k, c as u32)).collect();
+        // Cells sharing (x, y) are consecutive in `keys` (sorted by x, y, z):
+        // one lookup per column of the 5x5 block, then the z range in it,
+        // instead of 125 lookups per cell. The lists come out in ascending
+        // cell order, as the block scan gave them.
+        let mut columns: HashMap<[i64; 2], (u32, u32), FxBuild> = HashMap::default();
+        for (c, k) in keys.iter().enumerate() {
+            columns.entry([k[0], k[1]]).and_modify(|r| r.1 = c as u32 + 1).or_insert((c as u32, c as u32 + 1));
+        }
         let lists: Vec<Vec<u32>> = keys
             .par_iter()
             .map(|k| {
                 let mut v = Vec::new();
                 for dx in -2..=2 {
                     for dy in -2..=2 {
-                        for dz in -2..=2 {
-                            if let Some(&c) = map.get(&[k[0] + dx, k[1] + dy, k[2] + dz]) {
-                                v.push(c);
+                        if let Some(&(s, e)) = columns.get(&[k[0] + dx, k[1] + dy]) {
+                            let col = &keys[s as usize..e as usize];
+                            let first = col.partition_point(|c| c[2] < k[2] - 2);
+                            for (c, ck) in col.iter().enumerate().skip(first) {
+                                if ck[2] > k[2] + 2 {
+                                    break;
+                                }
+                                v.push(s + c as u32);
                             }
                         }
                     }

@@ -1,6 +1,7 @@
-//! The R-tree incident index.
+//! The incident index: a packed bounding-volume tree over unit vectors.
 //!
-//! Points are stored as 3-D unit vectors with the position of their record.
+//! Points are stored as 3-D unit vectors with the position of their record,
+//! in tree order, as three coordinate arrays (struct of arrays).
 //! Straight-line (chord) distance between unit vectors grows monotonically
 //! with great-circle distance, so a chord query is exact for great-circle
 //! radius and k-nearest queries everywhere on the sphere: across the
@@ -12,13 +13,11 @@
 //! `[west, south, east, north]` in degrees (`west > east` crosses the
 //! antimeridian).
 
-use std::collections::BinaryHeap;
+use std::ops::Range;
 
-use rstar::{AABB, ParentNode, PointDistance, RStarInsertionStrategy, RTree, RTreeNode, RTreeObject, RTreeParams};
+use crate::geodesy::{EARTH_RADIUS_KM, LonLat, haversine_km, km_to_chord};
 
-use crate::geodesy::{LonLat, chord_to_km, haversine_km, km_to_chord};
-
-/// One point in the tree: its unit vector and the position of its record.
+/// One point of the index: its unit vector and the position of its record.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct IndexedPoint {
     /// The point as a unit vector (see [`LonLat::to_unit_vector`]).
@@ -27,15 +26,15 @@ pub struct IndexedPoint {
     pub idx: u32,
 }
 
-impl RTreeObject for IndexedPoint {
-    type Envelope = AABB<[f64; 3]>;
+impl rstar::RTreeObject for IndexedPoint {
+    type Envelope = rstar::AABB<[f64; 3]>;
 
     fn envelope(&self) -> Self::Envelope {
-        AABB::from_point(self.v)
+        rstar::AABB::from_point(self.v)
     }
 }
 
-impl PointDistance for IndexedPoint {
+impl rstar::PointDistance for IndexedPoint {
     fn distance_2(&self, p: &[f64; 3]) -> f64 {
         chord2(self.v, *p)
     }
@@ -48,29 +47,107 @@ pub(crate) fn chord2(a: [f64; 3], b: [f64; 3]) -> f64 {
     dx * dx + dy * dy + dz * dz
 }
 
-/// Relative slack on squared chords: the tree is asked for slightly more than
-/// the radius, and candidates in the thin band around the boundary are
-/// decided by haversine on the original coordinates, so rounding in the
-/// unit vectors never changes an answer.
+/// Relative slack on squared chords: points are accepted on the chord alone
+/// below `c² (1 - BAND)`, and candidates in the thin band around the
+/// boundary are decided by haversine on the original coordinates, so
+/// rounding in the unit vectors never changes an answer.
 const BAND: f64 = 1e-9;
 
-/// Node sizes of the index: wider than rstar's default (6) so that a query
-/// follows fewer pointers and the tree has fewer inner nodes.
+/// Points per leaf of the tree.
+const LEAF: usize = 32;
+
+/// Half-chords up to this use the series for asin in [`chord2_to_km`].
+const SERIES_MAX_HALF_CHORD: f64 = 0.05;
+
+/// Great-circle distance (km) for a squared chord on the unit sphere: the
+/// same value as [`crate::geodesy::chord_to_km`] of the chord (to within an
+/// ulp or two). Short chords, the common case, use the Taylor series of
+/// asin, whose terms past x^11 are below 5e-18 relative for x <= 0.05;
+/// longer ones call asin.
+#[inline]
+pub(crate) fn chord2_to_km(d2: f64) -> f64 {
+    let x = 0.5 * d2.sqrt();
+    if x <= SERIES_MAX_HALF_CHORD { asin_series_km(x) } else { 2.0 * EARTH_RADIUS_KM * x.min(1.0).asin() }
+}
+
+/// `2 R asin(x)` for `0 <= x <= SERIES_MAX_HALF_CHORD`, branch free.
+#[inline(always)]
+fn asin_series_km(x: f64) -> f64 {
+    const C3: f64 = 1.0 / 6.0;
+    const C5: f64 = 3.0 / 40.0;
+    const C7: f64 = 5.0 / 112.0;
+    const C9: f64 = 35.0 / 1152.0;
+    const C11: f64 = 63.0 / 2816.0;
+    let x2 = x * x;
+    let s = x2 * (C3 + x2 * (C5 + x2 * (C7 + x2 * (C9 + x2 * C11))));
+    (2.0 * EARTH_RADIUS_KM) * (x + x * s)
+}
+
+/// Kept for callers that name the old tree parameters; the index no longer
+/// uses an R-tree (see [`IncidentIndex`]).
 #[derive(Debug, Clone, Copy)]
 pub struct IndexParams;
 
-impl RTreeParams for IndexParams {
+impl rstar::RTreeParams for IndexParams {
     const MIN_SIZE: usize = 4;
     const MAX_SIZE: usize = 12;
     const REINSERTION_COUNT: usize = 3;
-    type DefaultInsertionStrategy = RStarInsertionStrategy;
+    type DefaultInsertionStrategy = rstar::RStarInsertionStrategy;
 }
 
-/// An R-tree over incident positions, bulk loaded.
+/// A node of the tree: the box of its points `start..end` (in tree order)
+/// and the index of the first node after its subtree. Nodes are stored in
+/// pre-order, so the first child of an inner node `i` is `i + 1` and a leaf
+/// is a node with `skip == i + 1`.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    lo: [f64; 3],
+    hi: [f64; 3],
+    start: u32,
+    end: u32,
+    skip: u32,
+}
+
+impl Node {
+    /// Squared distances from `q` to the nearest and the farthest point of
+    /// the box.
+    #[inline(always)]
+    fn dist2_range(&self, q: [f64; 3]) -> (f64, f64) {
+        let (mut near, mut far) = (0.0, 0.0);
+        for (i, &qi) in q.iter().enumerate() {
+            let a = self.lo[i] - qi;
+            let b = qi - self.hi[i];
+            let n = a.max(b).max(0.0);
+            let f = a.abs().max(b.abs());
+            near += n * n;
+            far += f * f;
+        }
+        (near, far)
+    }
+
+    #[inline(always)]
+    fn min_dist2(&self, q: [f64; 3]) -> f64 {
+        let mut near = 0.0;
+        for (i, &qi) in q.iter().enumerate() {
+            let n = (self.lo[i] - qi).max(qi - self.hi[i]).max(0.0);
+            near += n * n;
+        }
+        near
+    }
+
+    fn range(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+/// A spatial index over incident positions, bulk loaded: a binary tree of
+/// boxes over the unit vectors (split at the median of the widest axis,
+/// leaves of 32 points), flattened in pre-order, with the points stored in
+/// tree order as coordinate arrays.
 ///
-/// The index holds only the tree (about 81 bytes per point); queries take the
-/// positions the index was built from, so that boundary decisions use the
-/// exact input coordinates.
+/// The index holds the tree and the unit vectors (about 32 bytes per point);
+/// queries take the positions the index was built from, so that boundary
+/// decisions use the exact input coordinates.
 ///
 /// # Examples
 /// ```
@@ -85,7 +162,11 @@ impl RTreeParams for IndexParams {
 /// ```
 #[derive(Debug, Clone)]
 pub struct IncidentIndex {
-    tree: RTree<IndexedPoint, IndexParams>,
+    nodes: Vec<Node>,
+    xs: Vec<f64>,
+    ys: Vec<f64>,
+    zs: Vec<f64>,
+    ids: Vec<u32>,
 }
 
 impl IncidentIndex {
@@ -95,9 +176,19 @@ impl IncidentIndex {
     /// When there are more than `u32::MAX` points.
     pub fn new(points: &[LonLat]) -> IncidentIndex {
         assert!(u32::try_from(points.len()).is_ok(), "too many points for the index");
-        let items =
+        let mut items: Vec<IndexedPoint> =
             points.iter().enumerate().map(|(i, p)| IndexedPoint { v: p.to_unit_vector(), idx: i as u32 }).collect();
-        IncidentIndex { tree: RTree::bulk_load_with_params(items) }
+        let mut nodes = Vec::with_capacity(2 * points.len().div_ceil(LEAF) + 1);
+        if !items.is_empty() {
+            build(&mut items, 0, &mut nodes);
+        }
+        IncidentIndex {
+            nodes,
+            xs: items.iter().map(|p| p.v[0]).collect(),
+            ys: items.iter().map(|p| p.v[1]).collect(),
+            zs: items.iter().map(|p| p.v[2]).collect(),
+            ids: items.iter().map(|p| p.idx).collect(),
+        }
     }
 
     /// Bulk loads the positions of incidents.
@@ -108,17 +199,24 @@ impl IncidentIndex {
 
     /// Number of indexed points.
     pub fn len(&self) -> usize {
-        self.tree.size()
+        self.ids.len()
     }
 
     /// True when the index holds no points.
     pub fn is_empty(&self) -> bool {
-        self.tree.size() == 0
+        self.ids.is_empty()
     }
 
-    /// The underlying tree, for algorithms that walk it directly.
-    pub fn tree(&self) -> &RTree<IndexedPoint, IndexParams> {
-        &self.tree
+    /// Heap bytes held by the index.
+    pub fn heap_bytes(&self) -> usize {
+        self.nodes.capacity() * std::mem::size_of::<Node>()
+            + (self.xs.capacity() + self.ys.capacity() + self.zs.capacity()) * 8
+            + self.ids.capacity() * 4
+    }
+
+    #[inline(always)]
+    fn v(&self, j: usize) -> [f64; 3] {
+        [self.xs[j], self.ys[j], self.zs[j]]
     }
 
     /// Indices and great-circle distances (km) of all points within
@@ -135,52 +233,148 @@ impl IncidentIndex {
     /// within 1e-9 km).
     pub fn for_each_within_km(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut f: impl FnMut(u32, f64)) {
         let q = center.to_unit_vector();
-        self.for_each_within(points, center, radius_km, |p| f(p.idx, chord_to_km(chord2(p.v, q).sqrt())));
+        // When every hit is a short chord, whole subtrees get their
+        // distances from the branch-free series, a loop the compiler
+        // vectorises.
+        let short = km_to_chord(radius_km.max(0.0)) * 0.5 <= SERIES_MAX_HALF_CHORD * (1.0 - 1e-6);
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    if short {
+                        let mut km = [0.0f64; LEAF];
+                        let mut s = r.start;
+                        while s < r.end {
+                            let e = (s + LEAF).min(r.end);
+                            let (xs, ys, zs) = (&self.xs[s..e], &self.ys[s..e], &self.zs[s..e]);
+                            for (((k, &x), &y), &z) in km.iter_mut().zip(xs).zip(ys).zip(zs) {
+                                let d2 = chord2([x, y, z], q);
+                                *k = asin_series_km(0.5 * d2.sqrt());
+                            }
+                            for (&id, &k) in self.ids[s..e].iter().zip(&km) {
+                                f(id, k);
+                            }
+                            s = e;
+                        }
+                    } else {
+                        for j in r {
+                            f(self.ids[j], chord2_to_km(chord2(self.v(j), q)));
+                        }
+                    }
+                }
+                Found::One(j, d2) => f(self.ids[j], chord2_to_km(d2)),
+            }
+        }
     }
 
     /// Calls `f(point)` for every point within `radius_km` of `center`
     /// (boundary included, decided by haversine on the input coordinates),
     /// in no particular order. The fastest radius query: no distances.
     pub fn for_each_within(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut f: impl FnMut(&IndexedPoint)) {
-        if radius_km.is_nan() || radius_km < 0.0 || self.tree.size() == 0 {
-            return;
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    for j in r {
+                        f(&IndexedPoint { v: self.v(j), idx: self.ids[j] });
+                    }
+                }
+                Found::One(j, _) => f(&IndexedPoint { v: self.v(j), idx: self.ids[j] }),
+            }
         }
+    }
+
+    /// Calls `f(index)` for every point within `radius_km` of `center`
+    /// (boundary included), in no particular order.
+    pub fn for_each_index_within(&self, points: &[LonLat], center: LonLat, radius_km: f64, mut f: impl FnMut(u32)) {
+        for found in self.walk(points, center, radius_km) {
+            match found {
+                Found::All(r) => {
+                    for &id in &self.ids[r] {
+                        f(id);
+                    }
+                }
+                Found::One(j, _) => f(self.ids[j]),
+            }
+        }
+    }
+
+    /// The radius walk, as an iterator over runs of points (tree order)
+    /// that are all inside and single points found inside.
+    #[inline(always)]
+    fn walk<'a>(&'a self, points: &'a [LonLat], center: LonLat, radius_km: f64) -> Walk<'a> {
         let c = km_to_chord(radius_km);
         let c2 = c * c;
-        let q = Ball { q: center.to_unit_vector(), lo: c2 * (1.0 - BAND), hi: c2 * (1.0 + BAND) + 1e-18 };
-        // A hand-written walk instead of `locate_within_distance`: subtrees
-        // whose box lies inside the ball are emitted without a test per
-        // point, which is where a 25 km query on dense data spends its time.
-        let exact = |p: &IndexedPoint| haversine_km(center, points[p.idx as usize]) <= radius_km;
-        walk(self.tree.root(), &q, &exact, &mut f);
+        let done = radius_km.is_nan() || radius_km < 0.0 || self.ids.is_empty();
+        Walk {
+            index: self,
+            points,
+            center,
+            radius_km,
+            q: center.to_unit_vector(),
+            lo: c2 * (1.0 - BAND),
+            hi: c2 * (1.0 + BAND) + 1e-18,
+            i: if done { self.nodes.len() } else { 0 },
+            j: 0,
+            jend: 0,
+        }
     }
 
     /// The points in increasing great-circle distance from `center` that
     /// `keep` accepts, at most `k` of them, with great-circle distances (km).
     /// Equal distances are ordered by index (and the lower indices win a
-    /// tie for the last place).
+    /// tie for the last place). Distances come from the chord, like those of
+    /// [`IncidentIndex::for_each_within_km`]; `_points` (the positions the
+    /// index was built from) is not needed.
     pub fn nearest_km(
         &self,
-        points: &[LonLat],
+        _points: &[LonLat],
         center: LonLat,
         k: usize,
         mut keep: impl FnMut(u32) -> bool,
     ) -> Vec<(u32, f64)> {
-        if k == 0 || self.tree.size() == 0 {
+        if k == 0 || self.ids.is_empty() {
             return Vec::new();
         }
         let q = center.to_unit_vector();
-        // Depth-first branch and bound with the k best so far in a max-heap
-        // keyed by (squared chord, index): nearest children first, subtrees
-        // farther than the current k-th skipped. (rstar's
-        // nearest_neighbor_iter pushes every visited point through a heap,
-        // about 4x slower for k = 10.)
-        let mut heap: BinaryHeap<(u64, u32)> = BinaryHeap::with_capacity(k + 1);
-        knn_walk(self.tree.root(), q, k, &mut keep, &mut heap);
+        // Depth-first branch and bound with the k best so far, sorted by
+        // (squared chord, index): nearer child first, subtrees farther than
+        // the current k-th skipped.
+        let mut best = Best { items: Vec::with_capacity(k + 1), k };
+        self.knn_walk(0, q, &mut keep, &mut best);
+        // Distances from the chord, as the radius queries report them (equal
+        // to haversine to within 1e-9 km); the order by (chord, index) is
+        // already the order by (distance, index) up to ties that the
+        // rounding of asin creates, which the sort settles.
         let mut out: Vec<(u32, f64)> =
-            heap.into_iter().map(|(_, i)| (i, haversine_km(center, points[i as usize]))).collect();
+            best.items.into_iter().map(|(b, i)| (i, chord2_to_km(f64::from_bits(b)))).collect();
         out.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         out
+    }
+
+    /// One step of [`IncidentIndex::nearest_km`]. Squared chords are
+    /// non-negative, so their bit patterns order like the numbers.
+    fn knn_walk(&self, i: usize, q: [f64; 3], keep: &mut impl FnMut(u32) -> bool, best: &mut Best) {
+        let nd = &self.nodes[i];
+        if nd.skip as usize == i + 1 {
+            let mut worst = best.worst();
+            for j in nd.range() {
+                let key = (chord2(self.v(j), q).to_bits(), self.ids[j]);
+                if key < worst && keep(key.1) {
+                    best.insert(key);
+                    worst = best.worst();
+                }
+            }
+            return;
+        }
+        let l = i + 1;
+        let r = self.nodes[l].skip as usize;
+        let (dl, dr) = (self.nodes[l].min_dist2(q), self.nodes[r].min_dist2(q));
+        let order = if dl <= dr { [(l, dl), (r, dr)] } else { [(r, dr), (l, dl)] };
+        for (c, d2) in order {
+            if d2 > f64::from_bits(best.worst().0) {
+                return;
+            }
+            self.knn_walk(c, q, keep, best);
+        }
     }
 
     /// Indices of the points inside the box `[west, south, east, north]`
@@ -189,109 +383,140 @@ impl IncidentIndex {
     /// sense that `west`/`east` must lie in [-180, 180].
     pub fn in_bbox(&self, points: &[LonLat], bbox: [f64; 4]) -> Vec<u32> {
         let mut out = Vec::new();
-        let Some(env) = bbox_envelope(bbox) else {
+        let Some((elo, ehi)) = bbox_envelope(bbox) else {
             return out;
         };
-        for p in self.tree.locate_in_envelope(&env) {
-            if in_bbox(points[p.idx as usize], bbox) {
-                out.push(p.idx);
+        let nodes = &self.nodes[..];
+        let mut i = 0;
+        while i < nodes.len() {
+            let nd = &nodes[i];
+            if (0..3).any(|a| nd.lo[a] > ehi[a] || nd.hi[a] < elo[a]) {
+                i = nd.skip as usize;
+                continue;
             }
+            if nd.skip as usize == i + 1 {
+                for &id in &self.ids[nd.range()] {
+                    if in_bbox(points[id as usize], bbox) {
+                        out.push(id);
+                    }
+                }
+            }
+            i += 1;
         }
         out
     }
 }
 
-/// A query ball in unit-vector space, with the squared chord radius below
-/// which a point is surely inside (`lo`) and above which surely outside (`hi`).
-struct Ball {
+/// The k best candidates of a nearest-neighbour search, ascending by
+/// (squared chord bits, index).
+struct Best {
+    items: Vec<(u64, u32)>,
+    k: usize,
+}
+
+impl Best {
+    /// The key a candidate must beat: the k-th best, or the largest key
+    /// (an infinite chord) while fewer than k are known.
+    #[inline(always)]
+    fn worst(&self) -> (u64, u32) {
+        if self.items.len() < self.k { (f64::INFINITY.to_bits(), u32::MAX) } else { self.items[self.k - 1] }
+    }
+
+    #[inline]
+    fn insert(&mut self, key: (u64, u32)) {
+        let mut at = self.items.len();
+        while at > 0 && self.items[at - 1] > key {
+            at -= 1;
+        }
+        self.items.insert(at, key);
+        self.items.truncate(self.k);
+    }
+}
+
+/// What the radius walk found: a run of points (positions in tree order)
+/// all inside, or one point inside with its squared chord.
+enum Found {
+    All(Range<usize>),
+    One(usize, f64),
+}
+
+/// The state of a radius walk (see [`IncidentIndex::walk`]): the next node,
+/// and the points of a leaf on the boundary still to test.
+struct Walk<'a> {
+    index: &'a IncidentIndex,
+    points: &'a [LonLat],
+    center: LonLat,
+    radius_km: f64,
     q: [f64; 3],
+    /// Squared chords surely inside (`<= lo`) and surely outside (`> hi`).
     lo: f64,
     hi: f64,
+    i: usize,
+    j: usize,
+    jend: usize,
 }
 
-/// One step of [`IncidentIndex::nearest_km`]. Squared chords are
-/// non-negative, so their bit patterns order like the numbers.
-fn knn_walk(
-    node: &ParentNode<IndexedPoint>,
-    q: [f64; 3],
-    k: usize,
-    keep: &mut impl FnMut(u32) -> bool,
-    heap: &mut BinaryHeap<(u64, u32)>,
-) {
-    let children = node.children();
-    let mut order: Vec<(f64, usize)> = Vec::new();
-    for (i, child) in children.iter().enumerate() {
-        match child {
-            RTreeNode::Leaf(p) => {
-                let key = (chord2(p.v, q).to_bits(), p.idx);
-                if (heap.len() < k || heap.peek().is_some_and(|top| key < *top)) && keep(p.idx) {
-                    heap.push(key);
-                    if heap.len() > k {
-                        heap.pop();
-                    }
+impl Iterator for Walk<'_> {
+    type Item = Found;
+
+    #[inline(always)]
+    fn next(&mut self) -> Option<Found> {
+        let ix = self.index;
+        loop {
+            while self.j < self.jend {
+                let j = self.j;
+                self.j += 1;
+                let d2 = chord2(ix.v(j), self.q);
+                if d2 <= self.lo
+                    || (d2 <= self.hi && haversine_km(self.center, self.points[ix.ids[j] as usize]) <= self.radius_km)
+                {
+                    return Some(Found::One(j, d2));
                 }
             }
-            RTreeNode::Parent(pn) => order.push((pn.envelope().distance_2(&q), i)),
-        }
-    }
-    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    for (d2, i) in order {
-        if heap.len() >= k && heap.peek().is_some_and(|top| d2 > f64::from_bits(top.0)) {
-            break;
-        }
-        if let RTreeNode::Parent(pn) = &children[i] {
-            knn_walk(pn, q, k, keep, heap);
-        }
-    }
-}
-
-/// Squared distance from `q` to the farthest corner of a box.
-fn max_dist2(env: &AABB<[f64; 3]>, q: [f64; 3]) -> f64 {
-    let (lo, hi) = (env.lower(), env.upper());
-    (0..3)
-        .map(|i| {
-            let d = (q[i] - lo[i]).abs().max((q[i] - hi[i]).abs());
-            d * d
-        })
-        .sum()
-}
-
-fn walk(
-    node: &ParentNode<IndexedPoint>,
-    b: &Ball,
-    exact: &impl Fn(&IndexedPoint) -> bool,
-    f: &mut impl FnMut(&IndexedPoint),
-) {
-    for child in node.children() {
-        match child {
-            RTreeNode::Leaf(p) => {
-                let d2 = chord2(p.v, b.q);
-                if d2 <= b.lo || (d2 <= b.hi && exact(p)) {
-                    f(p);
-                }
-            }
-            RTreeNode::Parent(pn) => {
-                let env = pn.envelope();
-                if env.distance_2(&b.q) > b.hi {
-                    continue;
-                }
-                if max_dist2(&env, b.q) <= b.lo {
-                    emit_all(pn, f);
+            loop {
+                let nd = ix.nodes.get(self.i)?;
+                let (near, far) = nd.dist2_range(self.q);
+                if near > self.hi {
+                    self.i = nd.skip as usize;
+                } else if far <= self.lo {
+                    self.i = nd.skip as usize;
+                    return Some(Found::All(nd.range()));
+                } else if nd.skip as usize == self.i + 1 {
+                    self.i += 1;
+                    self.j = nd.start as usize;
+                    self.jend = nd.end as usize;
+                    break;
                 } else {
-                    walk(pn, b, exact, f);
+                    self.i += 1;
                 }
             }
         }
     }
 }
 
-fn emit_all(node: &ParentNode<IndexedPoint>, f: &mut impl FnMut(&IndexedPoint)) {
-    for child in node.children() {
-        match child {
-            RTreeNode::Leaf(p) => f(p),
-            RTreeNode::Parent(pn) => emit_all(pn, f),
+/// Builds the subtree over `items` (which start at `offset` in tree order),
+/// appending its nodes to `nodes` in pre-order.
+fn build(items: &mut [IndexedPoint], offset: usize, nodes: &mut Vec<Node>) {
+    let mut lo = [f64::INFINITY; 3];
+    let mut hi = [f64::NEG_INFINITY; 3];
+    for p in items.iter() {
+        for a in 0..3 {
+            lo[a] = lo[a].min(p.v[a]);
+            hi[a] = hi[a].max(p.v[a]);
         }
     }
+    let me = nodes.len();
+    nodes.push(Node { lo, hi, start: offset as u32, end: (offset + items.len()) as u32, skip: 0 });
+    if items.len() > LEAF {
+        let axis = (0..3).max_by(|&a, &b| (hi[a] - lo[a]).total_cmp(&(hi[b] - lo[b]))).unwrap_or(0);
+        // Full leaves on the left: the split is a multiple of LEAF.
+        let mid = items.len().div_ceil(LEAF) / 2 * LEAF;
+        items.select_nth_unstable_by(mid, |a, b| a.v[axis].total_cmp(&b.v[axis]));
+        let (l, r) = items.split_at_mut(mid);
+        build(l, offset, nodes);
+        build(r, offset + mid, nodes);
+    }
+    nodes[me].skip = nodes.len() as u32;
 }
 
 /// True when `p` lies in the box `[west, south, east, north]` (edges
@@ -306,7 +531,7 @@ pub fn in_bbox(p: LonLat, bbox: [f64; 4]) -> bool {
 
 /// An axis-aligned 3-D box that contains every unit vector of the lon/lat box
 /// (with a little slack for rounding), or `None` for an empty box.
-fn bbox_envelope(bbox: [f64; 4]) -> Option<AABB<[f64; 3]>> {
+fn bbox_envelope(bbox: [f64; 4]) -> Option<([f64; 3], [f64; 3])> {
     let [w, s, e, n] = bbox;
     if bbox.iter().any(|v| !v.is_finite()) || s > n {
         return None;
@@ -339,7 +564,7 @@ fn bbox_envelope(bbox: [f64; 4]) -> Option<AABB<[f64; 3]>> {
     let (xmin, xmax) = span(cmin, cmax);
     let (ymin, ymax) = span(smin, smax);
     const SLACK: f64 = 1e-9;
-    Some(AABB::from_corners([xmin - SLACK, ymin - SLACK, zmin - SLACK], [xmax + SLACK, ymax + SLACK, zmax + SLACK]))
+    Some(([xmin - SLACK, ymin - SLACK, zmin - SLACK], [xmax + SLACK, ymax + SLACK, zmax + SLACK]))
 }
 
 #[cfg(test)]
@@ -375,6 +600,43 @@ mod tests {
         let idx = IncidentIndex::new(&pts);
         let near = idx.nearest_km(&pts, ll(-179.995, 10.0), 2, |i| i != 1);
         assert_eq!(near.iter().map(|h| h.0).collect::<Vec<_>>(), vec![0, 2]);
+    }
+
+    #[test]
+    fn series_distance_matches_asin() {
+        use crate::geodesy::chord_to_km;
+        for i in 0..=20_000 {
+            let c = 0.12 * f64::from(i) / 20_000.0;
+            let (a, b) = (chord2_to_km(c * c), chord_to_km(c));
+            assert!((a - b).abs() <= 4.0 * f64::EPSILON * b.max(1e-300), "{c}: {a} vs {b}");
+        }
+        assert_eq!(chord2_to_km(4.0), chord_to_km(2.0));
+        assert_eq!(chord2_to_km(0.0), 0.0);
+    }
+
+    #[test]
+    fn tree_of_many_points_matches_brute_force() {
+        let pts: Vec<LonLat> =
+            (0..5000).map(|i| ll(44.0 + f64::from(i % 71) * 0.013, 33.0 + f64::from(i % 53) * 0.011)).collect();
+        let idx = IncidentIndex::new(&pts);
+        let c = ll(44.4, 33.3);
+        for r in [0.0, 1.0, 10.0, 25.0, 200.0] {
+            let mut got: Vec<u32> = idx.within_km(&pts, c, r).into_iter().map(|h| h.0).collect();
+            got.sort();
+            let want: Vec<u32> = (0..5000).filter(|&i| haversine_km(c, pts[i as usize]) <= r).collect();
+            assert_eq!(got, want, "{r}");
+            let mut ids = Vec::new();
+            idx.for_each_index_within(&pts, c, r, |i| ids.push(i));
+            ids.sort();
+            assert_eq!(ids, want);
+        }
+        let near = idx.nearest_km(&pts, c, 7, |_| true);
+        let mut all: Vec<(u32, f64)> = (0..5000).map(|i| (i, haversine_km(c, pts[i as usize]))).collect();
+        all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        assert_eq!(near.len(), 7);
+        for (g, w) in near.iter().zip(&all) {
+            assert!((g.1 - w.1).abs() < 1e-9);
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Spatial index, queries and clustering over incidents.
 //!
 //! Points are kept as 3-D unit vectors so that straight-line (chord) distance
-//! is monotonic in great-circle distance: one R-tree query is exact across the
-//! antimeridian and at the poles.
+//! is monotonic in great-circle distance: one tree query is exact across the
+//! antimeridian and at the poles. The index (see [`index`]) is a packed
+//! bounding-volume tree over the unit vectors; DBSCAN uses a grid over them.
 
 pub mod cluster;
 pub mod hull;
