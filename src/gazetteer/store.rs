@@ -407,6 +407,15 @@ impl Gazetteer {
                     }
                 }
             }
+            // HashMap order is random per process: sort so that equal
+            // candidates come out in the same order on every run (the most
+            // populous main town first).
+            for list in by_key.values_mut() {
+                list.sort_by(|a, b| {
+                    let pop = |r: &PlaceRef| self.layers[r.layer as usize].1.record(r.idx).population;
+                    pop(&b.2).cmp(&pop(&a.2)).then(a.0.cmp(&b.0))
+                });
+            }
             by_key
         });
         // "Laurel County" and "Laurel" both find the county named "Laurel County".
