@@ -97,3 +97,12 @@ fn geoparse_offsets_point_at_the_names_in_the_file() {
     }
     assert!(checked > 80, "{checked} toponyms");
 }
+
+#[test]
+fn gazetteer_knows_capitals_and_counties() {
+    let gaz = Gazetteer::embedded().unwrap();
+    assert_eq!(gaz.capital("IQ").unwrap().name, "Baghdad");
+    assert_eq!(gaz.capital("SY").unwrap().name, "Damascus");
+    let laurel = gaz.admin2_areas("Laurel County");
+    assert!(laurel.iter().any(|p| p.country == "US" && p.is_admin2()), "{laurel:?}");
+}
