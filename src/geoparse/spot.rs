@@ -437,23 +437,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
         if candidates.is_empty() {
             continue;
         }
-        mentions.push(Mention {
-            start: s,
-            end: e,
-            name_start: s,
-            name_end: e,
-            name: text[s..e].to_string(),
-            key: crate::gazetteer::fold::loose_key(&r.name),
-            kind: MentionKind::Gazetteer,
-            relation: Relation::At,
-            admin_noun: None,
-            site_noun: None,
-            locative: false,
-            enclosing: None,
-            primary: vec![true; candidates.len()],
-            candidates,
-            in_name: false,
-        });
+        mentions.push(referent_mention(text, s, e, r, candidates, MentionKind::Gazetteer));
     }
     let covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
     let demonyms = super::names::demonym_index();
@@ -478,23 +462,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
                 let candidates = referent_refs(gaz, r);
                 if !candidates.is_empty() {
                     let (s, e) = (t.start, toks[last].end);
-                    mentions.push(Mention {
-                        start: s,
-                        end: e,
-                        name_start: s,
-                        name_end: e,
-                        name: text[s..e].to_string(),
-                        key: crate::gazetteer::fold::loose_key(&r.name),
-                        kind: MentionKind::Demonym,
-                        relation: Relation::At,
-                        admin_noun: None,
-                        site_noun: None,
-                        locative: false,
-                        enclosing: None,
-                        primary: vec![true; candidates.len()],
-                        candidates,
-                        in_name: false,
-                    });
+                    mentions.push(referent_mention(text, s, e, r, candidates, MentionKind::Demonym));
                     i = last + 1;
                     continue;
                 }
@@ -546,6 +514,35 @@ fn inherit_locative(text: &str, mentions: &mut [Mention]) {
         if matches!(between, "," | "and" | ", and" | "or" | ", or") {
             mentions[b].locative = true;
         }
+    }
+}
+
+/// The mention of an abbreviation ("W.Va.") or demonym ("Iraqi") at
+/// `text[s..e]`, standing for the referent's entries.
+fn referent_mention(
+    text: &str,
+    s: usize,
+    e: usize,
+    r: &super::names::Referent,
+    candidates: Vec<PlaceRef>,
+    kind: MentionKind,
+) -> Mention {
+    Mention {
+        start: s,
+        end: e,
+        name_start: s,
+        name_end: e,
+        name: text[s..e].to_string(),
+        key: crate::gazetteer::fold::loose_key(&r.name),
+        kind,
+        relation: Relation::At,
+        admin_noun: None,
+        site_noun: None,
+        locative: false,
+        enclosing: None,
+        primary: vec![true; candidates.len()],
+        candidates,
+        in_name: false,
     }
 }
 
