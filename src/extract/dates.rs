@@ -25,7 +25,8 @@ pub enum DateRef {
     SameDay(usize),
 }
 
-const MONTHS: [&str; 12] = [
+/// Month names, lower case, January first.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

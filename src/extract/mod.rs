@@ -425,21 +425,7 @@ fn plausible(lower: &[String], k: usize, c: numbers::Count) -> bool {
 }
 
 fn dates_month(w: &str) -> bool {
-    matches!(
-        w,
-        "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-    )
+    dates::MONTHS.contains(&w)
 }
 
 fn count_before(lower: &[String], i: usize) -> Option<u32> {
