@@ -8,6 +8,17 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// A new temporary file (`.<name>.XXXX.tmp`) in the directory of `path`, so
+/// that renaming it over `path` is atomic. It is removed if dropped.
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))
+}
+
 /// Writes `path` atomically: `fill` writes into a buffered temporary file in
 /// the same directory; only when it returns `Ok` is the file synced and
 /// renamed over `path`. On error the temporary file is removed and an
@@ -16,17 +27,7 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    let (file, tmp_path) = tmp.into_parts();
+    let (file, tmp_path) = temp_beside(path)?.into_parts();
     let mut w = BufWriter::with_capacity(1 << 20, file);
     fill(&mut w)?;
     let file = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;

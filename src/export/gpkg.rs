@@ -168,17 +168,7 @@ pub struct GpkgWriter {
 impl GpkgWriter {
     /// Starts a GeoPackage that will replace `path` when finished.
     pub fn create(path: &Path) -> Result<GpkgWriter> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(dir, e))?
-            .into_temp_path();
+        let tmp = super::atomic::temp_beside(path)?.into_temp_path();
         let sql = |e| Error::Sqlite { path: path.to_path_buf(), source: e };
         let conn = Connection::open(&tmp).map_err(sql)?;
         // No journal and no syncs while building: the file is private until
