@@ -175,7 +175,8 @@ impl Gazetteer {
         self.layers.iter().enumerate().map(|(i, (_, idx))| (i as u8, idx))
     }
 
-    fn record(&self, r: PlaceRef) -> Record<'_> {
+    /// The index record behind a reference (borrowed, nothing allocated).
+    pub(crate) fn record(&self, r: PlaceRef) -> Record<'_> {
         self.layers[r.layer as usize].1.record(r.idx)
     }
 
@@ -585,16 +586,23 @@ pub fn has_admin_suffix(name: &str) -> bool {
 /// Prominence of a place in 0..=1: countries and capitals high, admin-1 areas
 /// high, towns by population (10 million people is 1).
 pub fn prominence(p: &Place) -> f64 {
-    if p.is_country() {
+    prominence_of(p.feature_class, &p.feature_code, p.population)
+}
+
+/// [`prominence`] from a place's feature class, feature code and population
+/// (for callers that score index records without building a [`Place`]).
+pub fn prominence_of(feature_class: char, feature_code: &str, population: u64) -> f64 {
+    let area = feature_class == 'A';
+    if area && feature_code.starts_with("PCL") {
         1.0
-    } else if p.feature_code == "PPLC" {
+    } else if feature_code == "PPLC" {
         0.95
-    } else if p.is_admin1() {
+    } else if area && feature_code.starts_with("ADM1") {
         0.75
-    } else if p.feature_class == 'A' {
+    } else if area {
         0.6
     } else {
-        ((p.population as f64 + 1.0).log10() / 7.0).clamp(0.0, 1.0)
+        ((population as f64 + 1.0).log10() / 7.0).clamp(0.0, 1.0)
     }
 }
 

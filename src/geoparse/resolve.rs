@@ -6,13 +6,17 @@
 //! 3. nearness to the other places resolved in the same document;
 //! 4. feature fit ("province" wants an admin area, "mountains" terrain);
 //! 5. prominence: countries, capitals, admin areas, then population.
+//!
+//! Candidates are scored from the gazetteer's records as they lie in the
+//! index (borrowed, nothing allocated); a [`Place`] is built and the rule
+//! trail written only for the winner.
 
 use std::collections::HashMap;
 
-use super::spot::{Mention, MentionKind};
-use crate::gazetteer::store::prominence;
-use crate::gazetteer::{Gazetteer, Place};
-use crate::geodesy::haversine_km;
+use super::spot::{Mention, MentionKind, Relation};
+use crate::gazetteer::store::{prominence, prominence_of};
+use crate::gazetteer::{Gazetteer, Place, PlaceRef};
+use crate::geodesy::{EARTH_RADIUS_KM, LonLat, haversine_km};
 
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
@@ -42,121 +46,251 @@ pub struct Resolution {
 /// population) against the evidence bonuses.
 const PRIOR_WEIGHT: f64 = 0.5;
 
+/// Where a candidate comes from: an index record, or a county known only by
+/// name and placed at its main town ([`Gazetteer::admin2_areas`]).
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Record(PlaceRef),
+    Area(&'a Place),
+}
+
+/// A candidate as the scorer sees it: fields borrowed from the index record.
+#[derive(Clone, Copy)]
+struct Cand<'a> {
+    source: Source<'a>,
+    geonameid: i64,
+    name: &'a str,
+    position: LonLat,
+    feature_class: char,
+    feature_code: &'a str,
+    country: &'a str,
+    admin1_code: &'a str,
+    population: u64,
+    /// [`prominence`], computed once.
+    prominence: f64,
+}
+
+impl<'a> Cand<'a> {
+    fn from_record(gaz: &'a Gazetteer, r: PlaceRef) -> Cand<'a> {
+        let rec = gaz.record(r);
+        let population = u64::from(rec.population);
+        Cand {
+            source: Source::Record(r),
+            geonameid: rec.geonameid,
+            name: rec.name,
+            position: LonLat { lon: rec.lon, lat: rec.lat },
+            feature_class: rec.feature_class,
+            feature_code: rec.feature_code,
+            country: rec.country,
+            admin1_code: rec.admin1,
+            population,
+            prominence: prominence_of(rec.feature_class, rec.feature_code, population),
+        }
+    }
+
+    fn from_place(p: &'a Place) -> Cand<'a> {
+        Cand {
+            source: Source::Area(p),
+            geonameid: p.geonameid,
+            name: &p.name,
+            position: p.position,
+            feature_class: p.feature_class,
+            feature_code: &p.feature_code,
+            country: &p.country,
+            admin1_code: &p.admin1_code,
+            population: p.population,
+            prominence: prominence(p),
+        }
+    }
+
+    fn to_place(self, gaz: &Gazetteer) -> Place {
+        match self.source {
+            Source::Record(r) => gaz.place(r),
+            Source::Area(p) => p.clone(),
+        }
+    }
+
+    fn is_area(&self) -> bool {
+        self.feature_class == 'A'
+    }
+
+    fn is_admin1(&self) -> bool {
+        self.is_area() && self.feature_code.starts_with("ADM1")
+    }
+
+    fn is_admin2(&self) -> bool {
+        self.is_area() && self.feature_code.starts_with("ADM2")
+    }
+
+    fn is_country(&self) -> bool {
+        self.is_area() && self.feature_code.starts_with("PCL")
+    }
+
+    /// Administrative level: 3 country, 2 admin-1, 1 admin-2 or other area, 0 a site.
+    fn level(&self) -> u8 {
+        if self.is_country() {
+            3
+        } else if self.is_admin1() {
+            2
+        } else if self.is_area() {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Can `outer` contain `inner` ("Khanaqin, Diyala" yes; "Anbar, Kirkuk" no)?
+fn encloses(outer: &Cand, inner: &Cand) -> bool {
+    outer.level() > inner.level()
+}
+
+/// Is the great-circle distance between `a` and `b` more than `km`? The
+/// latitude difference alone often settles it without trigonometry.
+fn farther_than(a: LonLat, b: LonLat, km: f64) -> bool {
+    (a.lat - b.lat).abs().to_radians() * EARTH_RADIUS_KM > km || haversine_km(a, b) > km
+}
+
+/// Appends a rule to the trail when the trail is being written.
+macro_rules! rule {
+    ($rules:expr, $($fmt:tt)+) => {
+        if let Some(r) = $rules.as_deref_mut() {
+            r.push(format!($($fmt)+));
+        }
+    };
+}
+
+/// The winner for one mention: candidate index and raw score.
+#[derive(Clone, Copy)]
 struct Scored {
     idx: usize,
     score: f64,
-    rules: Vec<String>,
+}
+
+/// What the scorer knows about one mention, worked out once for all its
+/// candidates.
+struct MentionFacts<'c, 'a> {
+    mi: usize,
+    /// The enclosing area named by the text, as resolved so far.
+    context: Option<&'c Cand<'a>>,
+    /// Another mention names this one as its container ("X in Diyala").
+    encloses_other: bool,
+    /// Some, not all, candidates carry the name as their primary name.
+    primary_differs: bool,
+    /// Some candidate lies outside the focus country.
+    outside_focus: bool,
+    /// An admin-1 area of the focus country answers the name, and another
+    /// country does too ("Georgia" in US news).
+    focus_area_namesake: bool,
+}
+
+/// The document-wide inputs of scoring.
+struct Doc<'c, 'a> {
+    mentions: &'c [Mention],
+    cands: &'c [Vec<Cand<'a>>],
+    focus: Option<&'c str>,
+    option_country: Option<&'c str>,
+    /// (mention, chosen candidate) of the other mentions, from the previous pass.
+    anchors: &'c [(usize, Cand<'a>)],
 }
 
 /// Resolves spotted mentions (in text order) against the gazetteer.
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     let _ = text;
-    let cands: Vec<Vec<Place>> = mentions
+    // "Laurel County": a county the gazetteer knows by name only is placed
+    // at its main town.
+    let areas: Vec<Vec<Place>> = mentions
         .iter()
         .map(|m| {
-            let mut cs: Vec<Place> = m.candidates.iter().map(|r| gaz.place(*r)).collect();
-            // "Laurel County": a county the gazetteer knows by name only is
-            // placed at its main town.
-            if matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"))
-                && !cs.iter().any(Place::is_admin2)
-            {
-                cs.extend(gaz.admin2_areas(&m.name));
+            let wants_area = matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"));
+            if wants_area && !m.candidates.iter().any(|r| Cand::from_record(gaz, *r).is_admin2()) {
+                gaz.admin2_areas(&m.name)
+            } else {
+                Vec::new()
             }
+        })
+        .collect();
+    let cands: Vec<Vec<Cand>> = mentions
+        .iter()
+        .zip(&areas)
+        .map(|(m, extra)| {
+            let mut cs: Vec<Cand> = Vec::with_capacity(m.candidates.len() + extra.len());
+            cs.extend(m.candidates.iter().map(|r| Cand::from_record(gaz, *r)));
+            cs.extend(extra.iter().map(Cand::from_place));
             cs
         })
         .collect();
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: HashMap<String, f64> = HashMap::new();
+    let mut votes: HashMap<&str, f64> = HashMap::new();
+    let mut countries: Vec<&str> = Vec::new();
     for cs in &cands {
-        let mut countries: Vec<&str> = cs.iter().map(|p| p.country.as_str()).collect();
-        countries.sort();
+        countries.clear();
+        countries.extend(cs.iter().map(|p| p.country));
+        countries.sort_unstable();
         countries.dedup();
         for c in &countries {
-            *votes.entry((*c).to_string()).or_default() += 1.0 / countries.len() as f64;
+            *votes.entry(c).or_default() += 1.0 / countries.len() as f64;
         }
     }
-    let focus: Option<String> = opts.country.clone().or_else(|| {
-        votes
-            .iter()
-            .filter(|(_, v)| **v >= 1.0)
-            .max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0)))
-            .map(|(c, _)| c.clone())
+    let focus: Option<&str> = opts.country.as_deref().or_else(|| {
+        votes.iter().filter(|(_, v)| **v >= 1.0).max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
     });
+    let encloses_other: Vec<bool> =
+        (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
-    let mut chosen: Vec<Option<usize>> = vec![None; mentions.len()];
-    let mut last: Vec<Option<Scored>> = Vec::new();
+    let mut last: Vec<Option<Scored>> = vec![None; mentions.len()];
+    let mut prev: Vec<Option<usize>> = vec![None; mentions.len()];
+    let mut anchors: Vec<(usize, Cand)> = Vec::new();
     for pass in 0..2 {
-        let anchors: Vec<(usize, &Place)> = if pass == 0 {
-            Vec::new()
-        } else {
-            chosen.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, &cands[m][i]))).collect()
+        prev = last.iter().map(|s| s.map(|s| s.idx)).collect();
+        anchors.clear();
+        if pass > 0 {
+            anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
+        }
+        let doc = Doc {
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country: opts.country.as_deref(),
+            anchors: &anchors,
         };
-        last = mentions
-            .iter()
-            .enumerate()
-            .map(|(mi, m)| best_candidate(gaz, mi, m, &mentions, &cands, &chosen, &anchors, focus.as_deref(), opts))
+        last = (0..mentions.len())
+            .map(|mi| {
+                let facts = mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]);
+                best_candidate(&doc, &facts)
+            })
             .collect();
-        chosen = last.iter().map(|s| s.as_ref().map(|s| s.idx)).collect();
     }
+    let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, s)| s.map(|s| &cands[mi][s.idx])).collect();
 
     // A bare capitalised word whose only readings are small places far
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
-    let weak: Vec<bool> = mentions
-        .iter()
-        .enumerate()
-        .map(|(mi, m)| {
-            let Some(i) = chosen[mi] else { return false };
-            let p = &cands[mi][i];
-            let framed = m.locative
-                || m.admin_noun.is_some()
-                || m.site_noun.is_some()
-                || m.relation != super::spot::Relation::At;
-            let letters = m.name.chars().filter(|c| c.is_alphabetic()).count();
-            let acronym = (2..=4).contains(&letters) && !m.name.chars().any(char::is_lowercase);
-            if acronym && !p.is_country() {
-                return true; // "IS", "US" as a town: an acronym names a country or nothing
-            }
-            let far_from_all = chosen.iter().enumerate().all(|(o, c)| {
-                o == mi
-                    || c.is_none_or(|ci| {
-                        cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 1000.0
-                    })
-            });
-            // Two letters ("Al-Bu", "Ur") are too little to name a town.
-            if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && !p.is_country() {
-                return true;
-            }
-            // A village across the world from everything else the report
-            // names is a namesake, even in a locative frame.
-            let very_far = chosen.iter().enumerate().all(|(o, c)| {
-                o == mi
-                    || c.is_none_or(|ci| {
-                        cands[o][ci].is_country() || haversine_km(cands[o][ci].position, p.position) > 2000.0
-                    })
-            });
-            if p.feature_class == 'P'
-                && p.population < 20_000
-                && focus.as_deref().is_some_and(|f| p.country != f)
-                && very_far
-                && chosen.iter().enumerate().any(|(o, c)| o != mi && c.is_some())
-            {
-                return true;
-            }
-            // Part of a longer capitalised name: only a prominent place survives.
-            if m.in_name && prominence(p) < 0.75 {
-                return true;
-            }
-            !framed
-                && p.feature_class == 'P'
-                && p.population < 100_000
-                && focus.as_deref().is_some_and(|f| p.country != f)
-                && far_from_all
-        })
-        .collect();
+    let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
+    // The trail is written for the winners only: each is scored again,
+    // explaining, with the last pass's inputs.
+    let trails: Vec<Option<(f64, String)>> = {
+        let doc = Doc {
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country: opts.country.as_deref(),
+            anchors: &anchors,
+        };
+        last.iter()
+            .enumerate()
+            .map(|(mi, s)| {
+                let s = s.filter(|_| !weak[mi])?;
+                let facts = mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]);
+                let mut rules = Vec::new();
+                score_candidate(&doc, &facts, s.idx, Some(&mut rules));
+                Some((confidence(&cands[mi], s), rules.join(";")))
+            })
+            .collect()
+    };
     // Indices shift when weak mentions go: renumber the enclosing links.
     let mut new_index: Vec<Option<usize>> = Vec::with_capacity(weak.len());
     let mut n = 0;
@@ -166,22 +300,31 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             n - 1
         }));
     }
+    let resolved: Vec<(Option<Place>, Option<Place>)> = (0..mentions.len())
+        .map(|mi| {
+            if weak[mi] {
+                return (None, None);
+            }
+            let winner = chosen[mi];
+            let within = mentions[mi]
+                .enclosing
+                .and_then(|e| chosen[e])
+                .filter(|w| match winner {
+                    Some(c) => encloses(w, c),
+                    None => w.level() > 0,
+                })
+                .map(|w| w.to_place(gaz));
+            (winner.map(|c| c.to_place(gaz)), within)
+        })
+        .collect();
     mentions
         .into_iter()
+        .zip(resolved)
+        .zip(trails)
         .enumerate()
         .filter(|(mi, _)| !weak[*mi])
-        .map(|(mi, mut m)| {
-            let original_enclosing = m.enclosing;
+        .map(|(_, ((mut m, (place, within)), trail))| {
             m.enclosing = m.enclosing.and_then(|e| new_index[e]);
-            let scored = last[mi].take();
-            let place = scored.as_ref().map(|s| cands[mi][s.idx].clone());
-            let within =
-                original_enclosing.and_then(|e| chosen[e].map(|i| cands[e][i].clone())).filter(|w| {
-                    match scored.as_ref() {
-                        Some(s) => encloses(w, &cands[mi][s.idx]),
-                        None => level(w) > 0,
-                    }
-                });
             let admin_src = place.as_ref().or(within.as_ref());
             let admin1 = admin_src.and_then(|p| {
                 if p.is_admin1() {
@@ -190,8 +333,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
                     gaz.admin1_name(&p.country, &p.admin1_code)
                 }
             });
-            let (score, rule) = match scored {
-                Some(s) => (s.score, s.rules.join(";")),
+            let (score, rule) = match trail {
+                Some(t) => t,
                 None if m.kind == MentionKind::Unknown => (
                     0.0,
                     match &within {
@@ -206,202 +349,248 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn best_candidate(
-    gaz: &Gazetteer,
+fn mention_facts<'c, 'a>(
     mi: usize,
     m: &Mention,
-    mentions: &[Mention],
-    cands: &[Vec<Place>],
+    cands: &'c [Vec<Cand<'a>>],
     chosen: &[Option<usize>],
-    anchors: &[(usize, &Place)],
     focus: Option<&str>,
-    opts: &ResolveOptions,
-) -> Option<Scored> {
+    encloses_other: bool,
+) -> MentionFacts<'c, 'a> {
     let cs = &cands[mi];
-    if cs.is_empty() {
-        return None;
-    }
-    // The enclosing area named by the text, as resolved so far.
-    let context: Option<&Place> = m
+    let context = m
         .enclosing
         .and_then(|e| chosen[e].map(|i| &cands[e][i]))
         .or_else(|| m.enclosing.and_then(|e| cands[e].iter().find(|p| p.is_admin1() || p.is_country())));
+    MentionFacts {
+        mi,
+        context,
+        encloses_other,
+        primary_differs: cs.len() > 1 && !m.primary.iter().all(|p| *p),
+        outside_focus: focus.is_some_and(|f| cs.iter().any(|o| o.country != f)),
+        focus_area_namesake: focus
+            .is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f) && cs.iter().any(|o| o.country != f)),
+    }
+}
+
+fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
+    let cs = &doc.cands[facts.mi];
     let mut best: Option<Scored> = None;
-    for (ci, p) in cs.iter().enumerate() {
-        let mut score = PRIOR_WEIGHT * prominence(p);
-        let mut rules: Vec<String> = Vec::new();
-        // A place's own name beats a place that merely lists it as an
-        // alternate ("Egypt" the country, not a town once called Egypt).
-        if m.primary.get(ci).copied().unwrap_or(false) && cs.len() > 1 && !m.primary.iter().all(|p| *p) {
-            score += 0.25;
-            rules.push("primary-name".to_string());
-        }
-        if let Some(ctx) = context.filter(|ctx| encloses(ctx, p)) {
-            let inside = if ctx.is_country() {
-                p.country == ctx.country
-            } else if ctx.is_admin1() {
-                p.country == ctx.country && p.admin1_code == ctx.admin1_code && p.geonameid != ctx.geonameid
-            } else {
-                haversine_km(p.position, ctx.position) < 50.0
-            };
-            if inside {
-                score += 0.6;
-                rules.push(format!("admin-context:{}", ctx.name));
-            }
-        }
-        // Is this mention itself the context of another ("X in Diyala")?
-        let encloses_other = mentions.iter().any(|o| o.enclosing == Some(mi));
-        if m.admin_noun.is_some() || encloses_other {
-            if p.is_admin1() || p.is_country() || p.is_admin2() {
-                score += 0.4;
-                rules.push(format!("feature:{}", p.feature_code));
-            }
-        } else if matches!(m.relation, super::spot::Relation::Part(_)) && p.feature_class == 'A' {
-            // "eastern Deir ez-Zor": a direction qualifies an area.
-            score += 0.3;
-            rules.push(format!("feature:{}", p.feature_code));
-        } else if let Some(noun) = &m.site_noun {
-            let fits = match noun.as_str() {
-                "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
-                    p.feature_class == 'T'
-                }
-                "river" | "lake" | "dam" => p.feature_class == 'H',
-                "village" | "town" | "city" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" => {
-                    p.feature_class == 'P'
-                }
-                _ => false,
-            };
-            if fits {
-                score += 0.3;
-                rules.push(format!("feature:{}", p.feature_code));
-            }
-        }
-        if let Some(cc) = &opts.country {
-            if p.country.eq_ignore_ascii_case(cc) {
-                score += 0.4;
-                rules.push(format!("country-option:{cc}"));
-            }
-        } else if let Some(f) = focus {
-            if p.country == f && cs.iter().any(|o| o.country != f) {
-                score += 0.2;
-                rules.push(format!("country-focus:{f}"));
-            }
-        }
-        if !anchors.is_empty() {
-            let nearest = anchors
-                .iter()
-                .filter(|(am, ap)| {
-                    *am != mi && mentions[*am].key != m.key && ap.geonameid != p.geonameid && !ap.is_country()
-                })
-                .map(|(_, ap)| (haversine_km(p.position, ap.position), ap.name.as_str()))
-                .min_by(|a, b| a.0.total_cmp(&b.0));
-            if let Some((d, name)) = nearest {
-                let bonus = if d < 50.0 {
-                    0.25
-                } else if d < 200.0 {
-                    0.15
-                } else if d < 500.0 {
-                    0.05
-                } else {
-                    0.0
-                };
-                if bonus > 0.0 && cs.len() > 1 {
-                    score += bonus;
-                    rules.push(format!("near:{name}({d:.0} km)"));
-                }
-            }
-        }
-        // "Duhok", "Kirkuk", "Erbil": a sizeable town named like the province
-        // it lies in is what a bare name means; "Kirkuk province" or
-        // "northern Kirkuk" still mean the province.
-        let encloses_other = mentions.iter().any(|o| o.enclosing == Some(mi));
-        let bare = m.admin_noun.is_none() && !matches!(m.relation, super::spot::Relation::Part(_)) && !encloses_other;
-        if bare
-            && focus.is_none_or(|f| f == p.country)
-            && p.feature_class == 'P'
-            && p.population >= 10_000
-            && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
-        {
-            score += 0.3;
-            rules.push("namesake-town".to_string());
-        }
-        // The document's own admin areas: a town inside a province (state)
-        // the text names elsewhere ("Gainesville" in a story that says
-        // "Florida"), or inside the province of a town with one reading.
-        if !anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
-            let mut support: Option<(f64, &str)> = None;
-            for (am, ap) in anchors {
-                if *am == mi || mentions[*am].key == m.key || ap.country != p.country || ap.admin1_code != p.admin1_code
-                {
-                    continue;
-                }
-                let w = if ap.is_admin1() {
-                    0.3
-                } else if cands[*am].len() == 1 && ap.feature_class == 'P' {
-                    0.15
-                } else {
-                    0.0
-                };
-                if w > support.map_or(0.0, |s| s.0) {
-                    support = Some((w, ap.name.as_str()));
-                }
-            }
-            if let Some((w, name)) = support {
-                score += w;
-                rules.push(format!("doc-admin:{name}"));
-            }
-        }
-        // A country's name, not framed as a town, means the country.
-        let focus_area_namesake =
-            focus.is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f && o.country != p.country));
-        if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() && !focus_area_namesake {
-            score += 0.3;
-        }
-        if p.is_country() {
-            rules.push("country".to_string());
-        } else if cs.len() == 1 {
-            rules.push("only-candidate".to_string());
-        } else {
-            rules.push(if p.population > 0 { "population".to_string() } else { "prominence".to_string() });
-        }
-        let better = best.as_ref().is_none_or(|b| score > b.score + 1e-12);
-        if better {
-            best = Some(Scored { idx: ci, score, rules });
+    for ci in 0..cs.len() {
+        let score = score_candidate(doc, facts, ci, None);
+        if best.is_none_or(|b| score > b.score + 1e-12) {
+            best = Some(Scored { idx: ci, score });
         }
     }
-    let _ = gaz;
-    best.map(|mut b| {
-        // Confidence: the winning score squashed into 0..1, higher when the
-        // mention had no rival.
-        let rival = cs
+    best
+}
+
+/// Confidence: the winning score squashed into 0..1, higher when the
+/// mention had no rival.
+fn confidence(cs: &[Cand], best: Scored) -> f64 {
+    let rival = cs
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != best.idx)
+        .map(|(_, p)| PRIOR_WEIGHT * p.prominence)
+        .fold(0.0_f64, f64::max);
+    let margin = (best.score - rival).max(0.0);
+    let s = if cs.len() == 1 { (0.8 + best.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
+    (s * 1000.0).round() / 1000.0
+}
+
+/// The score of candidate `ci` of a mention; with `rules`, the rule trail
+/// that produced it too.
+fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut Vec<String>>) -> f64 {
+    let mi = facts.mi;
+    let m = &doc.mentions[mi];
+    let cs = &doc.cands[mi];
+    let p = &cs[ci];
+    let mut score = PRIOR_WEIGHT * p.prominence;
+    // A place's own name beats a place that merely lists it as an
+    // alternate ("Egypt" the country, not a town once called Egypt).
+    if facts.primary_differs && m.primary.get(ci).copied().unwrap_or(false) {
+        score += 0.25;
+        rule!(rules, "primary-name");
+    }
+    if let Some(ctx) = facts.context.filter(|ctx| encloses(ctx, p)) {
+        let inside = if ctx.is_country() {
+            p.country == ctx.country
+        } else if ctx.is_admin1() {
+            p.country == ctx.country && p.admin1_code == ctx.admin1_code && p.geonameid != ctx.geonameid
+        } else {
+            haversine_km(p.position, ctx.position) < 50.0
+        };
+        if inside {
+            score += 0.6;
+            rule!(rules, "admin-context:{}", ctx.name);
+        }
+    }
+    // Is this mention itself the context of another ("X in Diyala")?
+    if m.admin_noun.is_some() || facts.encloses_other {
+        if p.is_admin1() || p.is_country() || p.is_admin2() {
+            score += 0.4;
+            rule!(rules, "feature:{}", p.feature_code);
+        }
+    } else if matches!(m.relation, Relation::Part(_)) && p.feature_class == 'A' {
+        // "eastern Deir ez-Zor": a direction qualifies an area.
+        score += 0.3;
+        rule!(rules, "feature:{}", p.feature_code);
+    } else if let Some(noun) = &m.site_noun {
+        let fits = match noun.as_str() {
+            "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
+                p.feature_class == 'T'
+            }
+            "river" | "lake" | "dam" => p.feature_class == 'H',
+            "village" | "town" | "city" | "neighbourhood" | "neighborhood" | "quarter" | "suburb" => {
+                p.feature_class == 'P'
+            }
+            _ => false,
+        };
+        if fits {
+            score += 0.3;
+            rule!(rules, "feature:{}", p.feature_code);
+        }
+    }
+    if let Some(cc) = doc.option_country {
+        if p.country.eq_ignore_ascii_case(cc) {
+            score += 0.4;
+            rule!(rules, "country-option:{cc}");
+        }
+    } else if let Some(f) = doc.focus {
+        if p.country == f && facts.outside_focus {
+            score += 0.2;
+            rule!(rules, "country-focus:{f}");
+        }
+    }
+    if !doc.anchors.is_empty() && cs.len() > 1 {
+        // Only an anchor within 500 km earns a bonus: farther ones are
+        // skipped on their latitude alone.
+        let mut nearest: Option<(f64, &str)> = None;
+        for (am, ap) in doc.anchors {
+            if *am == mi
+                || ap.geonameid == p.geonameid
+                || ap.is_country()
+                || (ap.position.lat - p.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
+                || doc.mentions[*am].key == m.key
+            {
+                continue;
+            }
+            let d = haversine_km(p.position, ap.position);
+            if nearest.is_none_or(|(n, _)| d < n) {
+                nearest = Some((d, ap.name));
+            }
+        }
+        if let Some((d, name)) = nearest {
+            let bonus = if d < 50.0 {
+                0.25
+            } else if d < 200.0 {
+                0.15
+            } else if d < 500.0 {
+                0.05
+            } else {
+                0.0
+            };
+            if bonus > 0.0 {
+                score += bonus;
+                rule!(rules, "near:{name}({d:.0} km)");
+            }
+        }
+    }
+    // "Duhok", "Kirkuk", "Erbil": a sizeable town named like the province
+    // it lies in is what a bare name means; "Kirkuk province" or
+    // "northern Kirkuk" still mean the province.
+    let bare = m.admin_noun.is_none() && !matches!(m.relation, Relation::Part(_)) && !facts.encloses_other;
+    if bare
+        && doc.focus.is_none_or(|f| f == p.country)
+        && p.feature_class == 'P'
+        && p.population >= 10_000
+        && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
+    {
+        score += 0.3;
+        rule!(rules, "namesake-town");
+    }
+    // The document's own admin areas: a town inside a province (state)
+    // the text names elsewhere ("Gainesville" in a story that says
+    // "Florida"), or inside the province of a town with one reading.
+    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
+        let mut support: Option<(f64, &str)> = None;
+        for (am, ap) in doc.anchors {
+            if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.mentions[*am].key == m.key
+            {
+                continue;
+            }
+            let w = if ap.is_admin1() {
+                0.3
+            } else if doc.cands[*am].len() == 1 && ap.feature_class == 'P' {
+                0.15
+            } else {
+                0.0
+            };
+            if w > support.map_or(0.0, |s| s.0) {
+                support = Some((w, ap.name));
+            }
+        }
+        if let Some((w, name)) = support {
+            score += w;
+            rule!(rules, "doc-admin:{name}");
+        }
+    }
+    // A country's name, not framed as a town, means the country.
+    let focus_area_namesake = facts.focus_area_namesake && doc.focus.is_some_and(|f| p.country != f);
+    if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() && !focus_area_namesake {
+        score += 0.3;
+    }
+    if rules.is_some() {
+        if p.is_country() {
+            rule!(rules, "country");
+        } else if cs.len() == 1 {
+            rule!(rules, "only-candidate");
+        } else if p.population > 0 {
+            rule!(rules, "population");
+        } else {
+            rule!(rules, "prominence");
+        }
+    }
+    score
+}
+
+/// Is mention `mi`'s reading too weak to keep: an acronym as a town, a
+/// two-letter key, a small namesake across the world from everything else
+/// the report names, a fragment of a longer name that is not prominent?
+fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>) -> bool {
+    let Some(p) = chosen[mi] else { return false };
+    let framed = m.locative || m.admin_noun.is_some() || m.site_noun.is_some() || m.relation != Relation::At;
+    let letters = m.name.chars().filter(|c| c.is_alphabetic()).count();
+    let acronym = (2..=4).contains(&letters) && !m.name.chars().any(char::is_lowercase);
+    if acronym && !p.is_country() {
+        return true; // "IS", "US" as a town: an acronym names a country or nothing
+    }
+    // Two letters ("Al-Bu", "Ur") are too little to name a town.
+    if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && !p.is_country() {
+        return true;
+    }
+    // Every other chosen place is a country or farther than `km`.
+    let far_from_all = |km: f64| {
+        chosen
             .iter()
             .enumerate()
-            .filter(|(i, _)| *i != b.idx)
-            .map(|(_, p)| PRIOR_WEIGHT * prominence(p))
-            .fold(0.0_f64, f64::max);
-        let margin = (b.score - rival).max(0.0);
-        b.score = if cs.len() == 1 { (0.8 + b.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
-        b.score = (b.score * 1000.0).round() / 1000.0;
-        b
-    })
-}
-
-/// Administrative level of a place: 3 country, 2 admin-1, 1 admin-2 or other
-/// area, 0 a site.
-fn level(p: &Place) -> u8 {
-    if p.is_country() {
-        3
-    } else if p.is_admin1() {
-        2
-    } else if p.feature_class == 'A' {
-        1
-    } else {
-        0
+            .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(c.position, p.position, km)))
+    };
+    // A village across the world from everything else the report
+    // names is a namesake, even in a locative frame.
+    let outside_focus = focus.is_some_and(|f| p.country != f);
+    if p.feature_class == 'P'
+        && p.population < 20_000
+        && outside_focus
+        && chosen.iter().enumerate().any(|(o, c)| o != mi && c.is_some())
+        && far_from_all(2000.0)
+    {
+        return true;
     }
-}
-
-/// Can `outer` contain `inner` ("Khanaqin, Diyala" yes; "Anbar, Kirkuk" no)?
-fn encloses(outer: &Place, inner: &Place) -> bool {
-    level(outer) > level(inner)
+    // Part of a longer capitalised name: only a prominent place survives.
+    if m.in_name && p.prominence < 0.75 {
+        return true;
+    }
+    !framed && p.feature_class == 'P' && p.population < 100_000 && outside_focus && far_from_all(1000.0)
 }
