@@ -5,6 +5,11 @@
 
 mod cli;
 
+/// mimalloc: the geoparser allocates many small, short-lived strings per
+/// document; glibc's malloc spent a fifth of the time on them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
