@@ -404,6 +404,19 @@ pub struct Record<'a> {
     pub country: &'a str,
 }
 
+/// The part of a [`Record`] that ranking reads.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RankingFields<'a> {
+    pub geonameid: i64,
+    pub lat: f64,
+    pub lon: f64,
+    pub population: u32,
+    pub admin1: &'a str,
+    pub feature_class: char,
+    pub feature_code: &'a str,
+    pub country: &'a str,
+}
+
 /// A read-only view of an index.
 pub struct Index {
     records: Bytes,
@@ -516,6 +529,23 @@ impl Index {
             feature_class: r[40] as char,
             feature_code: code,
             country: cc,
+        }
+    }
+
+    /// The fields of the record at `idx` (< len) that ranking reads, without
+    /// decoding its name and admin-2 code.
+    pub(crate) fn ranking_fields(&self, idx: u32) -> RankingFields<'_> {
+        let r = &self.records.as_ref()[idx as usize * RECORD_LEN..(idx as usize + 1) * RECORD_LEN];
+        let u32_at = |o: usize| u32::from_le_bytes(r[o..o + 4].try_into().unwrap());
+        RankingFields {
+            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
+            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
+            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
+            population: u32_at(24),
+            admin1: self.pool_str(u32_at(32)),
+            feature_class: r[40] as char,
+            feature_code: std::str::from_utf8(&r[41..46]).unwrap_or("").trim_end(),
+            country: std::str::from_utf8(&r[46..48]).unwrap_or("").trim_end(),
         }
     }
 

@@ -180,6 +180,16 @@ impl Gazetteer {
         self.layers[r.layer as usize].1.record(r.idx)
     }
 
+    /// The ranking fields of the record behind a reference (no name decoded).
+    pub(crate) fn ranking_fields(&self, r: PlaceRef) -> super::index::RankingFields<'_> {
+        self.layers[r.layer as usize].1.ranking_fields(r.idx)
+    }
+
+    /// The primary name of the place behind a reference.
+    pub(crate) fn name_of(&self, r: PlaceRef) -> &str {
+        self.record(r).name
+    }
+
     /// The place behind a reference.
     pub fn place(&self, r: PlaceRef) -> Place {
         to_place(&self.record(r))
@@ -212,6 +222,16 @@ impl Gazetteer {
             }
         }
         out
+    }
+
+    /// The place references of the postings at `off` in `layer` (an output
+    /// of that layer's name map), with their primary-name flags.
+    pub(crate) fn refs_at(&self, layer: u8, off: u64) -> Vec<(PlaceRef, bool)> {
+        self.layers[layer as usize]
+            .1
+            .postings(off)
+            .map(|p| (PlaceRef { layer, idx: p >> 1 }, p & PRIMARY != 0))
+            .collect()
     }
 
     /// Looks a name up: exact and alternate names first, then (when allowed

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 use super::words::FxBuild;
 
@@ -72,7 +72,8 @@ pub fn demonym_index() -> &'static DemonymIndex {
     })
 }
 
-/// The abbreviations and an automaton that finds them (case-sensitive).
+/// The abbreviations and an automaton that finds them (case-sensitive,
+/// anchored: it is asked only where a word starts with a capital).
 pub struct Abbreviations {
     pub automaton: AhoCorasick,
     pub entries: Vec<(String, Referent)>,
@@ -93,6 +94,7 @@ pub fn abbreviations() -> &'static Abbreviations {
             .collect();
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(entries.iter().map(|(a, _)| a.as_str()))
             .expect("abbreviation automaton");
         Abbreviations { automaton, entries }
@@ -104,12 +106,24 @@ pub fn abbreviations() -> &'static Abbreviations {
 /// "Wash.") counts only after a comma, as in "Jackson, Miss.".
 pub fn find_abbreviations(text: &str, from: usize) -> Vec<(usize, usize, &'static Referent)> {
     let a = abbreviations();
+    debug_assert!(a.entries.iter().all(|(abbr, _)| abbr.as_bytes()[0].is_ascii_uppercase()));
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
-    for m in a.automaton.find_iter(&text[from..]) {
-        let (s, e) = (from + m.start(), from + m.end());
-        let before = text[..s].chars().next_back();
-        let after = text[e..].chars().next();
-        if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+    let mut i = from;
+    // Every abbreviation starts a word with an ASCII capital: the automaton
+    // is asked only there, for the longest abbreviation starting at it.
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_uppercase() || text[..i].chars().next_back().is_some_and(char::is_alphanumeric) {
+            i += 1;
+            continue;
+        }
+        let Some(m) = a.automaton.find(Input::new(text).span(i..text.len()).anchored(Anchored::Yes)) else {
+            i += 1;
+            continue;
+        };
+        let (s, e) = (m.start(), m.end());
+        i = e;
+        if text[e..].chars().next().is_some_and(char::is_alphanumeric) {
             continue;
         }
         let (abbr, r) = &a.entries[m.pattern().as_usize()];

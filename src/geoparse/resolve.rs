@@ -11,8 +11,6 @@
 //! index (borrowed, nothing allocated); a [`Place`] is built and the rule
 //! trail written only for the winner.
 
-use std::collections::HashMap;
-
 use super::spot::{Mention, MentionKind, Relation};
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
@@ -59,7 +57,6 @@ enum Source<'a> {
 struct Cand<'a> {
     source: Source<'a>,
     geonameid: i64,
-    name: &'a str,
     position: LonLat,
     feature_class: char,
     feature_code: &'a str,
@@ -72,12 +69,11 @@ struct Cand<'a> {
 
 impl<'a> Cand<'a> {
     fn from_record(gaz: &'a Gazetteer, r: PlaceRef) -> Cand<'a> {
-        let rec = gaz.record(r);
+        let rec = gaz.ranking_fields(r);
         let population = u64::from(rec.population);
         Cand {
             source: Source::Record(r),
             geonameid: rec.geonameid,
-            name: rec.name,
             position: LonLat { lon: rec.lon, lat: rec.lat },
             feature_class: rec.feature_class,
             feature_code: rec.feature_code,
@@ -92,7 +88,6 @@ impl<'a> Cand<'a> {
         Cand {
             source: Source::Area(p),
             geonameid: p.geonameid,
-            name: &p.name,
             position: p.position,
             feature_class: p.feature_class,
             feature_code: &p.feature_code,
@@ -100,6 +95,13 @@ impl<'a> Cand<'a> {
             admin1_code: &p.admin1_code,
             population: p.population,
             prominence: prominence(p),
+        }
+    }
+
+    fn name(&self, gaz: &'a Gazetteer) -> &'a str {
+        match self.source {
+            Source::Record(r) => gaz.name_of(r),
+            Source::Area(p) => &p.name,
         }
     }
 
@@ -186,6 +188,7 @@ struct MentionFacts<'c, 'a> {
 
 /// The document-wide inputs of scoring.
 struct Doc<'c, 'a> {
+    gaz: &'a Gazetteer,
     mentions: &'c [Mention],
     cands: &'c [Vec<Cand<'a>>],
     focus: Option<&'c str>,
@@ -223,7 +226,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: HashMap<&str, f64> = HashMap::new();
+    let mut votes: Vec<(&str, f64)> = Vec::new();
     let mut countries: Vec<&str> = Vec::new();
     for cs in &cands {
         countries.clear();
@@ -231,11 +234,15 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         countries.sort_unstable();
         countries.dedup();
         for c in &countries {
-            *votes.entry(c).or_default() += 1.0 / countries.len() as f64;
+            let share = 1.0 / countries.len() as f64;
+            match votes.iter_mut().find(|(v, _)| v == c) {
+                Some(v) => v.1 += share,
+                None => votes.push((c, share)),
+            }
         }
     }
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
-        votes.iter().filter(|(_, v)| **v >= 1.0).max_by(|a, b| a.1.total_cmp(b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
+        votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
     });
     let encloses_other: Vec<bool> =
         (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
@@ -252,6 +259,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
         let doc = Doc {
+            gaz,
             mentions: &mentions,
             cands: &cands,
             focus,
@@ -274,6 +282,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // explaining, with the last pass's inputs.
     let trails: Vec<Option<(f64, String)>> = {
         let doc = Doc {
+            gaz,
             mentions: &mentions,
             cands: &cands,
             focus,
@@ -423,7 +432,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         };
         if inside {
             score += 0.6;
-            rule!(rules, "admin-context:{}", ctx.name);
+            rule!(rules, "admin-context:{}", ctx.name(doc.gaz));
         }
     }
     // Is this mention itself the context of another ("X in Diyala")?
@@ -466,7 +475,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     if !doc.anchors.is_empty() && cs.len() > 1 {
         // Only an anchor within 500 km earns a bonus: farther ones are
         // skipped on their latitude alone.
-        let mut nearest: Option<(f64, &str)> = None;
+        let mut nearest: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi
                 || ap.geonameid == p.geonameid
@@ -478,7 +487,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             }
             let d = haversine_km(p.position, ap.position);
             if nearest.is_none_or(|(n, _)| d < n) {
-                nearest = Some((d, ap.name));
+                nearest = Some((d, ap));
             }
         }
         if let Some((d, name)) = nearest {
@@ -493,7 +502,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             };
             if bonus > 0.0 {
                 score += bonus;
-                rule!(rules, "near:{name}({d:.0} km)");
+                rule!(rules, "near:{}({d:.0} km)", name.name(doc.gaz));
             }
         }
     }
@@ -514,7 +523,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // the text names elsewhere ("Gainesville" in a story that says
     // "Florida"), or inside the province of a town with one reading.
     if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
-        let mut support: Option<(f64, &str)> = None;
+        let mut support: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.mentions[*am].key == m.key
             {
@@ -528,12 +537,12 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
                 0.0
             };
             if w > support.map_or(0.0, |s| s.0) {
-                support = Some((w, ap.name));
+                support = Some((w, ap));
             }
         }
         if let Some((w, name)) = support {
             score += w;
-            rule!(rules, "doc-admin:{name}");
+            rule!(rules, "doc-admin:{}", name.name(doc.gaz));
         }
     }
     // A country's name, not framed as a town, means the country.

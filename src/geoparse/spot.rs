@@ -82,6 +82,9 @@ pub struct Mention {
     pub in_name: bool,
 }
 
+/// [`Token::flags`] before the lookup.
+const UNKNOWN_FLAGS: u16 = 0x100;
+
 #[derive(Debug, Clone)]
 struct Token<'t> {
     start: usize,
@@ -90,7 +93,9 @@ struct Token<'t> {
     /// case, else of the document's lower-case buffer.
     lower: &'t str,
     /// The word lists `lower` is in ([`flag`] bits), looked up once.
-    flags: u8,
+    /// Looked up on first use (most words are never asked about);
+    /// [`UNKNOWN_FLAGS`] until then.
+    flags: std::cell::Cell<u16>,
     cap: bool,
     all_caps: bool,
     sentence_initial: bool,
@@ -100,7 +105,17 @@ struct Token<'t> {
 
 impl Token<'_> {
     fn is(&self, f: u8) -> bool {
-        self.flags & f != 0
+        self.word_flags() & f != 0
+    }
+
+    fn word_flags(&self) -> u8 {
+        let f = self.flags.get();
+        if f != UNKNOWN_FLAGS {
+            return f as u8;
+        }
+        let f = flags(self.lower);
+        self.flags.set(u16::from(f));
+        f
     }
 }
 
@@ -241,7 +256,7 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
                 start: r.start,
                 end: r.end,
                 lower,
-                flags: flags(lower),
+                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
                 cap: r.cap,
                 all_caps: r.all_caps,
                 sentence_initial: r.sentence_initial,
@@ -315,19 +330,71 @@ fn first_step<'f>(
     walk.map(|(addr, out)| (fst.node(addr), Output::new(out)))
 }
 
+/// Appends the loose key of the lower-case word `lower` to `out` (the
+/// index's folding, then its loose spelling) and says whether the word is
+/// an article ("al", "the"). Words repeat from document to document, so
+/// each thread remembers its answers.
+fn word_key(lower: &str, out: &mut String) -> bool {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        /// Lower-case word -> (loose key, is an article).
+        static KEYS: RefCell<HashMap<Box<str>, (Box<str>, bool), FxBuild>> = RefCell::new(HashMap::default());
+        static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    /// Words kept per thread before the cache starts over.
+    const MAX_KEYS: usize = 1 << 16;
+    if lower.len() > 32 {
+        let mut folded = String::new();
+        fold_word(lower, &mut folded);
+        loose_word(&folded, out);
+        return is_article(&folded);
+    }
+    KEYS.with(|k| {
+        let mut k = k.borrow_mut();
+        if let Some((piece, article)) = k.get(lower) {
+            out.push_str(piece);
+            return *article;
+        }
+        let (piece, article) = FOLDED.with(|f| {
+            let mut folded = f.borrow_mut();
+            folded.clear();
+            fold_word(lower, &mut folded);
+            let lo = out.len();
+            loose_word(&folded, out);
+            (Box::<str>::from(&out[lo..]), is_article(&folded))
+        });
+        if k.len() >= MAX_KEYS {
+            k.clear();
+        }
+        k.insert(Box::from(lower), (piece, article));
+        article
+    })
+}
+
 /// Buffers `longest_match` reuses from word to word.
 #[derive(Default)]
 struct Scratch {
-    folded: String,
     /// Loose keys of the words of the current walk, back to back.
     pieces: String,
     /// (token index, range in `pieces`) of each word of the walk.
     spans: Vec<(usize, usize, usize)>,
 }
 
-/// The longest gazetteer name starting at token `i`: (last token index, key).
-fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) -> Option<(usize, String)> {
-    let mut best: Option<(usize, String)> = None;
+/// The longest gazetteer name starting at token `i`.
+struct Match {
+    /// Index of its last token.
+    last: usize,
+    /// Its lookup key.
+    key: String,
+    /// Where the walk ended: the key's postings in the first layer, when
+    /// that is the only layer (saves a second walk for the candidates).
+    postings: Option<u64>,
+}
+
+fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) -> Option<Match> {
+    let mut best: Option<Match> = None;
+    let single_layer = gaz.layers().count() == 1;
     let limit = (i + MAX_WORDS).min(toks.len());
     // The words' keys are the same for every layer: folded once, lazily.
     sc.pieces.clear();
@@ -352,18 +419,18 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
                         break;
                     }
                     next_j += 1;
-                    sc.folded.clear();
-                    fold_word(t.lower, &mut sc.folded);
                     let have = sc.spans.len();
+                    let lo = sc.pieces.len();
+                    let article = word_key(t.lower, &mut sc.pieces);
                     // An article inside a name is not part of its key ("Jurf al-Nasr").
-                    if have > 0 && is_article(&sc.folded) && j + 1 < toks.len() && toks[j + 1].joined {
+                    if have > 0 && article && j + 1 < toks.len() && toks[j + 1].joined {
+                        sc.pieces.truncate(lo);
                         continue;
                     }
-                    if have == 0 && is_article(&sc.folded) && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
+                    if have == 0 && article && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
+                        sc.pieces.truncate(lo);
                         continue; // "Al Anbar", "Al-Qaim"
                     }
-                    let lo = sc.pieces.len();
-                    loose_word(&sc.folded, &mut sc.pieces);
                     sc.spans.push((j, lo, sc.pieces.len()));
                     added = true;
                     break;
@@ -389,8 +456,9 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
             words += 1;
             // A multi-word name must end on a capitalised word ("Sadr City",
             // not "Sadr city"); one word must be capitalised itself.
-            if node.is_final() && toks[j].cap && best.as_ref().is_none_or(|(e, _)| j > *e) {
-                best = Some((j, key.clone()));
+            if node.is_final() && toks[j].cap && best.as_ref().is_none_or(|b| j > b.last) {
+                let postings = single_layer.then(|| out.cat(node.final_output()).value());
+                best = Some(Match { last: j, key: key.clone(), postings });
             }
         }
     }
@@ -430,7 +498,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     let mut scratch = Scratch::default();
     let lowercase_words = lowercase_words(&toks);
     let mut mentions: Vec<Mention> = Vec::new();
-    let mut persons: HashSet<String> = HashSet::new();
+    let mut persons: HashSet<String, FxBuild> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations(text, from) {
         let candidates = referent_refs(gaz, r);
@@ -450,7 +518,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
         }
         // A multi-word gazetteer name wins over a demonym ("British Columbia").
         let found = if t.cap { longest_match(gaz, &toks, i, &mut scratch) } else { None };
-        let multi = found.as_ref().is_some_and(|(j, _)| *j > i);
+        let multi = found.as_ref().is_some_and(|f| f.last > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
             let two = toks.get(i + 1).filter(|n| n.joined && n.cap).and_then(|n| demonyms.two(t.lower, n.lower));
@@ -472,13 +540,17 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             i += 1;
             continue;
         }
-        let Some((j, key)) = found else {
+        let Some(Match { last: j, key, postings }) = found else {
             i += 1;
             continue;
         };
         let ctx = Context::at(&toks, i, j);
         if accept(&toks, i, j, &ctx, &lowercase_words) {
-            mentions.push(make_mention(gaz, text, &toks, i, j, key, MentionKind::Gazetteer, &ctx));
+            let (candidates, primary) = match postings {
+                Some(off) => gaz.refs_at(0, off).into_iter().unzip(),
+                None => gaz.refs_for_key(&key).into_iter().unzip(),
+            };
+            mentions.push(make_mention(text, &toks, i, j, key, (candidates, primary), &ctx));
             i = j + 1 + ctx.noun_words;
         } else {
             if i == j && (ctx.after_title || follows_given_name(&toks, i)) {
@@ -599,7 +671,7 @@ impl Context {
         }
         let before = |k: usize| -> Option<&Token> { lead.checked_sub(k).map(|x| &toks[x]) };
         // "in", "in the", "near the", "north of", "outskirts of".
-        let word = |k: usize| before(k).map_or(("", 0), |t| (t.lower, t.flags));
+        let word = |k: usize| before(k).map_or(("", 0), |t| (t.lower, t.word_flags()));
         let (w1, f1) = word(1);
         let skip_the = w1 == "the";
         let ((lw, lw_f), (lw_prev, lw_prev_f)) = if skip_the { (word(2), word(3)) } else { ((w1, f1), word(2)) };
@@ -737,13 +809,12 @@ fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &H
 
 #[allow(clippy::too_many_arguments)]
 fn make_mention(
-    gaz: &Gazetteer,
     text: &str,
     toks: &[Token],
     i: usize,
     j: usize,
     key: String,
-    kind: MentionKind,
+    (candidates, primary): (Vec<PlaceRef>, Vec<bool>),
     ctx: &Context,
 ) -> Mention {
     let name_start = toks[i].start;
@@ -753,11 +824,6 @@ fn make_mention(
         None if ctx.near => (name_start, Relation::Near),
         None => (name_start, Relation::At),
     };
-    let (candidates, primary) = if kind == MentionKind::Gazetteer {
-        gaz.refs_for_key(&key).into_iter().unzip()
-    } else {
-        (Vec::new(), Vec::new())
-    };
     Mention {
         start,
         end: name_end,
@@ -765,7 +831,7 @@ fn make_mention(
         name_end,
         name: text[name_start..name_end].to_string(),
         key,
-        kind,
+        kind: MentionKind::Gazetteer,
         relation,
         admin_noun: ctx.admin_noun.clone(),
         site_noun: ctx.site_noun.clone(),
