@@ -13,6 +13,10 @@ use incidentmap::document::Document;
 use incidentmap::gazetteer::Gazetteer;
 use incidentmap::geoparse::{ResolveOptions, geoparse};
 
+/// The allocator the `incidentmap` binary runs with.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn corpus() -> (String, Vec<String>) {
     let candidates = [
         std::env::var("INCIDENTMAP_BENCH_CORPUS").ok().map(PathBuf::from),
