@@ -27,8 +27,11 @@ for corpus in "${corpora[@]}"; do
     bytes=$(cat "$dir"/*.txt | wc -c)
     echo "== $corpus: $(ls "$dir"/*.txt | wc -l) documents, $bytes bytes, geoparse $(echo "$end - $start" | bc) s (whole process)"
     python3 "$score" score "$dir/gold.jsonl" "$dir/system.jsonl"
+    echo "D. Countries and the rest (bench/country_breakdown.py)"
+    python3 bench/country_breakdown.py "$dir/gold.jsonl" "$dir/system.jsonl"
     if [ "$corpus" = geovirus ]; then
         echo "   (GeoVirus' gold points are Wikipedia's: a country is a rounded centre such as 40N 100W"
-        echo "    for the United States, so country mentions can miss 161 km against any gazetteer point.)"
+        echo "    for the United States, so country mentions can miss 161 km against any gazetteer point:"
+        echo "    D shows the score without them and how often the right country was chosen.)"
     fi
 done
