@@ -211,95 +211,188 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
     let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
     let mut out: Vec<Incident> = Vec::new();
     let mut last_date: Option<(NaiveDate, u8)> = None;
-    for (s, e) in sentences::split(&doc.text, doc.body_start) {
+    // The perpetrator across sentences: the armed group the previous
+    // sentence named, and the incidents the last incident sentence produced.
+    let mut previous: Option<PreviousSentence> = None;
+    let mut last_incidents: Option<(usize, std::ops::Range<usize>)> = None;
+    for (si, (s, e)) in sentences::split(&doc.text, doc.body_start).into_iter().enumerate() {
         let sentence = &doc.text[s..e];
         let words = words_of(&doc.text, s, e);
         if words.is_empty() || words.iter().all(|w| w.quoted) {
             continue;
         }
         let lower: Vec<String> = words.iter().map(|w| w.lower.clone()).collect();
-        let Some((trigger_at, trigger)) = find_trigger(&words, &lower) else { continue };
-        if is_modal(&words, trigger_at) || is_statistic(&lower) || is_background(&lower) {
-            continue;
-        }
-        let killed = casualties(&words, &lower, KILL);
-        let injured = casualties(&words, &lower, INJURE);
-        // "the blast", "the attack" without casualties points back at an
-        // event already reported; a bare casualty word needs a count ("the
-        // wounded were taken to hospital" is not a new event).
-        let definite = trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that");
-        // A plural generic noun ("other attacks were reported") without
-        // casualties summarises, it does not report one event.
-        let plural_generic = trigger.priority <= 40
-            && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
-        if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
-            continue;
-        }
-        let explicit_date =
-            !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
-        // Date: explicit, "the same day", or carried from the previous incident.
-        let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
-        let date_refs = dates::find_dates(&word_refs, published);
-        let carried = last_date.unwrap_or((published, 2));
-        // Each place takes the date expression nearest to it ("arson in Diyala
-        // last week and fires in Makhmour on Tuesday").
-        let date_for = |at: usize| -> (NaiveDate, u8) {
-            match date_refs.iter().min_by_key(|d| d.start().abs_diff(at)) {
-                Some(DateRef::Date(d)) => (d.date, d.precision),
-                Some(DateRef::SameDay(_)) | None => carried,
+        // "ISIS militants torched fields. The group claimed ...": an
+        // anaphoric "the group" in the same paragraph is the group the
+        // previous sentence named.
+        let continues = previous.as_ref().filter(|p| p.index + 1 == si && !paragraph_break(&doc.text[p.end..s]));
+        let carried_group = continues.and_then(|p| p.group.clone()).filter(|_| is_anaphoric_group(&lower));
+        let group_here = named_armed_group(&words, &lower).or_else(|| carried_group.clone());
+        let before = out.len();
+        'incidents: {
+            let Some((trigger_at, trigger)) = find_trigger(&words, &lower) else { break 'incidents };
+            if is_modal(&words, trigger_at) || is_statistic(&lower) || is_background(&lower) {
+                break 'incidents;
             }
-        };
-        let places = incident_places(&doc.text, &resolutions, s, e);
-        if places.is_empty() {
-            continue;
-        }
-        let (date, precision) = date_for(places[0].mention.start);
-        last_date = Some((date, precision));
-        let (actor1, actor2) = find_actors(&words, &lower, trigger);
-        for (k, r) in places.iter().enumerate() {
-            let (date, precision) = date_for(r.mention.start);
-            let Some(mut inc) = code_location(gaz, r, &resolutions, date) else { continue };
-            // A whole country is too coarse to map an event without casualties.
-            if inc.location_type == LocationType::Country && killed + injured == 0 {
-                continue;
+            let killed = casualties(&words, &lower, KILL);
+            let injured = casualties(&words, &lower, INJURE);
+            // "the blast", "the attack" without casualties points back at an
+            // event already reported; a bare casualty word needs a count ("the
+            // wounded were taken to hospital" is not a new event).
+            let definite = trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that");
+            // A plural generic noun ("other attacks were reported") without
+            // casualties summarises, it does not report one event.
+            let plural_generic = trigger.priority <= 40
+                && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
+            if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
+                break 'incidents;
             }
-            inc.time_precision = precision;
-            inc.event_type = trigger.event_type.clone();
-            inc.sub_event_type = trigger.sub_event_type.clone();
-            // A civilian target turns a clash into violence against civilians.
-            if inc.event_type == "Battles" && actor2.as_ref().is_some_and(|a| a.1 == ActorKind::Civilian) {
-                inc.event_type = "Violence against civilians".to_string();
-                inc.sub_event_type = "Attack".to_string();
+            let explicit_date =
+                !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
+            // Date: explicit, "the same day", or carried from the previous incident.
+            let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
+            let date_refs = dates::find_dates(&word_refs, published);
+            let carried = last_date.unwrap_or((published, 2));
+            // Each place takes the date expression nearest to it ("arson in Diyala
+            // last week and fires in Makhmour on Tuesday").
+            let date_for = |at: usize| -> (NaiveDate, u8) {
+                match date_refs.iter().min_by_key(|d| d.start().abs_diff(at)) {
+                    Some(DateRef::Date(d)) => (d.date, d.precision),
+                    Some(DateRef::SameDay(_)) | None => carried,
+                }
+            };
+            let places = incident_places(&doc.text, &resolutions, s, e);
+            if places.is_empty() {
+                break 'incidents;
             }
-            let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
-            inc.actor1 = actor_name(actor1.as_ref(), &country, "Unidentified Armed Group");
-            inc.actor2 = actor2.as_ref().map(|a| actor_name(Some(a), &country, "")).unwrap_or_default();
-            // Casualties belong to the first place of a clause that names
-            // several, so that totals are not multiplied.
-            if k == 0 {
-                inc.fatalities = killed;
-                inc.injured = injured;
+            let (date, precision) = date_for(places[0].mention.start);
+            last_date = Some((date, precision));
+            let (mut actor1, actor2) = find_actors(&words, &lower, trigger);
+            if actor1.as_ref().is_none_or(|a| a.0 == "Unidentified Armed Group") && carried_group.is_some() {
+                actor1 = carried_group.clone();
             }
-            inc.source = doc.source.clone();
-            inc.source_date = Some(published);
-            inc.notes = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
-            inc.event_id = event_id(&doc.source, &inc.notes, &inc.location, &inc.place_name);
-            // Without a date of its own, a sentence about a place this report
-            // already has an incident for on that day tells more of the same
-            // event ("Security officials blamed IS for the Ramadi bombing").
-            if !explicit_date {
-                if let Some(prev) = out.iter_mut().find(|o| {
-                    o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date
-                }) {
-                    prev.fatalities = prev.fatalities.max(inc.fatalities);
-                    prev.injured = prev.injured.max(inc.injured);
+            for (k, r) in places.iter().enumerate() {
+                let (date, precision) = date_for(r.mention.start);
+                let Some(mut inc) = code_location(gaz, r, &resolutions, date) else { continue };
+                // A whole country is too coarse to map an event without casualties.
+                if inc.location_type == LocationType::Country && killed + injured == 0 {
                     continue;
                 }
+                inc.time_precision = precision;
+                inc.event_type = trigger.event_type.clone();
+                inc.sub_event_type = trigger.sub_event_type.clone();
+                // A civilian target turns a clash into violence against civilians.
+                if inc.event_type == "Battles" && actor2.as_ref().is_some_and(|a| a.1 == ActorKind::Civilian) {
+                    inc.event_type = "Violence against civilians".to_string();
+                    inc.sub_event_type = "Attack".to_string();
+                }
+                let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
+                inc.actor1 = actor_name(actor1.as_ref(), &country, "Unidentified Armed Group");
+                inc.actor2 = actor2.as_ref().map(|a| actor_name(Some(a), &country, "")).unwrap_or_default();
+                // Casualties belong to the first place of a clause that names
+                // several, so that totals are not multiplied.
+                if k == 0 {
+                    inc.fatalities = killed;
+                    inc.injured = injured;
+                }
+                inc.source = doc.source.clone();
+                inc.source_date = Some(published);
+                inc.notes = sentence.split_whitespace().collect::<Vec<_>>().join(" ");
+                inc.event_id = event_id(&doc.source, &inc.notes, &inc.location, &inc.place_name);
+                // Without a date of its own, a sentence about a place this report
+                // already has an incident for on that day tells more of the same
+                // event ("Security officials blamed IS for the Ramadi bombing").
+                if !explicit_date {
+                    if let Some(prev) = out.iter_mut().find(|o| {
+                        o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date
+                    }) {
+                        prev.fatalities = prev.fatalities.max(inc.fatalities);
+                        prev.injured = prev.injured.max(inc.injured);
+                        continue;
+                    }
+                }
+                out.push(inc);
             }
-            out.push(inc);
         }
+        if out.len() > before {
+            last_incidents = Some((si, before..out.len()));
+        } else if is_claim(&lower) {
+            // "ISIS later claimed responsibility for the blast": the claim
+            // names the perpetrator of the incidents of the sentence before.
+            if let (Some(g), Some((k, range)), Some(_)) = (&group_here, &last_incidents, continues) {
+                if k + 1 == si {
+                    for inc in &mut out[range.clone()] {
+                        if inc.actor1.starts_with("Unidentified Armed Group") {
+                            inc.actor1 = g.0.clone();
+                        }
+                    }
+                }
+            }
+        }
+        previous = Some(PreviousSentence { index: si, end: e, group: group_here });
     }
     Ok(out)
+}
+
+/// What the next sentence needs to know about the one before it.
+struct PreviousSentence {
+    index: usize,
+    end: usize,
+    /// The armed group it named (or carried).
+    group: Option<Actor>,
+}
+
+/// A blank line between two sentences starts a new paragraph.
+fn paragraph_break(gap: &str) -> bool {
+    gap.split('\n').skip(1).any(|line| line.trim().is_empty()) && gap.matches('\n').count() >= 2
+}
+
+/// "the group", "the militants": a reference back to an armed group.
+fn is_anaphoric_group(lower: &[String]) -> bool {
+    lower.windows(2).any(|w| {
+        w[0] == "the"
+            && matches!(
+                w[1].as_str(),
+                "group"
+                    | "militants"
+                    | "jihadists"
+                    | "insurgents"
+                    | "extremists"
+                    | "militant"
+                    | "extremist"
+                    | "terrorist"
+            )
+    })
+}
+
+/// "claimed responsibility", "claimed the attack": a perpetrator owns an event.
+fn is_claim(lower: &[String]) -> bool {
+    lower.windows(2).any(|w| {
+        matches!(w[0].as_str(), "claimed" | "claims" | "claiming")
+            && matches!(w[1].as_str(), "responsibility" | "credit" | "the" | "it")
+    })
+}
+
+/// The first named armed group (not "gunmen") a sentence mentions.
+fn named_armed_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
+    let mut i = 0;
+    while i < lower.len() {
+        let mut step = 1;
+        for a in actors() {
+            if matches_at(&a.words, lower, i) {
+                if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+                    continue;
+                }
+                if a.kind == ActorKind::Armed && a.name != "Unidentified Armed Group" {
+                    return Some((a.name.clone(), a.kind));
+                }
+                step = a.words.len();
+                break;
+            }
+        }
+        i += step;
+    }
+    None
 }
 
 fn actor_name(a: Option<&(String, ActorKind)>, country: &str, default: &str) -> String {
@@ -817,6 +910,34 @@ mod tests {
         let gaz = Gazetteer::embedded().unwrap();
         let doc = Document::from_text("t", "t.txt", format!("Published: 2020-05-15\n\n{text}\n"));
         extract_document(&gaz, &doc, &ExtractOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn perpetrators_carry_to_the_next_sentence_of_a_paragraph() {
+        // A later claim names the perpetrator of the incident before it.
+        let v = one("Three policemen were wounded when a bomb went off in Tikrit on Monday. Daesh claimed the attack.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].actor1, "Islamic State (ISIS)");
+        // "The group" in the next sentence is the group just named.
+        let v = one("ISIS fighters have been burning wheat fields. The group set fire to crops in Makhmour on Tuesday.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].actor1, "Islamic State (ISIS)");
+        // Not across a paragraph break, and not without a reference back.
+        let v = one("ISIS fighters have been burning wheat fields.\n\nThe group set fire to crops in Makhmour on Tuesday.");
+        assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
+        let v = one("ISIS fighters have been burning wheat fields. Gunmen set fire to crops in Makhmour on Tuesday.");
+        assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
+        // A claim two sentences later, or one that does not follow an
+        // incident, changes nothing.
+        let v = one(
+            "Three policemen were wounded when a bomb went off in Tikrit on Monday. The road was closed. \
+             Daesh claimed the attack.",
+        );
+        assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
+        // A perpetrator the sentence names itself is kept.
+        let v = one("ISIS was blamed for many raids. Peshmerga troops clashed with SDF fighters near Sinjar on Sunday.");
+        assert!(!v.is_empty());
+        assert_ne!(v[0].actor1, "Islamic State (ISIS)");
     }
 
     #[test]
