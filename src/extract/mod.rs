@@ -919,23 +919,24 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].actor1, "Islamic State (ISIS)");
         // "The group" in the next sentence is the group just named.
-        let v = one("ISIS fighters have been burning wheat fields. The group set fire to crops in Makhmour on Tuesday.");
+        let v =
+            one("ISIS fighters have been burning wheat fields. The group set fire to crops in Makhmour on Tuesday.");
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].actor1, "Islamic State (ISIS)");
         // Not across a paragraph break, and not without a reference back.
-        let v = one("ISIS fighters have been burning wheat fields.\n\nThe group set fire to crops in Makhmour on Tuesday.");
+        let v =
+            one("ISIS fighters have been burning wheat fields.\n\nThe group set fire to crops in Makhmour on Tuesday.");
         assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
         let v = one("ISIS fighters have been burning wheat fields. Gunmen set fire to crops in Makhmour on Tuesday.");
         assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
         // A claim two sentences later, or one that does not follow an
         // incident, changes nothing.
-        let v = one(
-            "Three policemen were wounded when a bomb went off in Tikrit on Monday. The road was closed. \
-             Daesh claimed the attack.",
-        );
+        let v = one("Three policemen were wounded when a bomb went off in Tikrit on Monday. The road was closed. \
+             Daesh claimed the attack.");
         assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
         // A perpetrator the sentence names itself is kept.
-        let v = one("ISIS was blamed for many raids. Peshmerga troops clashed with SDF fighters near Sinjar on Sunday.");
+        let v =
+            one("ISIS was blamed for many raids. Peshmerga troops clashed with SDF fighters near Sinjar on Sunday.");
         assert!(!v.is_empty());
         assert_ne!(v[0].actor1, "Islamic State (ISIS)");
     }

@@ -337,9 +337,10 @@ fn first_step<'f>(
 fn word_key(lower: &str, out: &mut String) -> bool {
     use std::cell::RefCell;
     use std::collections::HashMap;
+    /// Lower-case word -> (loose key, is an article).
+    type Keys = HashMap<Box<str>, (Box<str>, bool), FxBuild>;
     thread_local! {
-        /// Lower-case word -> (loose key, is an article).
-        static KEYS: RefCell<HashMap<Box<str>, (Box<str>, bool), FxBuild>> = RefCell::new(HashMap::default());
+        static KEYS: RefCell<Keys> = RefCell::new(HashMap::default());
         static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
     }
     /// Words kept per thread before the cache starts over.
