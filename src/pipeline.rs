@@ -140,17 +140,39 @@ pub fn load_incidents(
     lenient: bool,
     extract_opts: &ExtractOptions,
 ) -> crate::Result<(Vec<Incident>, Vec<Error>)> {
-    let read_opts = crate::export::read::ReadOptions { lenient };
     let mut incidents = Vec::new();
+    let problems = for_each_loaded_incident(gaz, inputs, lenient, extract_opts, &mut |inc| incidents.push(inc))?;
+    Ok((incidents, problems))
+}
+
+/// [`load_incidents`], one incident at a time: incident files are streamed
+/// record by record (a million-row CSV is never held whole), then the
+/// incidents extracted from the reports follow. Ids are 1..n in that order,
+/// as [`load_incidents`] gives them. Returns the problems met (when lenient).
+pub fn for_each_loaded_incident(
+    gaz: &Gazetteer,
+    inputs: &[String],
+    lenient: bool,
+    extract_opts: &ExtractOptions,
+    f: &mut dyn FnMut(Incident),
+) -> crate::Result<Vec<Error>> {
+    let read_opts = crate::export::read::ReadOptions { lenient };
     let mut problems = Vec::new();
     let mut reports = Vec::new();
+    let mut next_id = 1u64;
+    let mut number = |mut inc: Incident| {
+        inc.id = next_id;
+        next_id += 1;
+        f(inc);
+    };
     for input in inputs {
         if is_incident_file(input) || input == "-" {
-            match crate::export::read::read_incidents(std::path::Path::new(input), &read_opts) {
-                Ok(mut o) => {
-                    incidents.append(&mut o.incidents);
-                    problems.append(&mut o.skipped);
-                }
+            let path = std::path::Path::new(input);
+            match crate::export::read::for_each_incident(path, &read_opts, &mut |inc| {
+                number(inc);
+                Ok(())
+            }) {
+                Ok(mut skipped) => problems.append(&mut skipped),
                 Err(e) if lenient => problems.push(e),
                 Err(e) => return Err(e),
             }
@@ -160,7 +182,7 @@ pub fn load_incidents(
     }
     if !reports.is_empty() {
         let (docs, mut errors) = crate::fetch::load_inputs(&reports, &crate::fetch::http::FetchOptions::default());
-        let (mut found, mut extract_errors) = incidents_from_documents(gaz, &docs, extract_opts);
+        let (found, mut extract_errors) = incidents_from_documents(gaz, &docs, extract_opts);
         errors.append(&mut extract_errors);
         if !lenient {
             if let Some(e) = errors.into_iter().next() {
@@ -169,10 +191,7 @@ pub fn load_incidents(
         } else {
             problems.append(&mut errors);
         }
-        incidents.append(&mut found);
+        found.into_iter().for_each(&mut number);
     }
-    for (i, inc) in incidents.iter_mut().enumerate() {
-        inc.id = i as u64 + 1;
-    }
-    Ok((incidents, problems))
+    Ok(problems)
 }

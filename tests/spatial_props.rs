@@ -3,9 +3,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use chrono::NaiveDate;
+use incidentmap::Incident;
 use incidentmap::geodesy::{LonLat, haversine_km};
 use incidentmap::spatial::cluster::{ClusterParams, Labels, cluster, cluster_with};
 use incidentmap::spatial::index::IncidentIndex;
+use incidentmap::spatial::query::{Collector, Query};
 use proptest::prelude::*;
 
 /// Centres that clustered points gather around: Iraq, both sides of the
@@ -96,6 +99,51 @@ proptest! {
         for (g, w) in got.iter().zip(&all) {
             prop_assert!((g - w).abs() <= 1e-9 * w.max(1.0));
         }
+    }
+
+    #[test]
+    fn streaming_collector_matches_brute_force(
+        pts in prop::collection::vec(point(), 0..5000),
+        c in point(),
+        r in prop::option::of(0.0..5000.0f64),
+        k in prop::option::of(0usize..1500),
+        limit in prop::option::of(0usize..1500),
+        boxed in any::<bool>(),
+    ) {
+        // Thousands of points with a small k make the collector trim on the way.
+        let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+        let bbox = boxed.then_some([170.0, -10.0, -170.0, 10.0]);
+        let mut q = Query::around(c);
+        q.radius_km = r;
+        q.nearest = k;
+        q.limit = limit;
+        q.bbox = bbox;
+        q.filter.min_fatalities = Some(1);
+        let incidents: Vec<Incident> = pts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut inc = Incident::new(d, *p);
+                inc.id = i as u64 + 1;
+                inc.fatalities = (i % 4) as u32; // a quarter fail the filter
+                inc
+            })
+            .collect();
+        let mut collector = Collector::new(q);
+        for inc in incidents.iter().cloned() {
+            collector.push(inc);
+        }
+        let (kept, hits) = collector.finish();
+        let got: Vec<(u64, f64)> = hits.iter().map(|h| (kept[h.idx].id, h.distance_km)).collect();
+        let mut want: Vec<(u64, f64)> = incidents
+            .iter()
+            .filter(|inc| inc.fatalities >= 1 && bbox.is_none_or(|b| brute_in_box(inc.position, b)))
+            .map(|inc| (inc.id, haversine_km(c, inc.position)))
+            .filter(|(_, dist)| r.is_none_or(|r| *dist <= r))
+            .collect();
+        want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        want.truncate(k.unwrap_or(usize::MAX).min(limit.unwrap_or(usize::MAX)));
+        prop_assert_eq!(got, want);
     }
 
     #[test]

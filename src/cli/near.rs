@@ -5,8 +5,7 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use incidentmap::geodesy::{LonLat, compass_point};
-use incidentmap::spatial::index::IncidentIndex;
-use incidentmap::spatial::query::{Filter, Hit, Query, near, parse_distance_km};
+use incidentmap::spatial::query::{Collector, Filter, Hit, Query, parse_distance_km};
 use incidentmap::{Error, Incident};
 
 use super::Outcome;
@@ -111,15 +110,19 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         },
         limit: args.limit,
     };
-    let loaded = load_inputs(&args.inputs, args.lenient, &args.gaz)?;
-    let index = IncidentIndex::from_incidents(&loaded.incidents);
-    let hits = near(&index, &loaded.incidents, &query);
+    // One question over the inputs: stream them through a collector that
+    // keeps only the answers (a million-row file is never held whole).
+    let described = describe_query(&query);
+    let mut collector = Collector::new(query);
+    let skipped = for_each_input(&args.inputs, args.lenient, &args.gaz, &mut |inc| collector.push(inc))?;
+    let (incidents, hits) = collector.finish();
+    let loaded = Loaded { incidents, skipped };
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     match args.format {
         Format::Table => {
             if hits.is_empty() {
-                eprintln!("no incidents {} {label}", describe_query(&query));
+                eprintln!("no incidents {described} {label}");
             } else {
                 write_table(&mut out, &loaded.incidents, &hits)?;
             }
@@ -144,11 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     out.flush()?;
-    let outcome = if loaded.skipped > 0 { Outcome::Partial } else { Outcome::Done };
-    // The process ends now: freeing a million records string by string
-    // would only delay the exit.
-    std::mem::forget(loaded);
-    Ok(outcome)
+    Ok(if loaded.skipped > 0 { Outcome::Partial } else { Outcome::Done })
 }
 
 fn describe_query(q: &Query) -> String {
@@ -205,13 +204,28 @@ pub(super) struct Loaded {
 /// Reads the inputs: incident files, or reports extracted on the fly.
 /// Skipped records are reported on stderr and counted.
 pub(super) fn load_inputs(paths: &[PathBuf], lenient: bool, gaz: &GazetteerArgs) -> anyhow::Result<Loaded> {
+    let mut incidents = Vec::new();
+    let skipped = for_each_input(paths, lenient, gaz, &mut |inc| incidents.push(inc))?;
+    Ok(Loaded { incidents, skipped })
+}
+
+/// Streams every incident of the inputs (incident files record by record,
+/// then those extracted from reports) into `f`; reports the skipped ones on
+/// stderr and returns how many there were.
+fn for_each_input(
+    paths: &[PathBuf],
+    lenient: bool,
+    gaz: &GazetteerArgs,
+    f: &mut dyn FnMut(Incident),
+) -> anyhow::Result<usize> {
     let gaz = gaz.open()?;
     let inputs: Vec<String> = paths.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-    let (incidents, problems) = incidentmap::pipeline::load_incidents(
+    let problems = incidentmap::pipeline::for_each_loaded_incident(
         &gaz,
         &inputs,
         lenient,
         &incidentmap::extract::ExtractOptions::default(),
+        f,
     )?;
     for e in problems.iter().take(20) {
         eprintln!("incidentmap: skipped: {e}");
@@ -219,7 +233,7 @@ pub(super) fn load_inputs(paths: &[PathBuf], lenient: bool, gaz: &GazetteerArgs)
     if problems.len() > 20 {
         eprintln!("incidentmap: ... and {} more skipped", problems.len() - 20);
     }
-    Ok(Loaded { incidents, skipped: problems.len() })
+    Ok(problems.len())
 }
 
 /// One property value.

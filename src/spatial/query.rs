@@ -171,6 +171,94 @@ pub fn near_with_positions(
         .collect()
 }
 
+/// Answers one [`Query`] over incidents that arrive one at a time, keeping
+/// only what can still be an answer: the hits of a radius or box query, the
+/// `k` best so far of a nearest query. Reading a million-row file for one
+/// question then needs memory for the answers, not for the file. Gives the
+/// same hits, in the same order, as [`near`] over the same incidents (ties
+/// at the `k`-th distance go to the lower `id`).
+///
+/// # Examples
+/// ```
+/// use chrono::NaiveDate;
+/// use incidentmap::{Incident, LonLat};
+/// use incidentmap::spatial::query::{Collector, Query};
+///
+/// let d = NaiveDate::from_ymd_opt(2024, 5, 1).unwrap();
+/// let mut q = Query::around(LonLat { lon: 45.39065, lat: 34.3482 });
+/// q.radius_km = Some(30.0);
+/// let mut c = Collector::new(q);
+/// c.push(Incident::new(d, LonLat { lon: 45.39, lat: 34.35 }));
+/// c.push(Incident::new(d, LonLat { lon: 44.40, lat: 33.34 }));
+/// let (kept, hits) = c.finish();
+/// assert_eq!((kept.len(), hits.len()), (1, 1));
+/// assert!(hits[0].distance_km < 1.0);
+/// ```
+#[derive(Debug)]
+pub struct Collector {
+    query: Query,
+    /// (distance, incident, arrival order) of the candidates kept.
+    kept: Vec<(f64, Incident, usize)>,
+    seen: usize,
+}
+
+impl Collector {
+    /// A collector for `query`.
+    pub fn new(query: Query) -> Collector {
+        Collector { query, kept: Vec::new(), seen: 0 }
+    }
+
+    /// Considers one incident.
+    pub fn push(&mut self, inc: Incident) {
+        let order = self.seen;
+        self.seen += 1;
+        let q = &self.query;
+        if !q.filter.matches(&inc) || q.bbox.is_some_and(|b| !in_bbox(inc.position, b)) {
+            return;
+        }
+        let d = haversine_km(q.center, inc.position);
+        if q.radius_km.is_some_and(|r| d > r) {
+            return;
+        }
+        self.kept.push((d, inc, order));
+        // A nearest (or limited) query needs only its best `k`: trim now and
+        // then, so the kept set stays within twice that.
+        let cap = match (q.nearest, q.limit) {
+            (Some(k), Some(l)) => Some(k.min(l)),
+            (k, l) => k.or(l),
+        };
+        if let Some(cap) = cap {
+            if self.kept.len() >= 2 * cap.max(1024) {
+                self.trim(cap);
+            }
+        }
+    }
+
+    fn trim(&mut self, cap: usize) {
+        self.kept.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.id.cmp(&b.1.id)).then(a.2.cmp(&b.2)));
+        self.kept.truncate(cap);
+    }
+
+    /// The hits, nearest first (then by `id`), with the incidents they index.
+    pub fn finish(mut self) -> (Vec<Incident>, Vec<Hit>) {
+        let cap = match (self.query.nearest, self.query.limit) {
+            (Some(k), Some(l)) => k.min(l),
+            (Some(k), None) => k,
+            (None, Some(l)) => l,
+            (None, None) => usize::MAX,
+        };
+        self.trim(cap);
+        let c = self.query.center;
+        let hits = self
+            .kept
+            .iter()
+            .enumerate()
+            .map(|(idx, (d, inc, _))| Hit { idx, distance_km: *d, bearing_deg: bearing_deg(c, inc.position) })
+            .collect();
+        (self.kept.into_iter().map(|(_, inc, _)| inc).collect(), hits)
+    }
+}
+
 /// Parses a distance with an optional unit into kilometres: `30km`, `30 km`,
 /// `500m`, `20mi`, `5nmi`, or a bare number of kilometres (`30`).
 ///
