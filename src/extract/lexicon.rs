@@ -25,6 +25,9 @@ pub struct ActorAlias {
     /// ACLED-style name.
     pub name: String,
     pub kind: ActorKind,
+    /// The alias names aircraft ("Iraqi aircraft", "US warplanes"): who
+    /// flies is who strikes from the air.
+    pub air: bool,
 }
 
 /// One event trigger.
@@ -54,6 +57,9 @@ pub fn actors() -> &'static [ActorAlias] {
             .map(|c| ActorAlias {
                 words: c[0].split([' ', '-']).map(str::to_string).collect(),
                 caps_only: c[0].len() <= 3,
+                air: c[0].split([' ', '-']).any(|w| {
+                    matches!(w, "aircraft" | "air" | "warplanes" | "jets" | "drone" | "drones" | "helicopters")
+                }),
                 name: c[1].to_string(),
                 kind: match c[2] {
                     "state" => ActorKind::State,

@@ -314,8 +314,19 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 out.push(inc);
             }
         }
+        let follows_incident = last_incidents.as_ref().is_some_and(|(k, _)| k + 1 == si) && continues.is_some();
         if out.len() > before {
             last_incidents = Some((si, before..out.len()));
+        } else if follows_incident && adds_casualties(&resolutions, s, e, &words, &lower, published) {
+            // "Gunmen opened fire on a checkpoint in Hawija. Two policemen
+            // died.": a count with no place or date of its own, right after
+            // a sentence with one incident, belongs to that incident.
+            if let Some((_, range)) = last_incidents.as_mut().filter(|(_, r)| r.len() == 1) {
+                let inc = &mut out[range.start];
+                inc.fatalities = inc.fatalities.max(casualties(&words, &lower, KILL));
+                inc.injured = inc.injured.max(casualties(&words, &lower, INJURE));
+                last_incidents = last_incidents.map(|(_, r)| (si, r));
+            }
         } else if is_claim(&lower) {
             // "ISIS later claimed responsibility for the blast": the claim
             // names the perpetrator of the incidents of the sentence before.
@@ -332,6 +343,34 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         previous = Some(PreviousSentence { index: si, end: e, group: group_here });
     }
     Ok(out)
+}
+
+/// Does a sentence that is not an incident of its own report casualties of
+/// the incident before it: a count, no place and no date of its own, and no
+/// word that makes it another event or a tally?
+fn adds_casualties(
+    res: &[Resolution],
+    s: usize,
+    e: usize,
+    words: &[Word<'_>],
+    lower: &[String],
+    published: NaiveDate,
+) -> bool {
+    if casualties(words, lower, KILL) + casualties(words, lower, INJURE) == 0
+        || is_statistic(lower)
+        || is_background(lower)
+        || lower.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "separate" | "separately" | "another" | "elsewhere" | "meanwhile" | "earlier" | "also" | "since"
+            )
+        })
+        || res.iter().any(|r| r.mention.start >= s && r.mention.start < e && r.mention.kind != MentionKind::Demonym)
+    {
+        return false;
+    }
+    let refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
+    dates::find_dates(&refs, published).is_empty()
 }
 
 /// What the next sentence needs to know about the one before it.
@@ -365,11 +404,16 @@ fn is_anaphoric_group(lower: &[String]) -> bool {
     })
 }
 
-/// "claimed responsibility", "claimed the attack": a perpetrator owns an event.
+/// "claimed responsibility", "claimed the attack": a perpetrator owns an
+/// event ("has not claimed", "no group claimed" do not).
 fn is_claim(lower: &[String]) -> bool {
-    lower.windows(2).any(|w| {
-        matches!(w[0].as_str(), "claimed" | "claims" | "claiming")
-            && matches!(w[1].as_str(), "responsibility" | "credit" | "the" | "it")
+    (0..lower.len().saturating_sub(1)).any(|i| {
+        matches!(lower[i].as_str(), "claimed" | "claims" | "claiming")
+            && matches!(lower[i + 1].as_str(), "responsibility" | "credit" | "the" | "it")
+            && !lower[i.saturating_sub(3)..i].iter().any(|w| {
+                matches!(w.as_str(), "not" | "no" | "never" | "yet" | "denied" | "denies" | "nobody" | "none")
+                    || w.ends_with("n't")
+            })
     })
 }
 
@@ -589,6 +633,9 @@ type Actor = (String, ActorKind);
 /// artillery strikes) act; state forces, civilians and prisoners are acted on.
 fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger) -> (Option<Actor>, Option<Actor>) {
     let mut found: Vec<(usize, String, ActorKind)> = Vec::new();
+    // Aircraft named in an air strike ("Iraqi aircraft struck ...") fly it.
+    let air_strike = trigger.sub_event_type == "Air/drone strike";
+    let mut flier: Option<Actor> = None;
     let mut i = 0;
     while i < lower.len() {
         let mut step = 1;
@@ -596,6 +643,9 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
             if matches_at(&a.words, lower, i) {
                 if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                     continue;
+                }
+                if air_strike && a.air && flier.is_none() {
+                    flier = Some((a.name.clone(), a.kind));
                 }
                 found.push((i, a.name.clone(), a.kind));
                 step = a.words.len();
@@ -615,11 +665,13 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
             _ => 0,
         }
     };
-    let actor1 = found
-        .iter()
-        .filter(|(_, n, k)| perp_rank(*k, n) > 0)
-        .max_by_key(|(pos, n, k)| (perp_rank(*k, n), std::cmp::Reverse(*pos)))
-        .map(|(_, n, k)| (n.clone(), *k));
+    let actor1 = flier.or_else(|| {
+        found
+            .iter()
+            .filter(|(_, n, k)| perp_rank(*k, n) > 0)
+            .max_by_key(|(pos, n, k)| (perp_rank(*k, n), std::cmp::Reverse(*pos)))
+            .map(|(_, n, k)| (n.clone(), *k))
+    });
     let actor2 = found
         .iter()
         .filter(|(_, n, k)| {
@@ -939,6 +991,28 @@ mod tests {
             one("ISIS was blamed for many raids. Peshmerga troops clashed with SDF fighters near Sinjar on Sunday.");
         assert!(!v.is_empty());
         assert_ne!(v[0].actor1, "Islamic State (ISIS)");
+    }
+
+    #[test]
+    fn air_strikes_belong_to_who_flies_and_counts_carry_to_the_event_before() {
+        let v = one("Iraqi aircraft struck ISIS hideouts near Tuz Khurmatu on Thursday, killing six militants.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].sub_event_type, "Air/drone strike");
+        assert_eq!((v[0].actor1.as_str(), v[0].actor2.as_str()), ("Military Forces of Iraq", "Islamic State (ISIS)"));
+        // A placeless, dateless count right after an incident is its toll;
+        // a claim after that still names the perpetrator.
+        let v = one("Gunmen opened fire on an army post in Tarmiyah on Tuesday. Three soldiers died. \
+             ISIS claimed responsibility.");
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].fatalities, v[0].actor1.as_str()), (3, "Islamic State (ISIS)"));
+        // Not a separate event, and not a denial.
+        let v = one(
+            "Gunmen opened fire on an army post in Tarmiyah on Tuesday. In a separate incident two soldiers died. \
+             ISIS has not claimed the attack.",
+        );
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].fatalities, 0);
+        assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
     }
 
     #[test]
