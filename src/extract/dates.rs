@@ -150,7 +150,10 @@ fn date_at(words: &[(usize, &str)], i: usize, published: NaiveDate) -> Option<(D
             let prev = first - Days::new(1);
             return mk(prev.with_day(1)?, 3);
         }
-        if (w == "recent" && at(i + 1) == "days") || (w == "this" && at(i + 1) == "week") {
+        if (w == "recent" && at(i + 1) == "days")
+            || (w == "this" && at(i + 1) == "week")
+            || (matches!(w, "throughout" | "during") && at(i + 1) == "the" && at(i + 2) == "week")
+        {
             return mk(published, 2);
         }
         if let Some(wd) = weekday(w) {

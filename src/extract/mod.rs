@@ -267,7 +267,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             }
             let (date, precision) = date_for(places[0].mention.start);
             last_date = Some((date, precision));
-            let (mut actor1, actor2) = find_actors(&words, &lower, trigger);
+            let (mut actor1, actor2) = find_actors(&words, &lower, trigger, trigger_at);
             if actor1.as_ref().is_none_or(|a| a.0 == "Unidentified Armed Group") && carried_group.is_some() {
                 actor1 = carried_group.clone();
             }
@@ -386,21 +386,23 @@ fn paragraph_break(gap: &str) -> bool {
     gap.split('\n').skip(1).any(|line| line.trim().is_empty()) && gap.matches('\n').count() >= 2
 }
 
-/// "the group", "the militants": a reference back to an armed group.
+/// "the group", "the militants", "its fighters": a reference back to an
+/// armed group.
 fn is_anaphoric_group(lower: &[String]) -> bool {
     lower.windows(2).any(|w| {
-        w[0] == "the"
-            && matches!(
-                w[1].as_str(),
-                "group"
-                    | "militants"
-                    | "jihadists"
-                    | "insurgents"
-                    | "extremists"
-                    | "militant"
-                    | "extremist"
-                    | "terrorist"
-            )
+        (w[0] == "its" && matches!(w[1].as_str(), "fighters" | "militants" | "members" | "gunmen" | "jihadists"))
+            || w[0] == "the"
+                && matches!(
+                    w[1].as_str(),
+                    "group"
+                        | "militants"
+                        | "jihadists"
+                        | "insurgents"
+                        | "extremists"
+                        | "militant"
+                        | "extremist"
+                        | "terrorist"
+                )
     })
 }
 
@@ -631,7 +633,12 @@ type Actor = (String, ActorKind);
 
 /// Perpetrator and target: armed groups (or foreign forces for air and
 /// artillery strikes) act; state forces, civilians and prisoners are acted on.
-fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger) -> (Option<Actor>, Option<Actor>) {
+fn find_actors(
+    words: &[Word<'_>],
+    lower: &[String],
+    trigger: &lexicon::Trigger,
+    trigger_at: usize,
+) -> (Option<Actor>, Option<Actor>) {
     let mut found: Vec<(usize, String, ActorKind)> = Vec::new();
     // Aircraft named in an air strike ("Iraqi aircraft struck ...") fly it.
     let air_strike = trigger.sub_event_type == "Air/drone strike";
@@ -665,7 +672,17 @@ fn find_actors(words: &[Word<'_>], lower: &[String], trigger: &lexicon::Trigger)
             _ => 0,
         }
     };
-    let actor1 = flier.or_else(|| {
+    // "Regime forces shelled villages": the subject of a shelling or strike
+    // is its perpetrator even when it is a state force; the subject is the
+    // sentence's first actor, before the trigger, with no "said" or "by"
+    // in between.
+    let subject = found.first().filter(|(pos, _, k)| {
+        *pos < trigger_at
+            && matches!(k, ActorKind::State | ActorKind::Foreign)
+            && !lower[*pos..trigger_at].iter().any(|w| matches!(w.as_str(), "said" | "says" | "by" | "told"))
+    });
+    let striking = remote || trigger.sub_event_type == "Shelling/artillery/missile attack";
+    let actor1 = flier.or_else(|| subject.filter(|_| striking).map(|(_, n, k)| (n.clone(), *k))).or_else(|| {
         found
             .iter()
             .filter(|(_, n, k)| perp_rank(*k, n) > 0)
@@ -706,6 +723,30 @@ fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) ->
     if leaves.iter().any(|r| !is_country(r)) {
         leaves.retain(|r| !is_country(r));
     }
+    // "In Deir ez-Zor province, gunmen killed an elder in Al-Busayrah": a
+    // province named as such beside a place inside it frames the sentence.
+    let inside = |area: &Place, r: &Resolution| {
+        r.place.as_ref().or(r.within.as_ref()).is_some_and(|p| {
+            p.geonameid != area.geonameid
+                && !p.is_admin1()
+                && !p.is_country()
+                && p.country == area.country
+                && p.admin1_code == area.admin1_code
+        })
+    };
+    let frames: Vec<bool> = leaves
+        .iter()
+        .map(|r| {
+            r.mention.admin_noun.is_some()
+                && r.mention.relation == Relation::At
+                && r.place.as_ref().is_some_and(|a| a.is_admin1() && leaves.iter().any(|o| inside(a, o)))
+        })
+        .collect();
+    let mut k = 0;
+    leaves.retain(|_| {
+        k += 1;
+        !frames[k - 1]
+    });
     if leaves.iter().any(|r| r.mention.locative) {
         leaves.retain(|r| r.mention.locative);
     }
@@ -932,12 +973,12 @@ mod tests {
     fn actors_are_normalised_and_ordered() {
         let (w, l) = lw("four PMF fighters were killed in an ISIS attack");
         let t = find_trigger(&w, &l).unwrap().1;
-        let (a1, a2) = find_actors(&w, &l, t);
+        let (a1, a2) = find_actors(&w, &l, t, l.iter().position(|x| x == "attack").unwrap());
         assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
         assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
         let (w, l) = lw("this is a Daesh attack on Hashd al-Shaabi units");
         let t = find_trigger(&w, &l).unwrap().1;
-        let (a1, a2) = find_actors(&w, &l, t);
+        let (a1, a2) = find_actors(&w, &l, t, l.iter().position(|x| x == "attack").unwrap());
         assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
         assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
     }
@@ -1013,6 +1054,26 @@ mod tests {
         assert_eq!(v.len(), 1);
         assert_eq!(v[0].fatalities, 0);
         assert!(v[0].actor1.starts_with("Unidentified Armed Group"), "{}", v[0].actor1);
+    }
+
+    #[test]
+    fn shelling_subjects_province_frames_and_group_references() {
+        // A state force that shells is the perpetrator.
+        let v = one("Regime forces shelled villages in southern Idlib throughout the week.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].actor1, "Military Forces of Syria");
+        assert_eq!((v[0].event_date.to_string().as_str(), v[0].time_precision), ("2020-05-15", 2));
+        // ... but not when it is only the one that reports it.
+        let v = one("The army said ISIS shelled Tuz Khurmatu on Monday, wounding three civilians.");
+        assert_eq!(v[0].actor1, "Islamic State (ISIS)");
+        // "X province, ... in <town in X>": one event, at the town.
+        let v = one("In Diyala province, gunmen shot dead a tribal elder in Khanaqin on Monday.");
+        assert_eq!(v.len(), 1);
+        assert_eq!((v[0].location.as_str(), v[0].fatalities), ("Khanaqin", 1));
+        assert_eq!(v[0].event_type, "Violence against civilians");
+        // "Its fighters" is the group the sentence before named.
+        let v = one("ISIS is regrouping in the desert. Its fighters ambushed an army patrol near Rutba on Monday.");
+        assert_eq!(v[0].actor1, "Islamic State (ISIS)");
     }
 
     #[test]
