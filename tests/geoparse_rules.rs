@@ -106,3 +106,21 @@ fn gazetteer_knows_capitals_and_counties() {
     let laurel = gaz.admin2_areas("Laurel County");
     assert!(laurel.iter().any(|p| p.country == "US" && p.is_admin2()), "{laurel:?}");
 }
+
+#[test]
+fn admin1_units_split_into_natural_earth_parts_still_have_a_point() {
+    // England, Scotland and Catalonia have no polygon of their own in the
+    // shipped Natural Earth layer (only their counties or provinces).
+    for (text, want_country, lat, lon) in [
+        ("Flooding closed roads across Scotland on Monday.", "GB", 56.8, -4.2),
+        ("The ferry strike spread from Wales to England.", "GB", 52.6, -1.5),
+        ("Voters in Catalonia went to the polls.", "ES", 41.8, 1.5),
+    ] {
+        let r = parse(text);
+        let last = r.iter().rev().find(|r| r.place.is_some()).expect("a place");
+        let p = last.place.as_ref().unwrap();
+        assert!(p.is_admin1(), "{text}: {} is {}", p.name, p.feature_code);
+        assert_eq!(p.country, want_country, "{text}");
+        assert!((p.position.lat - lat).abs() < 0.5 && (p.position.lon - lon).abs() < 0.5, "{text}: {:?}", p.position);
+    }
+}
