@@ -124,3 +124,20 @@ fn admin1_units_split_into_natural_earth_parts_still_have_a_point() {
         assert!((p.position.lat - lat).abs() < 0.5 && (p.position.lon - lon).abs() < 0.5, "{text}: {:?}", p.position);
     }
 }
+
+#[test]
+fn country_focus_alone_does_not_turn_a_capital_or_province_into_a_namesake_town() {
+    let place = |text: &str, name: &str| {
+        parse(text).into_iter().find(|r| r.mention.name == name).and_then(|r| r.place).expect("resolved")
+    };
+    // Brazil is the document's country, but nothing in it points at the small
+    // Califórnia in Paraná.
+    let p = place("Coffee growers in Bahia and Minas Gerais compared prices with California.", "California");
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{p:?}");
+    // The text's own evidence still decides for the namesake: its state,
+    // or the county it lies in.
+    let p = place("Police in Athens, Ga., arrested two men.", "Athens");
+    assert_eq!(p.country, "US");
+    let p = place("Residents of Paris and Henry County will receive a letter from the rescue squad.", "Paris");
+    assert_eq!(p.country, "US", "{p:?}");
+}

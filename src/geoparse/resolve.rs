@@ -288,6 +288,13 @@ fn best_candidate(
                 rules.push(format!("country-focus:{f}"));
             }
         }
+        if opts.country.is_none()
+            && m.admin_noun.is_none()
+            && major_beyond_focus(p, focus, cs, |o| town_evidence(o, mi, m, mentions, cands, context, anchors))
+        {
+            score += MAJOR_BEYOND_FOCUS;
+            rules.push("major-place".to_string());
+        }
         if !anchors.is_empty() {
             let nearest = anchors
                 .iter()
@@ -384,6 +391,62 @@ fn best_candidate(
         b.score = if cs.len() == 1 { (0.8 + b.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
         b.score = (b.score * 1000.0).round() / 1000.0;
         b
+    })
+}
+
+/// Bonus of a capital or first-order admin area over a town of the
+/// document's country that shares its name: about the country-focus bonus
+/// plus weak nearness, so that focus alone does not decide.
+const MAJOR_BEYOND_FOCUS: f64 = 0.25;
+
+/// Is `p` a capital or a first-order admin area outside the document's focus
+/// country whose rivals inside the focus are towns without evidence of their
+/// own ("London" in a story about Ohio that names nothing near London, Ohio;
+/// "California" in one about Brazil)? Such a name means the well-known place.
+/// Not when the focus country has an area of that name too (Florida the
+/// state, not the Uruguayan department).
+fn major_beyond_focus(p: &Place, focus: Option<&str>, cs: &[Place], evidence: impl Fn(&Place) -> bool) -> bool {
+    let major = p.feature_code == "PPLC" || p.is_admin1() || p.feature_code == "ADMD";
+    let Some(f) = focus.filter(|f| major && p.country != *f) else { return false };
+    let focus_towns_only =
+        cs.iter().any(|o| o.country == f) && cs.iter().all(|o| o.country != f || o.feature_class == 'P');
+    // A country of that name wins on its own; a town the text supports, wherever it is, keeps its chance.
+    focus_towns_only && !cs.iter().any(|o| o.is_country() || (o.feature_class == 'P' && evidence(o)))
+}
+
+/// Does the text support this town beyond the country it is in: the area the
+/// text puts it in, its state named in the document, a county of the
+/// document that it lies in ("Paris and Henry County"), or another place of
+/// the document within 200 km?
+fn town_evidence(
+    o: &Place,
+    mi: usize,
+    m: &Mention,
+    mentions: &[Mention],
+    cands: &[Vec<Place>],
+    context: Option<&Place>,
+    anchors: &[(usize, &Place)],
+) -> bool {
+    if context.is_some_and(|c| encloses(c, o) && c.country == o.country) {
+        return true;
+    }
+    let county_around = mentions.iter().zip(cands).enumerate().any(|(k, (om, ocs))| {
+        k != mi
+            && om.key != m.key
+            && ocs
+                .iter()
+                .any(|a| a.is_admin2() && a.country == o.country && haversine_km(a.position, o.position) < 50.0)
+    });
+    if county_around {
+        return true;
+    }
+    anchors.iter().any(|(am, ap)| {
+        *am != mi
+            && mentions[*am].key != m.key
+            && ap.geonameid != o.geonameid
+            && !ap.is_country()
+            && ((ap.is_admin1() && ap.country == o.country && ap.admin1_code == o.admin1_code)
+                || haversine_km(o.position, ap.position) < 200.0)
     })
 }
 
