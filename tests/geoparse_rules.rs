@@ -141,3 +141,25 @@ fn country_focus_alone_does_not_turn_a_capital_or_province_into_a_namesake_town(
     let p = place("Residents of Paris and Henry County will receive a letter from the rescue squad.", "Paris");
     assert_eq!(p.country, "US", "{p:?}");
 }
+
+#[test]
+fn a_capitalised_direction_opening_a_longer_name_is_not_the_direction_named_area() {
+    // Fiji's Eastern Division and Iceland's West region are admin areas the
+    // gazetteer knows by a bare direction word; here it opens a longer name.
+    for (text, whole) in [
+        ("Traffic backed up near Eastern Creek on Sunday.", "Eastern Creek"),
+        ("Homes on the East Bank were evacuated.", "East Bank"),
+    ] {
+        let r = parse(text);
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!(r[0].mention.name, whole, "{text}");
+        assert_eq!(r[0].mention.kind, MentionKind::Unknown, "{text}");
+        assert!(r[0].place.is_none(), "{text}: {:?}", r[0].place);
+    }
+    assert!(parse("Potato farmers in West Prince met on Friday.").iter().all(|r| r.place.is_none()));
+    // A known name after it takes the direction as a qualifier.
+    let r = parse("Clashes continued in Eastern Ukraine.");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].mention.relation, Relation::Part("eastern".to_string()));
+    assert!(r[0].place.as_ref().unwrap().is_country());
+}
