@@ -44,6 +44,7 @@ GPKG_IN_DEB = "usr/share/qgis/resources/data/world_map.gpkg"
 MOD_DATE = "2020-02-02"
 NEIGHBOURHOOD = {"IQ", "SY", "TR", "IR", "JO", "SA", "KW"}  # cities500 kept here
 ADM1_SYNTH_BASE = 900000000  # ADM1 ids: 900000000 + Natural Earth fid
+ADM1_SPLIT_BASE = 905000000  # ADM1 ids of admin-1 units Natural Earth splits into sub-units
 SUPPLEMENT_SYNTH_MIN = 910000000
 DEFAULT_TOLERANCE = 0.0175
 
@@ -611,6 +612,10 @@ def main():
         }
     log(f"ADM1/ADMD places: {len(adm)} (label points re-computed for {stats['label_fallback']})")
 
+    # GeoNames admin-1 units that Natural Earth splits into sub-units (England, Scotland, Lombardy,
+    # Catalonia, Central Luzon): no polygon of their own, so a point from their parts.
+    split_gid = add_split_admin1(adm, a1names, places)
+
     # countries
     ctry_best = {}
     ctry_mid = CTRY_MID
@@ -677,6 +682,7 @@ def main():
 
     # ---- admin1Codes / admin2Codes
     a1gid = {a["full_code"]: a["gid"] for a in adm if a["level"] == "ADM1" and a["full_code"]}
+    a1gid.update(split_gid)
     write(out, "admin1Codes.txt", "".join(
         f"{code}\t{name}\t{asciify(name)}\t{a1gid.get(code, '')}\n" for code, name in sorted(a1names.items())))
     write(out, "admin2Codes.txt", "".join(
@@ -715,6 +721,63 @@ def main():
     # ---- checks
     check_outputs(out, adm)
     log(f"done in {time.time() - t_start:.1f}s")
+
+
+def area_centroid(polys):
+    """Area-weighted centroid (planar lon/lat) of all outer rings of `polys`: (lon, lat, area)."""
+    a = cx = cy = 0.0
+    for poly in polys:
+        ring = poly[0]
+        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+            cr = x0 * y1 - x1 * y0
+            a += cr
+            cx += (x0 + x1) * cr
+            cy += (y0 + y1) * cr
+    if a == 0:
+        return None
+    return cx / (3 * a), cy / (3 * a), abs(a) / 2
+
+
+def add_split_admin1(adm, a1names, places):
+    """An A.ADM1 row for every GeoNames admin-1 code that has no polygon of its own but whose
+    territory Natural Earth covers with sub-unit polygons (ADMD rows carrying the code): the
+    area-weighted centroid of those polygons, or, when that falls outside them (a ring of
+    islands), the centroid of the largest sub-unit. Codes with no polygon at all stay without
+    a point (a point from member towns alone would be a guess). Ids: ADM1_SPLIT_BASE + rank of
+    the code in sorted order."""
+    own = {a["full_code"] for a in adm if a["level"] == "ADM1" and a["full_code"]}
+    parts = collections.defaultdict(list)
+    for a in adm:
+        if a["level"] == "ADMD" and a["full_code"] and a["full_code"] not in own:
+            parts[a["full_code"]].append(a)
+    n = 0
+    for rank, code in enumerate(sorted(parts)):
+        if code not in a1names:
+            continue
+        members = sorted(parts[code], key=lambda a: a["fid"])
+        polys = [poly for a in members for poly in a["polys"]]
+        c = area_centroid(polys)
+        lon = lat = None
+        if c and any(a["idx"].contains(c[0], c[1]) for a in members):
+            lon, lat = c[0], c[1]
+        else:
+            big = max(members, key=lambda a: (sum(abs(ring_area(p[0])) for p in a["polys"]), -a["fid"]))
+            mid = largest_part_centroid(big["polys"])
+            if mid and big["idx"].contains(mid[0], mid[1]):
+                lon, lat = mid[0], mid[1]
+            else:
+                lon, lat = point_on_surface(big["polys"])
+        gid = ADM1_SPLIT_BASE + rank
+        if gid in places:
+            die(f"split ADM1 id {gid} collides")
+        cc = code.split(".", 1)[0]
+        tzs = collections.Counter(a["tz"] for a in members if a["tz"])
+        places[gid] = {"id": gid, "name": a1names[code], "alt": [], "lat": lat, "lon": lon, "fc": "A",
+                       "code": "ADM1", "cc": cc, "a1": code.split(".", 1)[1], "a2": "", "pop": 0,
+                       "tz": sorted(tzs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if tzs else ""}
+        n += 1
+    log(f"admin-1 units split into NE sub-units: {n} ADM1 rows at the centroid of their parts")
+    return {code: ADM1_SPLIT_BASE + rank for rank, code in enumerate(sorted(parts)) if code in a1names}
 
 
 def ne_name_variants(props):

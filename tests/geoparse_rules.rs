@@ -106,3 +106,60 @@ fn gazetteer_knows_capitals_and_counties() {
     let laurel = gaz.admin2_areas("Laurel County");
     assert!(laurel.iter().any(|p| p.country == "US" && p.is_admin2()), "{laurel:?}");
 }
+
+#[test]
+fn admin1_units_split_into_natural_earth_parts_still_have_a_point() {
+    // England, Scotland and Catalonia have no polygon of their own in the
+    // shipped Natural Earth layer (only their counties or provinces).
+    for (text, want_country, lat, lon) in [
+        ("Flooding closed roads across Scotland on Monday.", "GB", 56.8, -4.2),
+        ("The ferry strike spread from Wales to England.", "GB", 52.6, -1.5),
+        ("Voters in Catalonia went to the polls.", "ES", 41.8, 1.5),
+    ] {
+        let r = parse(text);
+        let last = r.iter().rev().find(|r| r.place.is_some()).expect("a place");
+        let p = last.place.as_ref().unwrap();
+        assert!(p.is_admin1(), "{text}: {} is {}", p.name, p.feature_code);
+        assert_eq!(p.country, want_country, "{text}");
+        assert!((p.position.lat - lat).abs() < 0.5 && (p.position.lon - lon).abs() < 0.5, "{text}: {:?}", p.position);
+    }
+}
+
+#[test]
+fn country_focus_alone_does_not_turn_a_capital_or_province_into_a_namesake_town() {
+    let place = |text: &str, name: &str| {
+        parse(text).into_iter().find(|r| r.mention.name == name).and_then(|r| r.place).expect("resolved")
+    };
+    // Brazil is the document's country, but nothing in it points at the small
+    // Califórnia in Paraná.
+    let p = place("Coffee growers in Bahia and Minas Gerais compared prices with California.", "California");
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{p:?}");
+    // The text's own evidence still decides for the namesake: its state,
+    // or the county it lies in.
+    let p = place("Police in Athens, Ga., arrested two men.", "Athens");
+    assert_eq!(p.country, "US");
+    let p = place("Residents of Paris and Henry County will receive a letter from the rescue squad.", "Paris");
+    assert_eq!(p.country, "US", "{p:?}");
+}
+
+#[test]
+fn a_capitalised_direction_opening_a_longer_name_is_not_the_direction_named_area() {
+    // Fiji's Eastern Division and Iceland's West region are admin areas the
+    // gazetteer knows by a bare direction word; here it opens a longer name.
+    for (text, whole) in [
+        ("Traffic backed up near Eastern Creek on Sunday.", "Eastern Creek"),
+        ("Homes on the East Bank were evacuated.", "East Bank"),
+    ] {
+        let r = parse(text);
+        assert_eq!(r.len(), 1, "{text}: {r:?}");
+        assert_eq!(r[0].mention.name, whole, "{text}");
+        assert_eq!(r[0].mention.kind, MentionKind::Unknown, "{text}");
+        assert!(r[0].place.is_none(), "{text}: {:?}", r[0].place);
+    }
+    assert!(parse("Potato farmers in West Prince met on Friday.").iter().all(|r| r.place.is_none()));
+    // A known name after it takes the direction as a qualifier.
+    let r = parse("Clashes continued in Eastern Ukraine.");
+    assert_eq!(r.len(), 1, "{r:?}");
+    assert_eq!(r[0].mention.relation, Relation::Part("eastern".to_string()));
+    assert!(r[0].place.as_ref().unwrap().is_country());
+}

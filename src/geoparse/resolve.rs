@@ -394,6 +394,57 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
     best
 }
 
+/// Bonus of a capital or first-order admin area over a town of the
+/// document's country that shares its name: about the country-focus bonus
+/// plus weak nearness, so that focus alone does not decide.
+const MAJOR_BEYOND_FOCUS: f64 = 0.25;
+
+/// Is `p` a capital or a first-order admin area outside the document's focus
+/// country whose rivals inside the focus are towns without evidence of their
+/// own ("London" in a story about Ohio that names nothing near London, Ohio;
+/// "California" in one about Brazil)? Such a name means the well-known place.
+/// Not when the focus country has an area of that name too (Florida the
+/// state, not the Uruguayan department).
+fn major_beyond_focus(p: &Cand, focus: Option<&str>, cs: &[Cand], evidence: impl Fn(&Cand) -> bool) -> bool {
+    let major = p.feature_code == "PPLC" || p.is_admin1() || p.feature_code == "ADMD";
+    let Some(f) = focus.filter(|f| major && p.country != *f) else { return false };
+    let focus_towns_only =
+        cs.iter().any(|o| o.country == f) && cs.iter().all(|o| o.country != f || o.feature_class == 'P');
+    // A country of that name wins on its own; a town the text supports,
+    // wherever it is, keeps its chance.
+    focus_towns_only && !cs.iter().any(|o| o.is_country() || (o.feature_class == 'P' && evidence(o)))
+}
+
+/// Does the text support this town beyond the country it is in: the area the
+/// text puts it in, its state named in the document, a county of the
+/// document that it lies in ("Paris and Henry County"), or another place of
+/// the document within 200 km?
+fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
+    let mi = facts.mi;
+    let m = &doc.mentions[mi];
+    if facts.context.is_some_and(|c| encloses(c, o) && c.country == o.country) {
+        return true;
+    }
+    let county_around = doc.mentions.iter().zip(doc.cands).enumerate().any(|(k, (om, ocs))| {
+        k != mi
+            && om.key != m.key
+            && ocs
+                .iter()
+                .any(|a| a.is_admin2() && a.country == o.country && !farther_than(a.position, o.position, 50.0))
+    });
+    if county_around {
+        return true;
+    }
+    doc.anchors.iter().any(|(am, ap)| {
+        *am != mi
+            && doc.mentions[*am].key != m.key
+            && ap.geonameid != o.geonameid
+            && !ap.is_country()
+            && ((ap.is_admin1() && ap.country == o.country && ap.admin1_code == o.admin1_code)
+                || !farther_than(o.position, ap.position, 200.0))
+    })
+}
+
 /// Confidence: the winning score squashed into 0..1, higher when the
 /// mention had no rival.
 fn confidence(cs: &[Cand], best: Scored) -> f64 {
@@ -471,6 +522,13 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             score += 0.2;
             rule!(rules, "country-focus:{f}");
         }
+    }
+    if doc.option_country.is_none()
+        && m.admin_noun.is_none()
+        && major_beyond_focus(p, doc.focus, cs, |o| town_evidence(doc, facts, o))
+    {
+        score += MAJOR_BEYOND_FOCUS;
+        rule!(rules, "major-place");
     }
     if !doc.anchors.is_empty() && cs.len() > 1 {
         // Only an anchor within 500 km earns a bonus: farther ones are

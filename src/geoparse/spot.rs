@@ -546,12 +546,62 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             continue;
         };
         let ctx = Context::at(&toks, i, j);
+        if i == j && t.is(flag::DIRECTIONS) && begins_longer_name(&toks, i) {
+            // "Eastern Creek", "West Prince": a direction word that some admin
+            // area is named (Fiji's Eastern Division) opens a longer name.
+            // A known name after it takes it as a qualifier ("Eastern
+            // Ukraine"); else, or when that name is an ordinary word ("East
+            // Bank"), the whole name is one the gazetteer lacks.
+            let next = longest_match(gaz, &toks, i + 1, &mut scratch);
+            let n = &toks[i + 1];
+            let ordinary = n.is(flag::COMMON) || lowercase_words.contains(n.lower);
+            if next.is_none_or(|n| n.last == i + 1 && ordinary) {
+                let k = capitalised_run_end(&toks, i + 1);
+                let whole = Context::at(&toks, i, k);
+                // Not when the run itself continues an earlier capitalised word.
+                let continues = toks[i].joined && i > 0 && toks[i - 1].cap && !toks[i - 1].sentence_initial;
+                if !ctx.after_title && !continues {
+                    let mut m = make_mention(
+                        text,
+                        &toks,
+                        i,
+                        k,
+                        String::new(),
+                        MentionKind::Unknown,
+                        Default::default(),
+                        &whole,
+                    );
+                    m.key = crate::gazetteer::fold::loose_key(&m.name);
+                    m.in_name = false;
+                    mentions.push(m);
+                }
+                i = k + 1 + whole.noun_words;
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let ordinary = i == j && (t.is(flag::COMMON) || lowercase_words.contains(t.lower));
+        if ctx.direction_in_name && ordinary && !ctx.after_title {
+            // "East Bank", "Eastern Creek": a capitalised direction before an
+            // ordinary word that some town is named is a name the gazetteer
+            // lacks, not a part of that town ("East Oxford", "West Africa"
+            // are parts).
+            let mut m = make_mention(text, &toks, i, j, key, MentionKind::Unknown, Default::default(), &ctx);
+            m.relation = Relation::At;
+            m.name_start = m.start;
+            m.name = text[m.start..m.end].to_string();
+            m.key = crate::gazetteer::fold::loose_key(&m.name);
+            mentions.push(m);
+            i = j + 1 + ctx.noun_words;
+            continue;
+        }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
             let (candidates, primary) = match postings {
                 Some(off) => gaz.refs_at(0, off).into_iter().unzip(),
                 None => gaz.refs_for_key(&key).into_iter().unzip(),
             };
-            mentions.push(make_mention(text, &toks, i, j, key, (candidates, primary), &ctx));
+            mentions.push(make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx));
             i = j + 1 + ctx.noun_words;
         } else {
             if i == j && (ctx.after_title || follows_given_name(&toks, i)) {
@@ -571,6 +621,36 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     link_enclosing(text, &mut mentions);
     inherit_locative(text, &mut mentions);
     mentions
+}
+
+/// Is token `i` followed by a capitalised word of the same name: joined to it,
+/// not starting a sentence, and not a noun that says what `i` is ("Central
+/// province")?
+fn begins_longer_name(toks: &[Token], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|n| {
+        n.joined
+            && n.cap
+            && !n.sentence_initial
+            && !n.is(flag::ADMIN_NOUNS)
+            && !n.is(flag::SITE_NOUNS)
+            && !n.is(flag::DIRECTIONS)
+            && !n.is(flag::CALENDAR)
+    })
+}
+
+/// Last token of the run of joined capitalised words from token `i` (at most
+/// four words, stopping before place nouns).
+fn capitalised_run_end(toks: &[Token], i: usize) -> usize {
+    let mut k = i;
+    while k + 1 < toks.len() && k + 1 < i + 3 {
+        let n = &toks[k + 1];
+        if n.joined && n.cap && !n.is(flag::ADMIN_NOUNS) && !n.is(flag::SITE_NOUNS) && !n.is(flag::COMMON) {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    k
 }
 
 /// "in Khanaqin, Jurf al-Nasr and Baiji": every item of a list after a
@@ -657,16 +737,20 @@ struct Context {
     direct_locative: bool,
     /// A capitalised word follows that is not a place noun.
     in_name: bool,
+    /// The direction is capitalised mid-sentence ("East Bank"): maybe part of the name.
+    direction_in_name: bool,
 }
 
 impl Context {
     fn at(toks: &[Token], i: usize, j: usize) -> Context {
         let prev = |k: usize| -> Option<&Token> { i.checked_sub(k).map(|x| &toks[x]) };
         let mut direction = None;
+        let mut direction_in_name = false;
         let mut lead = i;
         if let Some(p) = prev(1) {
             if p.is(flag::DIRECTIONS) && toks[i].joined {
                 direction = Some((p.start, p.lower.to_string()));
+                direction_in_name = p.cap && !p.sentence_initial;
                 lead = i - 1;
             }
         }
@@ -721,7 +805,18 @@ impl Context {
         }) && admin_noun.is_none()
             && site_noun.is_none()
             && !locative;
-        Context { locative, near, direction, admin_noun, site_noun, noun_words, after_title, direct_locative, in_name }
+        Context {
+            locative,
+            near,
+            direction,
+            admin_noun,
+            site_noun,
+            noun_words,
+            after_title,
+            direct_locative,
+            in_name,
+            direction_in_name,
+        }
     }
 
     fn framed(&self) -> bool {
@@ -815,6 +910,7 @@ fn make_mention(
     i: usize,
     j: usize,
     key: String,
+    kind: MentionKind,
     (candidates, primary): (Vec<PlaceRef>, Vec<bool>),
     ctx: &Context,
 ) -> Mention {
@@ -832,7 +928,7 @@ fn make_mention(
         name_end,
         name: text[name_start..name_end].to_string(),
         key,
-        kind: MentionKind::Gazetteer,
+        kind,
         relation,
         admin_noun: ctx.admin_noun.clone(),
         site_noun: ctx.site_noun.clone(),

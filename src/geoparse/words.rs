@@ -425,6 +425,7 @@ pub const COMMON: &[&str] = &[
     "service",
     "services",
     "bank",
+    "creek",
     "fund",
     "general",
     "public",
