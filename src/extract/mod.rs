@@ -421,6 +421,16 @@ fn is_claim(lower: &[String]) -> bool {
 
 /// The first named armed group (not "gunmen") a sentence mentions.
 fn named_armed_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
+    actor_mentions(words, lower)
+        .into_iter()
+        .find(|(_, a)| a.kind == ActorKind::Armed && a.name != "Unidentified Armed Group")
+        .map(|(_, a)| (a.name.clone(), a.kind))
+}
+
+/// The actor aliases a sentence mentions, in order, longest alias first at
+/// each word: (word index, alias).
+fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static lexicon::ActorAlias)> {
+    let mut out = Vec::new();
     let mut i = 0;
     while i < lower.len() {
         let mut step = 1;
@@ -429,16 +439,14 @@ fn named_armed_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
                 if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                     continue;
                 }
-                if a.kind == ActorKind::Armed && a.name != "Unidentified Armed Group" {
-                    return Some((a.name.clone(), a.kind));
-                }
+                out.push((i, a));
                 step = a.words.len();
                 break;
             }
         }
         i += step;
     }
-    None
+    out
 }
 
 fn actor_name(a: Option<&(String, ActorKind)>, country: &str, default: &str) -> String {
@@ -639,28 +647,12 @@ fn find_actors(
     trigger: &lexicon::Trigger,
     trigger_at: usize,
 ) -> (Option<Actor>, Option<Actor>) {
-    let mut found: Vec<(usize, String, ActorKind)> = Vec::new();
+    let mentioned = actor_mentions(words, lower);
     // Aircraft named in an air strike ("Iraqi aircraft struck ...") fly it.
-    let air_strike = trigger.sub_event_type == "Air/drone strike";
-    let mut flier: Option<Actor> = None;
-    let mut i = 0;
-    while i < lower.len() {
-        let mut step = 1;
-        for a in actors() {
-            if matches_at(&a.words, lower, i) {
-                if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
-                    continue;
-                }
-                if air_strike && a.air && flier.is_none() {
-                    flier = Some((a.name.clone(), a.kind));
-                }
-                found.push((i, a.name.clone(), a.kind));
-                step = a.words.len();
-                break;
-            }
-        }
-        i += step;
-    }
+    let flier: Option<Actor> = (trigger.sub_event_type == "Air/drone strike")
+        .then(|| mentioned.iter().find(|(_, a)| a.air).map(|(_, a)| (a.name.clone(), a.kind)))
+        .flatten();
+    let found: Vec<(usize, String, ActorKind)> = mentioned.iter().map(|(i, a)| (*i, a.name.clone(), a.kind)).collect();
     let remote =
         trigger.event_type == "Explosions/Remote violence" && trigger.sub_event_type != "Remote explosive/landmine/IED";
     let perp_rank = |k: ActorKind, name: &str| -> u8 {

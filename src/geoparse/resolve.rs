@@ -252,20 +252,14 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let mut last: Vec<Option<Scored>> = vec![None; mentions.len()];
     let mut prev: Vec<Option<usize>> = vec![None; mentions.len()];
     let mut anchors: Vec<(usize, Cand)> = Vec::new();
+    let option_country = opts.country.as_deref();
     for pass in 0..2 {
         prev = last.iter().map(|s| s.map(|s| s.idx)).collect();
         anchors.clear();
         if pass > 0 {
             anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
-        let doc = Doc {
-            gaz,
-            mentions: &mentions,
-            cands: &cands,
-            focus,
-            option_country: opts.country.as_deref(),
-            anchors: &anchors,
-        };
+        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
         last = (0..mentions.len())
             .map(|mi| {
                 let facts = mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]);
@@ -281,14 +275,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // The trail is written for the winners only: each is scored again,
     // explaining, with the last pass's inputs.
     let trails: Vec<Option<(f64, String)>> = {
-        let doc = Doc {
-            gaz,
-            mentions: &mentions,
-            cands: &cands,
-            focus,
-            option_country: opts.country.as_deref(),
-            anchors: &anchors,
-        };
+        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
         last.iter()
             .enumerate()
             .map(|(mi, s)| {

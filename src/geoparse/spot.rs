@@ -795,16 +795,7 @@ impl Context {
             }
         }
         let direct_locative = !skip_the && (f1 & flag::LOCATIVE != 0 || near);
-        let in_name = toks.get(j + 1).is_some_and(|n| {
-            n.joined
-                && n.cap
-                && !n.sentence_initial
-                && !n.is(flag::ADMIN_NOUNS)
-                && !n.is(flag::SITE_NOUNS)
-                && !n.is(flag::DIRECTIONS)
-        }) && admin_noun.is_none()
-            && site_noun.is_none()
-            && !locative;
+        let in_name = begins_longer_name(toks, j) && admin_noun.is_none() && site_noun.is_none() && !locative;
         Context {
             locative,
             near,
