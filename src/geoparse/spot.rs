@@ -470,12 +470,14 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
 /// lower case: the only members of "words written in lower case" the
 /// spotter asks about. Lower-case words are screened by a bit filter on
 /// (length, first byte) before any hashing.
-fn lowercase_words<'t>(toks: &[Token<'t>]) -> HashSet<&'t str, FxBuild> {
+fn lowercase_words<'t>(toks: &[Token<'t>]) -> LowercaseWords<'t> {
     fn bit(w: &str) -> usize {
         (w.len().wrapping_mul(31) + usize::from(w.as_bytes().first().copied().unwrap_or(0))) % 1024
     }
     let mut filter = [0u64; 16];
-    let mut caps: std::collections::HashMap<&str, bool, FxBuild> = Default::default();
+    let n = toks.iter().filter(|t| t.cap).count();
+    let mut caps: std::collections::HashMap<&str, bool, FxBuild> =
+        std::collections::HashMap::with_capacity_and_hasher(n, FxBuild::default());
     for t in toks.iter().filter(|t| t.cap) {
         let b = bit(t.lower);
         filter[b / 64] |= 1 << (b % 64);
@@ -489,7 +491,18 @@ fn lowercase_words<'t>(toks: &[Token<'t>]) -> HashSet<&'t str, FxBuild> {
             }
         }
     }
-    caps.into_iter().filter(|(_, seen)| *seen).map(|(w, _)| w).collect()
+    LowercaseWords(caps)
+}
+
+/// Capitalised words of a document (lower-cased), each with whether the
+/// document also writes it in lower case.
+struct LowercaseWords<'t>(std::collections::HashMap<&'t str, bool, FxBuild>);
+
+impl LowercaseWords<'_> {
+    /// Does the document write `w` (lower case) in lower case, and in capitals too?
+    fn contains(&self, w: &str) -> bool {
+        self.0.get(w).copied().unwrap_or(false)
+    }
 }
 
 /// Finds the place mentions in `text[from..]`, in text order.
@@ -835,7 +848,7 @@ fn is_contraction(w: &str) -> bool {
     .any(|c| w.ends_with(c))
 }
 
-fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &HashSet<&str, FxBuild>) -> bool {
+fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &LowercaseWords) -> bool {
     let first = &toks[i];
     let single = i == j;
     if ctx.after_title {
@@ -934,12 +947,7 @@ fn make_mention(
 /// Capitalised names the gazetteer does not know, in a frame that makes them
 /// places: "in the Akashat area", "the village of Zaghniya", "on Zaghniya
 /// police station in Diyala province".
-fn unknown_mentions(
-    text: &str,
-    toks: &[Token],
-    known: &[Mention],
-    lowercase_words: &HashSet<&str, FxBuild>,
-) -> Vec<Mention> {
+fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_words: &LowercaseWords) -> Vec<Mention> {
     let covered = |t: &Token| known.iter().any(|m| t.start < m.end && m.start < t.end);
     let mut out = Vec::new();
     let mut i = 0;
