@@ -83,12 +83,26 @@ fn writes_three_layers() {
     let areas = read(&out.join("cluster_areas.geojson"));
     let polys = areas["features"].as_array().unwrap();
     assert_eq!(polys.len(), 2);
-    for p in polys {
-        assert_eq!(p["geometry"]["type"], "Polygon");
-        let ring = p["geometry"]["coordinates"][0].as_array().unwrap();
+    // Fiji's hull crosses the antimeridian: two parts cut at ±180 (RFC 7946
+    // §3.1.9), one on each side; Iraq's is one Polygon.
+    assert_eq!(polys[0]["geometry"]["type"], "MultiPolygon");
+    let parts = polys[0]["geometry"]["coordinates"].as_array().unwrap();
+    assert_eq!(parts.len(), 2);
+    let mut sides = Vec::new();
+    for part in parts {
+        let ring = part[0].as_array().unwrap();
         assert!(ring.len() >= 4);
         assert_eq!(ring.first(), ring.last(), "closed ring");
+        let lons: Vec<f64> = ring.iter().map(|c| c[0].as_f64().unwrap()).collect();
+        assert!(lons.iter().all(|l| *l >= 179.9) || lons.iter().all(|l| *l <= -179.9), "{lons:?}");
+        assert!(lons.iter().any(|l| l.abs() == 180.0), "touches the seam: {lons:?}");
+        sides.push(lons[0] > 0.0);
     }
+    assert_ne!(sides[0], sides[1]);
+    assert_eq!(polys[1]["geometry"]["type"], "Polygon");
+    let ring = polys[1]["geometry"]["coordinates"][0].as_array().unwrap();
+    assert!(ring.len() >= 4);
+    assert_eq!(ring.first(), ring.last(), "closed ring");
 
     let incs = read(&out.join("incidents.geojson"));
     let fs = incs["features"].as_array().unwrap();

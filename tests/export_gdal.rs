@@ -187,13 +187,13 @@ fn geopackage_is_valid_and_every_layer_opens() {
 
     let g = gpkg.to_str().unwrap();
     let list = ogrinfo(&["-q", g]);
-    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Polygon)", "admin1 (Multi Polygon)"] {
+    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Multi Polygon)", "admin1 (Multi Polygon)"] {
         assert!(list.contains(l), "{l} missing:\n{list}");
     }
     for (t, geom, n) in [
         ("incidents", "Point", 8),
         ("clusters", "Point", 2),
-        ("cluster_areas", "Polygon", 1),
+        ("cluster_areas", "Multi Polygon", 1),
         ("admin1", "Multi Polygon", 2),
     ] {
         let info = ogrinfo(&["-so", g, t]);
@@ -220,7 +220,7 @@ fn empty_layers_are_valid_files() {
         assert!(info.contains("Feature Count: 0"), "{f}: {info}");
     }
     let list = ogrinfo(&["-q", &p("layers.gpkg")]);
-    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Polygon)", "admin1 (Multi Polygon)"] {
+    for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Multi Polygon)", "admin1 (Multi Polygon)"] {
         assert!(list.contains(l), "{l} missing:\n{list}");
     }
     let c = rusqlite::Connection::open(p("layers.gpkg")).unwrap();

@@ -230,14 +230,21 @@ impl FeatureBuf {
         self.cluster_props(c);
     }
 
-    /// Formats a cluster as its hull Polygon; false (nothing formatted) when
-    /// it has no hull.
+    /// Formats a cluster as its hull Polygon (a MultiPolygon of the two
+    /// sides when it crosses the antimeridian); false (nothing formatted)
+    /// when it has no hull.
     pub(crate) fn cluster_area(&mut self, c: &Cluster) -> bool {
         let Some(hull) = c.hull.as_deref().filter(|h| h.len() >= 4) else {
             return false;
         };
         self.begin(c.id.into());
-        self.polygon_ring(hull);
+        let parts = crate::spatial::hull::split_at_antimeridian(hull);
+        if parts.len() == 1 {
+            self.polygon_ring(hull);
+        } else {
+            // Across the antimeridian: the two parts, cut at ±180 (RFC 7946 §3.1.9).
+            self.multipolygon(&hull_parts(&parts));
+        }
         self.cluster_props(c);
         true
     }
@@ -287,6 +294,18 @@ impl AreaStats {
 
 /// Twice the signed area of a ring (positive when counterclockwise), in
 /// coordinate units; only its sign is used.
+/// Hull rings as a MultiPolygon (one polygon per ring, no holes).
+pub(crate) fn hull_parts(parts: &[Vec<LonLat>]) -> MultiPolygon<f64> {
+    MultiPolygon(
+        parts
+            .iter()
+            .map(|r| {
+                geo::Polygon::new(geo::LineString(r.iter().map(|p| geo::coord! {x: p.lon, y: p.lat}).collect()), vec![])
+            })
+            .collect(),
+    )
+}
+
 pub(crate) fn ring_signed_area(pts: impl Iterator<Item = (f64, f64)> + Clone) -> f64 {
     let mut next = pts.clone().cycle().skip(1);
     pts.map(|(x0, y0)| {

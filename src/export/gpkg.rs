@@ -30,7 +30,7 @@ use geo::{MultiPolygon, Polygon};
 use rusqlite::{Connection, params};
 
 use super::date_string;
-use super::geojson::{AreaStats, ring_signed_area};
+use super::geojson::{AreaStats, hull_parts, ring_signed_area};
 use crate::error::{Error, Result};
 use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
@@ -90,7 +90,7 @@ pub enum Layer {
     Incidents,
     /// `clusters`, POINT at the centroid.
     Clusters,
-    /// `cluster_areas`, POLYGON hull.
+    /// `cluster_areas`, MULTIPOLYGON hull (two parts across the antimeridian).
     ClusterAreas,
     /// `admin1`, MULTIPOLYGON.
     Admin1,
@@ -110,7 +110,7 @@ impl Layer {
     fn geometry_type(self) -> &'static str {
         match self {
             Layer::Incidents | Layer::Clusters => "POINT",
-            Layer::ClusterAreas => "POLYGON",
+            Layer::ClusterAreas => "MULTIPOLYGON",
             Layer::Admin1 => "MULTIPOLYGON",
         }
     }
@@ -331,9 +331,9 @@ impl GpkgWriter {
             let Some(hull) = c.hull.as_deref().filter(|h| h.len() >= 4) else {
                 continue;
             };
-            let ring: Vec<geo::Coord<f64>> = hull.iter().map(|p| geo::coord! {x: p.lon, y: p.lat}).collect();
-            let poly = Polygon::new(geo::LineString(ring), vec![]);
-            let env = polygon_blob(&mut self.blob, &poly);
+            // Always a MultiPolygon: two parts when the hull crosses the antimeridian.
+            let parts = crate::spatial::hull::split_at_antimeridian(hull);
+            let env = multipolygon_blob(&mut self.blob, &hull_parts(&parts));
             self.add_cluster(Layer::ClusterAreas, c, env)?;
         }
         Ok(())
@@ -607,13 +607,6 @@ fn wkb_polygon(buf: &mut Vec<u8>, poly: &Polygon<f64>) {
             ring.0.iter().rev().for_each(&mut put);
         }
     }
-}
-
-fn polygon_blob(buf: &mut Vec<u8>, poly: &Polygon<f64>) -> [f64; 4] {
-    let env = envelope(poly.exterior().0.iter());
-    gp_header(buf, env);
-    wkb_polygon(buf, poly);
-    env
 }
 
 fn multipolygon_blob(buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> [f64; 4] {

@@ -121,9 +121,91 @@ pub fn hull_ring(points: &[LonLat], concave: bool) -> Option<Vec<LonLat>> {
     Some(ring)
 }
 
+/// The hull `ring` (closed) as drawn on a lon/lat map: one ring, or, when it
+/// crosses the antimeridian, its two parts cut at longitude ±180 (RFC 7946
+/// §3.1.9: geometries that cross the antimeridian are split there). Edges
+/// are straight in lon/lat, as GeoJSON draws them.
+pub fn split_at_antimeridian(ring: &[LonLat]) -> Vec<Vec<LonLat>> {
+    if ring.len() < 4 || !ring.windows(2).any(|w| (w[1].lon - w[0].lon).abs() > 180.0) {
+        return vec![ring.to_vec()];
+    }
+    // Unwrap: each longitude within 180 of the one before.
+    let mut xy: Vec<(f64, f64)> = Vec::with_capacity(ring.len());
+    for p in ring {
+        let x = match xy.last() {
+            None => p.lon,
+            Some(&(prev, _)) => p.lon + 360.0 * ((prev - p.lon) / 360.0).round(),
+        };
+        xy.push((x, p.lat));
+    }
+    // The seam crossed: +180 when the unwrapped ring reaches east of it.
+    let seam = if xy.iter().any(|&(x, _)| x > 180.0) { 180.0 } else { -180.0 };
+    let west = clip_half(&xy, seam, true);
+    let east = clip_half(&xy, seam, false);
+    let mut out = Vec::new();
+    for (part, shift) in [(west, if seam > 0.0 { 0.0 } else { 360.0 }), (east, if seam > 0.0 { -360.0 } else { 0.0 })] {
+        if part.len() >= 4 {
+            out.push(part.into_iter().map(|(x, y)| LonLat { lon: (x + shift).clamp(-180.0, 180.0), lat: y }).collect());
+        }
+    }
+    out
+}
+
+/// Sutherland-Hodgman clip of the closed ring `xy` to `x <= seam` (`keep_west`)
+/// or `x >= seam`; the result is closed.
+fn clip_half(xy: &[(f64, f64)], seam: f64, keep_west: bool) -> Vec<(f64, f64)> {
+    let inside = |x: f64| if keep_west { x <= seam } else { x >= seam };
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(xy.len() + 2);
+    for w in xy.windows(2) {
+        let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+        let (in0, in1) = (inside(x0), inside(x1));
+        if in0 {
+            out.push((x0, y0));
+        }
+        if in0 != in1 {
+            let t = (seam - x0) / (x1 - x0);
+            out.push((seam, y0 + t * (y1 - y0)));
+        }
+    }
+    if let Some(&first) = out.first() {
+        if out.last() != Some(&first) {
+            out.push(first);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hulls_across_the_antimeridian_are_cut_there() {
+        // A square from 179 E to 179 W, counter-clockwise.
+        let ring = [ll(179.0, -1.0), ll(-179.0, -1.0), ll(-179.0, 1.0), ll(179.0, 1.0), ll(179.0, -1.0)];
+        let parts = split_at_antimeridian(&ring);
+        assert_eq!(parts.len(), 2);
+        for p in &parts {
+            assert_eq!(p.first(), p.last());
+            // Each part stays on one side, touching the seam.
+            let east = p.iter().all(|q| q.lon >= 179.0 - 1e-9);
+            let west = p.iter().all(|q| q.lon <= -179.0 + 1e-9);
+            assert!(east || west, "{p:?}");
+            assert!(p.iter().any(|q| q.lon.abs() == 180.0));
+        }
+        // Areas: each half of the 2 x 2 degree square.
+        let area =
+            |p: &Vec<LonLat>| p.windows(2).map(|w| w[0].lon * w[1].lat - w[1].lon * w[0].lat).sum::<f64>().abs() / 2.0;
+        for p in &parts {
+            assert!((area(p) - 2.0).abs() < 1e-9, "{}", area(p));
+        }
+        // Starting on the west side, crossing westward, is the same cut.
+        let ring = [ll(-179.5, 0.0), ll(179.5, 0.5), ll(179.5, -0.5), ll(-179.5, 0.0)];
+        assert_eq!(split_at_antimeridian(&ring).len(), 2);
+        // A ring that does not cross stays whole.
+        let ring = [ll(44.0, 33.0), ll(45.0, 33.0), ll(45.0, 34.0), ll(44.0, 33.0)];
+        assert_eq!(split_at_antimeridian(&ring), vec![ring.to_vec()]);
+    }
 
     fn ll(lon: f64, lat: f64) -> LonLat {
         LonLat { lon, lat }
