@@ -163,3 +163,15 @@ fn a_capitalised_direction_opening_a_longer_name_is_not_the_direction_named_area
     assert_eq!(r[0].mention.relation, Relation::Part("eastern".to_string()));
     assert!(r[0].place.as_ref().unwrap().is_country());
 }
+
+#[test]
+fn a_country_takes_no_nearness_from_its_middle() {
+    // Iraq's middle lies near Jurf al-Nasr; that says nothing about Iraq.
+    let r = parse("Fighters attacked Jurf al-Nasr. Iraq sent reinforcements; Georgia and Iraq signed a deal.");
+    let iraq: Vec<&Resolution> = r.iter().filter(|x| x.mention.name == "Iraq").collect();
+    assert!(!iraq.is_empty());
+    for x in iraq {
+        assert!(x.place.as_ref().unwrap().is_country());
+        assert!(!x.rule.contains("near:"), "{}", x.rule);
+    }
+}

@@ -517,7 +517,8 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         score += MAJOR_BEYOND_FOCUS;
         rule!(rules, "major-place");
     }
-    if !doc.anchors.is_empty() && cs.len() > 1 {
+    // A country is not near anything: its point is only a middle.
+    if !doc.anchors.is_empty() && cs.len() > 1 && !p.is_country() {
         // Only an anchor within 500 km earns a bonus: farther ones are
         // skipped on their latitude alone.
         let mut nearest: Option<(f64, &Cand)> = None;
