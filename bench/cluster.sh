@@ -26,20 +26,7 @@ RUNS=${RUNS:-3}
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
-# median_time CMD...: runs CMD $RUNS times; prints "median_s peak_rss_kib" and
-# leaves the last run's stderr in $OUT/stderr.
-median_time() {
-    local ts=() rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -v -o "$OUT/time" "$@" > "$OUT/stdout" 2> "$OUT/stderr"
-        local wall r
-        wall=$(grep "Elapsed (wall clock)" "$OUT/time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-        r=$(grep "Maximum resident set size" "$OUT/time" | awk '{print $NF}')
-        ts+=("$wall")
-        [ "$r" -gt "$rss" ] && rss=$r
-    done
-    printf '%s\n' "${ts[@]}" | sort -g | awk -v rss="$rss" '{a[NR]=$1} END {print a[int((NR+1)/2)], rss}'
-}
+. bench/lib.sh
 
 have_sklearn=0
 python3 -c "import sklearn, pandas, numpy" 2>/dev/null && have_sklearn=1
@@ -48,7 +35,7 @@ echo "machine: $(nproc) cores; $RUNS runs, median wall time"
 for spec in "10k 5" "100k 5" "100k 1" "1m 1"; do
     read -r size eps <<<"$spec"
     f="$DATA/incidents_$size.csv"
-    read -r t rss < <(median_time "$BIN" cluster "$f" --eps-km "$eps" --min-points 5 -o "$OUT/layers")
+    read -r t rss < <(median_time "$OUT" "$BIN" cluster "$f" --eps-km "$eps" --min-points 5 -o "$OUT/layers")
     counts=$(grep -o '[0-9]* clusters, [0-9]* noise' "$OUT/stderr")
     echo "incidentmap $size eps ${eps} km min 5: ${t} s, peak RSS $((rss / 1024)) MiB, $counts"
     if [ "$have_sklearn" = 1 ]; then
@@ -56,7 +43,7 @@ for spec in "10k 5" "100k 5" "100k 1" "1m 1"; do
             echo "  SKIP scikit-learn at 1M (80 s and 16 GiB per the README; SKLEARN_1M=1 to run it)"
             continue
         fi
-        read -r pt prss < <(median_time python3 "$SHARED/bench_cluster.py" "$f" --eps-km "$eps" --min-samples 5)
+        read -r pt prss < <(median_time "$OUT" python3 "$SHARED/bench_cluster.py" "$f" --eps-km "$eps" --min-samples 5)
         pc=$(python3 -c 'import json,sys; d=json.loads(open(sys.argv[1]).read()); print(d["n_clusters"], "clusters,", d["noise"], "noise")' "$OUT/stdout")
         echo "  scikit-learn: ${pt} s, peak RSS $((prss / 1024)) MiB, $pc"
         awk -v a="$pt" -v b="$t" 'BEGIN { printf "  ratio scikit-learn / incidentmap: %.1fx\n", a / b }'

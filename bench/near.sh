@@ -26,23 +26,11 @@ RUNS=${RUNS:-3}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-# median_time CMD...: runs CMD $RUNS times, prints "median_seconds peak_rss_kib".
-median_time() {
-    local ts=() rss=0
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -v -o "$TMP/time" "$@" > /dev/null 2> "$TMP/stderr"
-        local wall r
-        wall=$(grep "Elapsed (wall clock)" "$TMP/time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-        r=$(grep "Maximum resident set size" "$TMP/time" | awk '{print $NF}')
-        ts+=("$wall")
-        [ "$r" -gt "$rss" ] && rss=$r
-    done
-    printf '%s\n' "${ts[@]}" | sort -g | awk -v rss="$rss" '{a[NR]=$1} END {print a[int((NR+1)/2)], rss}'
-}
+. bench/lib.sh
 
 echo "machine: $(nproc) cores; $RUNS runs, median wall time"
 hits=$("$BIN" near 34.3482,45.39065 --within 30km "$CSV" --format csv | tail -n +2 | wc -l)
-read -r ours ours_rss < <(median_time "$BIN" near 34.3482,45.39065 --within 30km "$CSV" --format csv)
+read -r ours ours_rss < <(median_time "$TMP" "$BIN" near 34.3482,45.39065 --within 30km "$CSV" --format csv)
 echo "incidentmap near (30 km, 1M rows, CSV out): ${ours} s, peak RSS $((ours_rss / 1024)) MiB, ${hits} hits"
 
 if python3 -c "import shapely, numpy, pandas" 2>/dev/null; then
@@ -66,7 +54,7 @@ out = df.iloc[idx[keep]].copy()
 out["distance_km"] = d[keep]
 out.sort_values("distance_km").to_csv(sys.stdout, index=False)
 PY
-    read -r peer peer_rss < <(median_time python3 "$PEER" "$CSV")
+    read -r peer peer_rss < <(median_time "$TMP" python3 "$PEER" "$CSV")
     echo "shapely STRtree (same query, pandas CSV in/out): ${peer} s, peak RSS $((peer_rss / 1024)) MiB"
     awk -v a="$peer" -v b="$ours" 'BEGIN { printf "ratio shapely / incidentmap: %.1fx\n", a / b }'
 else
