@@ -26,20 +26,7 @@ pub enum DateRef {
 }
 
 /// Month names, lower case, January first.
-pub const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
+pub use crate::geoparse::MONTHS;
 
 fn month(w: &str) -> Option<u32> {
     let w = w.trim_end_matches('.').to_ascii_lowercase();

@@ -3,8 +3,8 @@
 //! common words that are also the names of towns, and the nouns that frame a
 //! place ("province", "area", "border").
 
-/// Months, weekdays and other calendar words: never places.
-pub const CALENDAR: &[&str] = &[
+/// Month names, lower case, January first (the extractor's dates read them too).
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",
@@ -17,6 +17,11 @@ pub const CALENDAR: &[&str] = &[
     "october",
     "november",
     "december",
+];
+
+/// Weekdays, month abbreviations and other calendar words ([`MONTHS`] too):
+/// never places.
+pub const CALENDAR: &[&str] = &[
     "jan",
     "feb",
     "mar",
@@ -755,6 +760,7 @@ pub fn flags(w: &str) -> u8 {
     let map = MAP.get_or_init(|| {
         let mut m: HashMap<&'static str, u8, FxBuild> = HashMap::default();
         for (list, f) in [
+            (&MONTHS[..], flag::CALENDAR),
             (CALENDAR, flag::CALENDAR),
             (NEVER, flag::NEVER),
             (TITLES, flag::TITLES),
@@ -788,7 +794,12 @@ mod tests {
 
     #[test]
     fn flags_match_lists() {
-        for (list, f) in [(CALENDAR, flag::CALENDAR), (COMMON, flag::COMMON), (SITE_NOUNS, flag::SITE_NOUNS)] {
+        for (list, f) in [
+            (&MONTHS[..], flag::CALENDAR),
+            (CALENDAR, flag::CALENDAR),
+            (COMMON, flag::COMMON),
+            (SITE_NOUNS, flag::SITE_NOUNS),
+        ] {
             for w in list {
                 assert!(is_in(f, w), "{w}");
             }
@@ -799,7 +810,7 @@ mod tests {
     }
 
     fn w_max() -> usize {
-        [CALENDAR, NEVER, TITLES, COMMON, LOCATIVE, DIRECTIONS, ADMIN_NOUNS, SITE_NOUNS]
+        [&MONTHS[..], CALENDAR, NEVER, TITLES, COMMON, LOCATIVE, DIRECTIONS, ADMIN_NOUNS, SITE_NOUNS]
             .iter()
             .flat_map(|l| l.iter())
             .map(|w| w.len())
