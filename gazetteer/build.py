@@ -269,6 +269,17 @@ def clean_ring(ring, nd=4):
 CTRY_MID = {}
 
 
+def ring_moments(ring, a=0.0, cx=0.0, cy=0.0):
+    """Twice the signed area and the first moments (times 6) of a closed
+    ring, added to `a`, `cx`, `cy`: the centroid is (cx / 3a, cy / 3a)."""
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+        cr = x0 * y1 - x1 * y0
+        a += cr
+        cx += (x0 + x1) * cr
+        cy += (y0 + y1) * cr
+    return a, cx, cy
+
+
 def largest_part_centroid(polys):
     """Area centroid (planar lon/lat) of the largest polygon's outer ring, and
     that ring: a representative middle for an area, like the conventional
@@ -277,12 +288,7 @@ def largest_part_centroid(polys):
     best = None
     for poly in polys:
         ring = poly[0]
-        a = cx = cy = 0.0
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-            cr = x0 * y1 - x1 * y0
-            a += cr
-            cx += (x0 + x1) * cr
-            cy += (y0 + y1) * cr
+        a, cx, cy = ring_moments(ring)
         if a == 0:
             continue
         area = abs(a) / 2
@@ -727,12 +733,7 @@ def area_centroid(polys):
     """Area-weighted centroid (planar lon/lat) of all outer rings of `polys`: (lon, lat, area)."""
     a = cx = cy = 0.0
     for poly in polys:
-        ring = poly[0]
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-            cr = x0 * y1 - x1 * y0
-            a += cr
-            cx += (x0 + x1) * cr
-            cy += (y0 + y1) * cr
+        a, cx, cy = ring_moments(poly[0], a, cx, cy)
     if a == 0:
         return None
     return cx / (3 * a), cy / (3 * a), abs(a) / 2
