@@ -24,6 +24,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ADMIN1 = os.path.join(HERE, "..", "gazetteer", "admin1.geojson")
+# The point-in-ring test the gazetteer build places country middles with.
+sys.dont_write_bytecode = True  # no __pycache__ left in gazetteer/
+sys.path.insert(0, os.path.join(HERE, "..", "gazetteer"))
+from build import ring_contains  # noqa: E402
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -31,14 +35,6 @@ def haversine_km(lat1, lon1, lat2, lon2):
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
-
-
-def ring_contains(ring, x, y):
-    inside = False
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
-        if (y0 > y) != (y1 > y) and x < (x1 - x0) * (y - y0) / (y1 - y0) + x0:
-            inside = not inside
-    return inside
 
 
 def load_countries(path):
