@@ -39,6 +39,14 @@ fn run(args: &[&str]) -> Output {
     Command::new(BIN).args(args).output().expect("run incidentmap")
 }
 
+/// `incidentmap cluster FILE --eps-km 5 --min-points 3 EXTRA... -o OUT`.
+fn cluster(f: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["cluster", f.to_str().unwrap(), "--eps-km", "5", "--min-points", "3"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["-o", out.to_str().unwrap()]);
+    run(&args)
+}
+
 fn read(p: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
@@ -48,7 +56,7 @@ fn writes_three_layers() {
     let dir = tempfile::tempdir().unwrap();
     let f = fixture(dir.path());
     let out = dir.path().join("out");
-    let o = run(&["cluster", f.to_str().unwrap(), "--eps-km", "5", "--min-points", "3", "-o", out.to_str().unwrap()]);
+    let o = cluster(&f, &out, &[]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
     let clusters = read(&out.join("clusters.geojson"));
@@ -120,17 +128,7 @@ fn all_includes_admin_centroids_and_max_days_splits() {
     let dir = tempfile::tempdir().unwrap();
     let f = fixture(dir.path());
     let out = dir.path().join("all");
-    let o = run(&[
-        "cluster",
-        f.to_str().unwrap(),
-        "--eps-km",
-        "5",
-        "--min-points",
-        "3",
-        "--all",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = cluster(&f, &out, &["--all"]);
     assert!(o.status.success());
     let cs = read(&out.join("clusters.geojson"));
     assert_eq!(cs["features"][1]["properties"]["count"], 5);
@@ -138,18 +136,7 @@ fn all_includes_admin_centroids_and_max_days_splits() {
     // Within 3 days: IRQ1/IRQ2 (2 days apart) are only 2, IRQ3/4 only 2:
     // with min 3 nothing in Iraq clusters; Fiji's daily events still do.
     let out = dir.path().join("st");
-    let o = run(&[
-        "cluster",
-        f.to_str().unwrap(),
-        "--eps-km",
-        "5",
-        "--min-points",
-        "3",
-        "--max-days",
-        "3",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = cluster(&f, &out, &["--max-days", "3"]);
     assert!(o.status.success());
     let cs = read(&out.join("clusters.geojson"));
     let feats = cs["features"].as_array().unwrap();
@@ -162,17 +149,7 @@ fn concave_flag_and_bad_parameters() {
     let dir = tempfile::tempdir().unwrap();
     let f = fixture(dir.path());
     let out = dir.path().join("cc");
-    let o = run(&[
-        "cluster",
-        f.to_str().unwrap(),
-        "--eps-km",
-        "5",
-        "--min-points",
-        "3",
-        "--concave",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = cluster(&f, &out, &["--concave"]);
     assert!(o.status.success());
     assert_eq!(read(&out.join("cluster_areas.geojson"))["features"].as_array().unwrap().len(), 2);
     for bad in [["--eps-km", "-1"], ["--min-points", "0"]] {
