@@ -250,22 +250,20 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
     let mut last: Vec<Option<Scored>> = vec![None; mentions.len()];
-    let mut prev: Vec<Option<usize>> = vec![None; mentions.len()];
+    let mut facts: Vec<MentionFacts> = Vec::new();
     let mut anchors: Vec<(usize, Cand)> = Vec::new();
     let option_country = opts.country.as_deref();
     for pass in 0..2 {
-        prev = last.iter().map(|s| s.map(|s| s.idx)).collect();
+        let prev: Vec<Option<usize>> = last.iter().map(|s| s.map(|s| s.idx)).collect();
         anchors.clear();
         if pass > 0 {
             anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
-        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
-        last = (0..mentions.len())
-            .map(|mi| {
-                let facts = mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]);
-                best_candidate(&doc, &facts)
-            })
+        facts = (0..mentions.len())
+            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]))
             .collect();
+        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
+        last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, s)| s.map(|s| &cands[mi][s.idx])).collect();
 
@@ -273,16 +271,15 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
     let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
     // The trail is written for the winners only: each is scored again,
-    // explaining, with the last pass's inputs.
+    // explaining, with the last pass's facts and anchors.
     let trails: Vec<Option<(f64, String)>> = {
         let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
         last.iter()
             .enumerate()
             .map(|(mi, s)| {
                 let s = s.filter(|_| !weak[mi])?;
-                let facts = mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]);
                 let mut rules = Vec::new();
-                score_candidate(&doc, &facts, s.idx, Some(&mut rules));
+                score_candidate(&doc, &facts[mi], s.idx, Some(&mut rules));
                 Some((confidence(&cands[mi], s), rules.join(";")))
             })
             .collect()
