@@ -247,11 +247,10 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
                 break 'incidents;
             }
-            let explicit_date =
-                !dates::find_dates(&words.iter().map(|w| (w.start, w.text)).collect::<Vec<_>>(), published).is_empty();
             // Date: explicit, "the same day", or carried from the previous incident.
             let word_refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
             let date_refs = dates::find_dates(&word_refs, published);
+            let explicit_date = !date_refs.is_empty();
             let carried = last_date.unwrap_or((published, 2));
             // Each place takes the date expression nearest to it ("arson in Diyala
             // last week and fires in Makhmour on Tuesday").
@@ -317,14 +316,16 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         let follows_incident = last_incidents.as_ref().is_some_and(|(k, _)| k + 1 == si) && continues.is_some();
         if out.len() > before {
             last_incidents = Some((si, before..out.len()));
-        } else if follows_incident && adds_casualties(&resolutions, s, e, &words, &lower, published) {
+        } else if let Some((killed, injured)) =
+            follows_incident.then(|| trailing_toll(&resolutions, s, e, &words, &lower, published)).flatten()
+        {
             // "Gunmen opened fire on a checkpoint in Hawija. Two policemen
             // died.": a count with no place or date of its own, right after
             // a sentence with one incident, belongs to that incident.
             if let Some((_, range)) = last_incidents.as_mut().filter(|(_, r)| r.len() == 1) {
                 let inc = &mut out[range.start];
-                inc.fatalities = inc.fatalities.max(casualties(&words, &lower, KILL));
-                inc.injured = inc.injured.max(casualties(&words, &lower, INJURE));
+                inc.fatalities = inc.fatalities.max(killed);
+                inc.injured = inc.injured.max(injured);
                 last_incidents = last_incidents.map(|(_, r)| (si, r));
             }
         } else if is_claim(&lower) {
@@ -345,18 +346,19 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
     Ok(out)
 }
 
-/// Does a sentence that is not an incident of its own report casualties of
-/// the incident before it: a count, no place and no date of its own, and no
-/// word that makes it another event or a tally?
-fn adds_casualties(
+/// The (killed, injured) of a sentence that is not an incident of its own
+/// but reports casualties of the incident before it: a count, no place and
+/// no date of its own, and no word that makes it another event or a tally.
+fn trailing_toll(
     res: &[Resolution],
     s: usize,
     e: usize,
     words: &[Word<'_>],
     lower: &[String],
     published: NaiveDate,
-) -> bool {
-    if casualties(words, lower, KILL) + casualties(words, lower, INJURE) == 0
+) -> Option<(u32, u32)> {
+    let (killed, injured) = (casualties(words, lower, KILL), casualties(words, lower, INJURE));
+    if killed + injured == 0
         || is_statistic(lower)
         || is_background(lower)
         || lower.iter().any(|w| {
@@ -367,10 +369,10 @@ fn adds_casualties(
         })
         || res.iter().any(|r| r.mention.start >= s && r.mention.start < e && r.mention.kind != MentionKind::Demonym)
     {
-        return false;
+        return None;
     }
     let refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
-    dates::find_dates(&refs, published).is_empty()
+    dates::find_dates(&refs, published).is_empty().then_some((killed, injured))
 }
 
 /// What the next sentence needs to know about the one before it.
