@@ -223,15 +223,16 @@ impl Collector {
         self.kept.push((d, inc, order));
         // A nearest (or limited) query needs only its best `k`: trim now and
         // then, so the kept set stays within twice that.
-        let cap = match (q.nearest, q.limit) {
-            (Some(k), Some(l)) => Some(k.min(l)),
-            (k, l) => k.or(l),
-        };
-        if let Some(cap) = cap {
-            if self.kept.len() >= 2 * cap.max(1024) {
-                self.trim(cap);
-            }
+        let cap = self.cap();
+        if cap < usize::MAX && self.kept.len() >= 2 * cap.max(1024) {
+            self.trim(cap);
         }
+    }
+
+    /// How many hits the query can return: the smaller of `nearest` and
+    /// `limit`, unbounded without either.
+    fn cap(&self) -> usize {
+        self.query.nearest.unwrap_or(usize::MAX).min(self.query.limit.unwrap_or(usize::MAX))
     }
 
     fn trim(&mut self, cap: usize) {
@@ -241,13 +242,7 @@ impl Collector {
 
     /// The hits, nearest first (then by `id`), with the incidents they index.
     pub fn finish(mut self) -> (Vec<Incident>, Vec<Hit>) {
-        let cap = match (self.query.nearest, self.query.limit) {
-            (Some(k), Some(l)) => k.min(l),
-            (Some(k), None) => k,
-            (None, Some(l)) => l,
-            (None, None) => usize::MAX,
-        };
-        self.trim(cap);
+        self.trim(self.cap());
         let c = self.query.center;
         let hits = self
             .kept
