@@ -345,11 +345,15 @@ fn word_key(lower: &str, out: &mut String) -> bool {
     }
     /// Words kept per thread before the cache starts over.
     const MAX_KEYS: usize = 1 << 16;
+    /// The uncached answer, with `folded` as scratch.
+    fn compute(lower: &str, folded: &mut String, out: &mut String) -> bool {
+        folded.clear();
+        fold_word(lower, folded);
+        loose_word(folded, out);
+        is_article(folded)
+    }
     if lower.len() > 32 {
-        let mut folded = String::new();
-        fold_word(lower, &mut folded);
-        loose_word(&folded, out);
-        return is_article(&folded);
+        return compute(lower, &mut String::new(), out);
     }
     KEYS.with(|k| {
         let mut k = k.borrow_mut();
@@ -357,14 +361,9 @@ fn word_key(lower: &str, out: &mut String) -> bool {
             out.push_str(piece);
             return *article;
         }
-        let (piece, article) = FOLDED.with(|f| {
-            let mut folded = f.borrow_mut();
-            folded.clear();
-            fold_word(lower, &mut folded);
-            let lo = out.len();
-            loose_word(&folded, out);
-            (Box::<str>::from(&out[lo..]), is_article(&folded))
-        });
+        let lo = out.len();
+        let article = FOLDED.with(|f| compute(lower, &mut f.borrow_mut(), out));
+        let piece = Box::<str>::from(&out[lo..]);
         if k.len() >= MAX_KEYS {
             k.clear();
         }
