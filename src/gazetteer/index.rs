@@ -508,41 +508,47 @@ impl Index {
 
     /// The geonameid of the record at `idx` (< len), without decoding the rest.
     pub(crate) fn geonameid(&self, idx: u32) -> i64 {
-        let o = idx as usize * RECORD_LEN;
-        i64::from_le_bytes(self.records.as_ref()[o..o + 8].try_into().unwrap())
+        i64::from_le_bytes(self.record_bytes(idx)[0..8].try_into().unwrap())
+    }
+
+    /// The bytes of the record at `idx` (< len).
+    fn record_bytes(&self, idx: u32) -> &[u8] {
+        &self.records.as_ref()[idx as usize * RECORD_LEN..(idx as usize + 1) * RECORD_LEN]
+    }
+
+    /// The pool string whose offset is stored at byte `o` of record `r`.
+    fn pool_field(&self, r: &[u8], o: usize) -> &str {
+        self.pool_str(u32::from_le_bytes(r[o..o + 4].try_into().unwrap()))
     }
 
     /// The record at `idx` (< len).
     pub fn record(&self, idx: u32) -> Record<'_> {
-        let r = &self.records.as_ref()[idx as usize * RECORD_LEN..(idx as usize + 1) * RECORD_LEN];
-        let u32_at = |o: usize| u32::from_le_bytes(r[o..o + 4].try_into().unwrap());
-        let code = std::str::from_utf8(&r[41..46]).unwrap_or("").trim_end();
-        let cc = std::str::from_utf8(&r[46..48]).unwrap_or("").trim_end();
+        let f = self.ranking_fields(idx);
+        let r = self.record_bytes(idx);
         Record {
-            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
-            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
-            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
-            population: u32_at(24),
-            name: self.pool_str(u32_at(28)),
-            admin1: self.pool_str(u32_at(32)),
-            admin2: self.pool_str(u32_at(36)),
-            feature_class: r[40] as char,
-            feature_code: code,
-            country: cc,
+            geonameid: f.geonameid,
+            lat: f.lat,
+            lon: f.lon,
+            population: f.population,
+            name: self.pool_field(r, 28),
+            admin1: f.admin1,
+            admin2: self.pool_field(r, 36),
+            feature_class: f.feature_class,
+            feature_code: f.feature_code,
+            country: f.country,
         }
     }
 
     /// The fields of the record at `idx` (< len) that ranking reads, without
     /// decoding its name and admin-2 code.
     pub(crate) fn ranking_fields(&self, idx: u32) -> RankingFields<'_> {
-        let r = &self.records.as_ref()[idx as usize * RECORD_LEN..(idx as usize + 1) * RECORD_LEN];
-        let u32_at = |o: usize| u32::from_le_bytes(r[o..o + 4].try_into().unwrap());
+        let r = self.record_bytes(idx);
         RankingFields {
             geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
             lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
             lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
-            population: u32_at(24),
-            admin1: self.pool_str(u32_at(32)),
+            population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
+            admin1: self.pool_field(r, 32),
             feature_class: r[40] as char,
             feature_code: std::str::from_utf8(&r[41..46]).unwrap_or("").trim_end(),
             country: std::str::from_utf8(&r[46..48]).unwrap_or("").trim_end(),
