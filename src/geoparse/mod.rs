@@ -7,6 +7,7 @@
 pub mod names;
 pub mod resolve;
 pub mod spot;
+mod vocab;
 mod words;
 
 pub use resolve::{Resolution, ResolveOptions, resolve};

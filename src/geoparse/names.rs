@@ -77,6 +77,20 @@ pub fn demonym_index() -> &'static DemonymIndex {
 pub struct Abbreviations {
     pub automaton: AhoCorasick,
     pub entries: Vec<(String, Referent)>,
+    /// The first two bytes of every abbreviation, one bit per pair: most
+    /// capitalised words ("The", "Baghdad") are ruled out without the automaton.
+    openings: Box<[u64; 1024]>,
+}
+
+impl Abbreviations {
+    /// Can an abbreviation start at the first two bytes of `s`?
+    fn may_start(&self, s: &[u8]) -> bool {
+        let pair = match s {
+            [a, b, ..] => usize::from(*a) << 8 | usize::from(*b),
+            _ => return false,
+        };
+        self.openings[pair / 64] & (1 << (pair % 64)) != 0
+    }
 }
 
 /// News abbreviations of countries and states.
@@ -97,7 +111,13 @@ pub fn abbreviations() -> &'static Abbreviations {
             .start_kind(StartKind::Anchored)
             .build(entries.iter().map(|(a, _)| a.as_str()))
             .expect("abbreviation automaton");
-        Abbreviations { automaton, entries }
+        let mut openings = Box::new([0u64; 1024]);
+        for (abbr, _) in &entries {
+            let b = abbr.as_bytes();
+            let pair = usize::from(b[0]) << 8 | usize::from(b[1]);
+            openings[pair / 64] |= 1 << (pair % 64);
+        }
+        Abbreviations { automaton, entries, openings }
     })
 }
 
@@ -105,24 +125,35 @@ pub fn abbreviations() -> &'static Abbreviations {
 /// state abbreviation with one period that is also a word ("Miss.",
 /// "Wash.") counts only after a comma, as in "Jackson, Miss.".
 pub fn find_abbreviations(text: &str, from: usize) -> Vec<(usize, usize, &'static Referent)> {
+    find_abbreviations_at(text, from..text.len())
+}
+
+/// [`find_abbreviations`], asking only at `starts` (ascending byte offsets,
+/// such as the starts of a text's words): an abbreviation starts a word.
+pub fn find_abbreviations_at(
+    text: &str,
+    starts: impl IntoIterator<Item = usize>,
+) -> Vec<(usize, usize, &'static Referent)> {
     let a = abbreviations();
     debug_assert!(a.entries.iter().all(|(abbr, _)| abbr.as_bytes()[0].is_ascii_uppercase()));
     let bytes = text.as_bytes();
     let mut out = Vec::new();
-    let mut i = from;
+    let mut next = 0;
     // Every abbreviation starts a word with an ASCII capital: the automaton
     // is asked only there, for the longest abbreviation starting at it.
-    while i < bytes.len() {
-        if !bytes[i].is_ascii_uppercase() || text[..i].chars().next_back().is_some_and(char::is_alphanumeric) {
-            i += 1;
+    for i in starts {
+        if i < next
+            || !bytes[i].is_ascii_uppercase()
+            || !a.may_start(&bytes[i..])
+            || text[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+        {
             continue;
         }
         let Some(m) = a.automaton.find(Input::new(text).span(i..text.len()).anchored(Anchored::Yes)) else {
-            i += 1;
             continue;
         };
         let (s, e) = (m.start(), m.end());
-        i = e;
+        next = e;
         if text[e..].chars().next().is_some_and(char::is_alphanumeric) {
             continue;
         }

@@ -11,11 +11,11 @@
 
 use std::collections::HashSet;
 
-use fst::raw::{Node, Output};
+use fst::raw::Output;
 
+use super::vocab::{Vocab, WordId, step};
 use super::words::{FxBuild, flag, flags, is_in};
-use crate::gazetteer::fold::{fold_word, is_article, loose_word};
-use crate::gazetteer::index::Bytes;
+use crate::gazetteer::fold::is_article;
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
 /// Longest name, in words, that the spotter tries.
@@ -85,6 +85,9 @@ pub struct Mention {
 /// [`Token::flags`] before the lookup.
 const UNKNOWN_FLAGS: u16 = 0x100;
 
+/// [`Token::word`] before the lookup.
+const NO_WORD: WordId = WordId::MAX;
+
 #[derive(Debug, Clone)]
 struct Token<'t> {
     start: usize,
@@ -96,6 +99,8 @@ struct Token<'t> {
     /// Looked up on first use (most words are never asked about);
     /// [`UNKNOWN_FLAGS`] until then.
     flags: std::cell::Cell<u16>,
+    /// Its entry in the word table; [`NO_WORD`] until first asked.
+    word: std::cell::Cell<WordId>,
     cap: bool,
     all_caps: bool,
     sentence_initial: bool,
@@ -116,6 +121,18 @@ impl Token<'_> {
         let f = flags(self.lower);
         self.flags.set(u16::from(f));
         f
+    }
+
+    /// The token's entry in the word table (its flags come with it).
+    fn word_id(&self, vocab: &mut Vocab) -> WordId {
+        let id = self.word.get();
+        if id != NO_WORD {
+            return id;
+        }
+        let id = vocab.id(self.lower);
+        self.word.set(id);
+        self.flags.set(u16::from(vocab.word(id).flags));
+        id
     }
 }
 
@@ -141,40 +158,70 @@ struct RawToken {
     joined: bool,
 }
 
+#[inline(never)]
 fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a>> {
     buf.clear();
     let bytes = text.as_bytes();
     let n = bytes.len();
     let mut raw: Vec<RawToken> = Vec::with_capacity((n - from) / 6);
     let mut i = from;
-    let mut gap_start = from;
-    let mut sentence_start = true;
     let mut prev_abbrev = false;
-    while i < n {
-        let b = bytes[i];
-        if b < 0x80 {
-            if !b.is_ascii_alphanumeric() {
+    loop {
+        // The gap before the next word, read as it is skipped: a sentence
+        // break in it (". ", "!", a quote, a colon, a blank line), or only
+        // blanks and at most one hyphen (the words are joined).
+        let gap_start = i;
+        let mut breaks = false;
+        let mut blank = true;
+        let mut hyphens = 0;
+        let mut newline = false;
+        while i < n {
+            let b = bytes[i];
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    break;
+                }
+                match b {
+                    b'.' | b'!' | b'?' | b'"' | b':' => breaks = true,
+                    b'\n' => breaks |= newline,
+                    b'-' => hyphens += 1,
+                    _ => {}
+                }
+                blank &= matches!(b, b' ' | b'-' | b'\t');
+                newline = b == b'\n';
                 i += 1;
-                continue;
-            }
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            if !c.is_alphanumeric() {
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() {
+                    break;
+                }
+                breaks |= c == '\u{201C}';
+                blank = false;
+                newline = false;
                 i += c.len_utf8();
-                continue;
             }
+        }
+        if i >= n {
+            break;
         }
         // A word: letters, digits, marks, and apostrophes between letters.
         let start = i;
-        let mut end = i;
         let mut k = i;
         let mut ascii = true;
+        let mut apostrophe = false;
+        let (mut upper, mut lowers) = (0usize, 0usize);
         while k < n {
             let b = bytes[k];
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() || (b == b'\'' && alphabetic_at(text, k + 1)) {
+                if b.is_ascii_alphanumeric() {
+                    upper += usize::from(b.is_ascii_uppercase());
+                    lowers += usize::from(b.is_ascii_lowercase());
                     k += 1;
-                    end = k;
+                    continue;
+                }
+                if b == b'\'' && alphabetic_at(text, k + 1) {
+                    apostrophe = true;
+                    k += 1;
                     continue;
                 }
                 break;
@@ -185,49 +232,39 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
                 && alphabetic_at(text, k + ch.len_utf8());
             if letter || inner_apostrophe {
                 ascii = false;
+                apostrophe |= inner_apostrophe;
                 k += ch.len_utf8();
-                end = k;
             } else {
                 break;
             }
         }
+        let end = k;
         i = end;
         let mut wend = end;
-        // Possessive: "Iraq's" is "Iraq".
-        for suffix in ["'s", "\u{2019}s"] {
-            if text[start..wend].len() > suffix.len() + 1 && text[start..wend].ends_with(suffix) {
-                wend -= suffix.len();
+        if apostrophe {
+            // Possessive: "Iraq's" is "Iraq".
+            for suffix in ["'s", "\u{2019}s"] {
+                if text[start..wend].len() > suffix.len() + 1 && text[start..wend].ends_with(suffix) {
+                    wend -= suffix.len();
+                }
             }
+            let wb = &bytes[start..wend];
+            upper = wb.iter().filter(|b| b.is_ascii_uppercase()).count();
+            lowers = wb.iter().filter(|b| b.is_ascii_lowercase()).count();
         }
-        let gap = &text[gap_start..start];
-        let mut sentence_initial = sentence_start;
-        if gap.contains(['.', '!', '?']) || gap.contains("\n\n") || gap.contains(['\u{201C}', '"', ':']) {
-            sentence_initial = true;
-        }
-        if raw.is_empty() && start == from {
-            sentence_initial = true;
-        }
-        sentence_start = false;
-        let after_abbrev = prev_abbrev && gap == ". ";
-        let joined = after_abbrev
-            || (!gap.is_empty()
-                && gap.bytes().all(|b| b == b' ' || b == b'-' || b == b'\t')
-                && gap.bytes().filter(|&b| b == b'-').count() <= 1);
-        if after_abbrev {
-            sentence_initial = false;
-        }
+        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
+        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
+        let sentence_initial = (raw.is_empty() || breaks) && !after_abbrev;
         let word = &text[start..wend];
         let (cap, all_caps, lower, in_buf) = if ascii {
-            let wb = word.as_bytes();
-            let upper = wb.iter().filter(|b| b.is_ascii_uppercase()).count();
-            let lowers = wb.iter().filter(|b| b.is_ascii_lowercase()).count();
-            let cap = wb[0].is_ascii_uppercase();
+            let cap = bytes[start].is_ascii_uppercase();
             let all_caps = upper >= 2 && lowers == 0;
             if upper == 0 {
                 (cap, all_caps, (start, wend), false)
             } else {
                 let lo = buf.len();
-                buf.extend(wb.iter().map(|b| b.to_ascii_lowercase() as char));
+                buf.push_str(word);
+                buf[lo..].make_ascii_lowercase();
                 (cap, all_caps, (lo, buf.len()), true)
             }
         } else {
@@ -246,7 +283,6 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
         let lower_str = if in_buf { &buf[lower.0..lower.1] } else { word };
         prev_abbrev = matches!(lower_str, "st" | "mt" | "ft");
         raw.push(RawToken { start, end: wend, lower, in_buf, cap, all_caps, sentence_initial, joined });
-        gap_start = end;
     }
     let buf: &'a String = buf;
     raw.into_iter()
@@ -257,6 +293,7 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
                 end: r.end,
                 lower,
                 flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+                word: std::cell::Cell::new(NO_WORD),
                 cap: r.cap,
                 all_caps: r.all_caps,
                 sentence_initial: r.sentence_initial,
@@ -266,119 +303,13 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
         .collect()
 }
 
-fn step<'f>(
-    fst: &'f fst::raw::Fst<Bytes>,
-    mut node: Node<'f>,
-    mut out: Output,
-    input: &[u8],
-) -> Option<(Node<'f>, Output)> {
-    for &b in input {
-        let i = node.find_input(b)?;
-        let t = node.transition(i);
-        out = out.cat(t.out);
-        node = fst.node(t.addr);
-    }
-    Some((node, out))
-}
-
-/// Walks `piece` from the root of `ix`'s name index. The first words of
-/// names repeat from document to document ("Baghdad", "The", "Iraq"), so
-/// each thread remembers where a first word leads: a hash lookup instead of
-/// a node decode per byte. Keyed by the index's process-unique id.
-fn first_step<'f>(
-    ix: &crate::gazetteer::index::Index,
-    fst: &'f fst::raw::Fst<Bytes>,
-    piece: &str,
-) -> Option<(Node<'f>, Output)> {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    type Walks = HashMap<Box<str>, Option<(fst::raw::CompiledAddr, u64)>, FxBuild>;
-    thread_local! {
-        /// (index id, first word -> where it leads), one map per index.
-        static WALKS: RefCell<Vec<(u64, Walks)>> = const { RefCell::new(Vec::new()) };
-    }
-    /// Entries kept per index and thread before the cache starts over.
-    const MAX_WALKS: usize = 1 << 16;
-    if piece.len() > 32 {
-        return step(fst, fst.root(), Output::zero(), piece.as_bytes());
-    }
-    let id = ix.id();
-    let walk = WALKS.with(|w| {
-        let mut w = w.borrow_mut();
-        let k = match w.iter().position(|(i, _)| *i == id) {
-            Some(k) => k,
-            None => {
-                // Indexes come and go in tests: keep the latest few.
-                if w.len() >= 4 {
-                    w.remove(0);
-                }
-                w.push((id, Walks::default()));
-                w.len() - 1
-            }
-        };
-        let walks = &mut w[k].1;
-        if let Some(walk) = walks.get(piece) {
-            return *walk;
-        }
-        let walk = step(fst, fst.root(), Output::zero(), piece.as_bytes()).map(|(n, o)| (n.addr(), o.value()));
-        if walks.len() >= MAX_WALKS {
-            walks.clear();
-        }
-        walks.insert(Box::from(piece), walk);
-        walk
-    });
-    walk.map(|(addr, out)| (fst.node(addr), Output::new(out)))
-}
-
-/// Appends the loose key of the lower-case word `lower` to `out` (the
-/// index's folding, then its loose spelling) and says whether the word is
-/// an article ("al", "the"). Words repeat from document to document, so
-/// each thread remembers its answers.
-fn word_key(lower: &str, out: &mut String) -> bool {
-    use std::cell::RefCell;
-    use std::collections::HashMap;
-    /// Lower-case word -> (loose key, is an article).
-    type Keys = HashMap<Box<str>, (Box<str>, bool), FxBuild>;
-    thread_local! {
-        static KEYS: RefCell<Keys> = RefCell::new(HashMap::default());
-        static FOLDED: RefCell<String> = const { RefCell::new(String::new()) };
-    }
-    /// Words kept per thread before the cache starts over.
-    const MAX_KEYS: usize = 1 << 16;
-    /// The uncached answer, with `folded` as scratch.
-    fn compute(lower: &str, folded: &mut String, out: &mut String) -> bool {
-        folded.clear();
-        fold_word(lower, folded);
-        loose_word(folded, out);
-        is_article(folded)
-    }
-    if lower.len() > 32 {
-        return compute(lower, &mut String::new(), out);
-    }
-    KEYS.with(|k| {
-        let mut k = k.borrow_mut();
-        if let Some((piece, article)) = k.get(lower) {
-            out.push_str(piece);
-            return *article;
-        }
-        let lo = out.len();
-        let article = FOLDED.with(|f| compute(lower, &mut f.borrow_mut(), out));
-        let piece = Box::<str>::from(&out[lo..]);
-        if k.len() >= MAX_KEYS {
-            k.clear();
-        }
-        k.insert(Box::from(lower), (piece, article));
-        article
-    })
-}
-
 /// Buffers `longest_match` reuses from word to word.
 #[derive(Default)]
 struct Scratch {
     /// Loose keys of the words of the current walk, back to back.
     pieces: String,
-    /// (token index, range in `pieces`) of each word of the walk.
-    spans: Vec<(usize, usize, usize)>,
+    /// (token index, range in `pieces`, word id) of each word of the walk.
+    spans: Vec<(usize, usize, usize, WordId)>,
 }
 
 /// The longest gazetteer name starting at token `i`.
@@ -392,20 +323,19 @@ struct Match {
     postings: Option<u64>,
 }
 
-fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) -> Option<Match> {
-    let mut best: Option<Match> = None;
+fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, sc: &mut Scratch) -> Option<Match> {
+    // (last token, words of the key, postings) of the longest name so far.
+    let mut best: Option<(usize, usize, Option<u64>)> = None;
     let single_layer = gaz.layers().count() == 1;
     let limit = (i + MAX_WORDS).min(toks.len());
     // The words' keys are the same for every layer: folded once, lazily.
     sc.pieces.clear();
     sc.spans.clear();
     let mut next_j = i;
-    let mut key = String::new();
-    for (_, ix) in gaz.layers() {
+    for (layer, (_, ix)) in gaz.layers().enumerate() {
         let fst = ix.map().as_fst();
         let mut node = fst.root();
         let mut out = Output::zero();
-        key.clear();
         let mut words = 0;
         loop {
             if words == sc.spans.len() {
@@ -420,18 +350,16 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
                     }
                     next_j += 1;
                     let have = sc.spans.len();
-                    let lo = sc.pieces.len();
-                    let article = word_key(t.lower, &mut sc.pieces);
-                    // An article inside a name is not part of its key ("Jurf al-Nasr").
-                    if have > 0 && article && j + 1 < toks.len() && toks[j + 1].joined {
-                        sc.pieces.truncate(lo);
+                    let id = t.word_id(vocab);
+                    let w = vocab.word(id);
+                    // An article inside a name is not part of its key ("Jurf
+                    // al-Nasr"), nor one that opens it ("Al Anbar", "Al-Qaim").
+                    if w.article && j + 1 < toks.len() && toks[j + 1].joined && (have > 0 || t.cap) {
                         continue;
                     }
-                    if have == 0 && article && j + 1 < toks.len() && toks[j + 1].joined && t.cap {
-                        sc.pieces.truncate(lo);
-                        continue; // "Al Anbar", "Al-Qaim"
-                    }
-                    sc.spans.push((j, lo, sc.pieces.len()));
+                    let lo = sc.pieces.len();
+                    sc.pieces.push_str(&w.key);
+                    sc.spans.push((j, lo, sc.pieces.len(), id));
                     added = true;
                     break;
                 }
@@ -439,81 +367,77 @@ fn longest_match(gaz: &Gazetteer, toks: &[Token], i: usize, sc: &mut Scratch) ->
                     break;
                 }
             }
-            let (j, lo, hi) = sc.spans[words];
+            let (j, lo, hi, id) = sc.spans[words];
             let piece = &sc.pieces[lo..hi];
             let stepped = if words > 0 {
                 step(fst, node, out, b" ").and_then(|(n, o)| step(fst, n, o, piece.as_bytes()))
             } else {
-                first_step(ix, fst, piece)
+                vocab.first_walk(id, layer, fst)
             };
             let Some((n, o)) = stepped else { break };
             node = n;
             out = o;
-            if words > 0 {
-                key.push(' ');
-            }
-            key.push_str(piece);
             words += 1;
             // A multi-word name must end on a capitalised word ("Sadr City",
             // not "Sadr city"); one word must be capitalised itself.
-            if node.is_final() && toks[j].cap && best.as_ref().is_none_or(|b| j > b.last) {
+            if node.is_final() && toks[j].cap && best.is_none_or(|(last, ..)| j > last) {
                 let postings = single_layer.then(|| out.cat(node.final_output()).value());
-                best = Some(Match { last: j, key: key.clone(), postings });
+                best = Some((j, words, postings));
             }
         }
     }
-    best
-}
-
-/// The lower-case forms of capitalised words that the text also writes in
-/// lower case: the only members of "words written in lower case" the
-/// spotter asks about. Lower-case words are screened by a bit filter on
-/// (length, first byte) before any hashing.
-fn lowercase_words<'t>(toks: &[Token<'t>]) -> LowercaseWords<'t> {
-    fn bit(w: &str) -> usize {
-        (w.len().wrapping_mul(31) + usize::from(w.as_bytes().first().copied().unwrap_or(0))) % 1024
-    }
-    let mut filter = [0u64; 16];
-    let n = toks.iter().filter(|t| t.cap).count();
-    let mut caps: std::collections::HashMap<&str, bool, FxBuild> =
-        std::collections::HashMap::with_capacity_and_hasher(n, FxBuild::default());
-    for t in toks.iter().filter(|t| t.cap) {
-        let b = bit(t.lower);
-        filter[b / 64] |= 1 << (b % 64);
-        caps.insert(t.lower, false);
-    }
-    for t in toks.iter().filter(|t| !t.cap) {
-        let b = bit(t.lower);
-        if filter[b / 64] & (1 << (b % 64)) != 0 {
-            if let Some(seen) = caps.get_mut(t.lower) {
-                *seen = true;
-            }
+    let (last, words, postings) = best?;
+    let spans = &sc.spans[..words];
+    let mut key = String::with_capacity(sc.pieces.len() + words);
+    for (k, &(_, lo, hi, _)) in spans.iter().enumerate() {
+        if k > 0 {
+            key.push(' ');
         }
+        key.push_str(&sc.pieces[lo..hi]);
     }
-    LowercaseWords(caps)
+    Some(Match { last, key, postings })
 }
 
-/// Capitalised words of a document (lower-cased), each with whether the
-/// document also writes it in lower case.
-struct LowercaseWords<'t>(std::collections::HashMap<&'t str, bool, FxBuild>);
+/// Which capitalised words of a document (lower-cased) it also writes in
+/// lower case. Asked only a few times per document: a short document is
+/// scanned per question; a long one gets a set on the first question.
+struct LowercaseWords<'a, 't> {
+    toks: &'a [Token<'t>],
+    set: std::cell::OnceCell<HashSet<&'t str, FxBuild>>,
+}
 
-impl LowercaseWords<'_> {
-    /// Does the document write `w` (lower case) in lower case, and in capitals too?
+/// Up to this many tokens, [`LowercaseWords`] scans instead of hashing.
+const SCAN_TOKENS: usize = 256;
+
+impl<'a, 't> LowercaseWords<'a, 't> {
+    fn new(toks: &'a [Token<'t>]) -> Self {
+        LowercaseWords { toks, set: std::cell::OnceCell::new() }
+    }
+
+    /// Does the document write `w` (lower case, a word it capitalises) in
+    /// lower case too?
     fn contains(&self, w: &str) -> bool {
-        self.0.get(w).copied().unwrap_or(false)
+        if self.toks.len() <= SCAN_TOKENS {
+            return self.toks.iter().any(|t| !t.cap && t.lower == w);
+        }
+        self.set.get_or_init(|| self.toks.iter().filter(|t| !t.cap).map(|t| t.lower).collect()).contains(w)
     }
 }
 
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
+    Vocab::with(gaz, |vocab| spot_with(gaz, vocab, text, from))
+}
+
+fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
     let mut lower_buf = String::new();
     let toks = tokenize(text, from, &mut lower_buf);
     let mut scratch = Scratch::default();
-    let lowercase_words = lowercase_words(&toks);
+    let lowercase_words = LowercaseWords::new(&toks);
     let mut mentions: Vec<Mention> = Vec::new();
     let mut persons: HashSet<String, FxBuild> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
-    for (s, e, r) in super::names::find_abbreviations(text, from) {
+    for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
         let candidates = referent_refs(gaz, r);
         if candidates.is_empty() {
             continue;
@@ -530,14 +454,17 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             continue;
         }
         // A multi-word gazetteer name wins over a demonym ("British Columbia").
-        let found = if t.cap { longest_match(gaz, &toks, i, &mut scratch) } else { None };
+        let found = if t.cap { longest_match(gaz, vocab, &toks, i, &mut scratch) } else { None };
         let multi = found.as_ref().is_some_and(|f| f.last > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
             let two = toks.get(i + 1).filter(|n| n.joined && n.cap).and_then(|n| demonyms.two(t.lower, n.lower));
             let (r, last) = match two {
                 Some(r) => (Some(r), i + 1),
-                None => (demonyms.one(t.lower), i),
+                None => {
+                    let id = t.word_id(vocab);
+                    (vocab.word(id).demonym, i)
+                }
             };
             if let Some(r) = r {
                 let candidates = referent_refs(gaz, r);
@@ -564,7 +491,7 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
             // A known name after it takes it as a qualifier ("Eastern
             // Ukraine"); else, or when that name is an ordinary word ("East
             // Bank"), the whole name is one the gazetteer lacks.
-            let next = longest_match(gaz, &toks, i + 1, &mut scratch);
+            let next = longest_match(gaz, vocab, &toks, i + 1, &mut scratch);
             let n = &toks[i + 1];
             let ordinary = n.is(flag::COMMON) || lowercase_words.contains(n.lower);
             if next.is_none_or(|n| n.last == i + 1 && ordinary) {
@@ -1071,5 +998,23 @@ mod tests {
         assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
         assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);
         assert!(t[4].joined && !t[5].joined);
+    }
+
+    #[test]
+    fn tokenizer_reads_the_gaps_and_cases() {
+        let text = "ISIS's men\n\nin St. Louis -- near Tal - - Afar: \u{201C}Mosul\u{201D} QAIM";
+        let mut buf = String::new();
+        let t = tokenize(text, 0, &mut buf);
+        let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, ["ISIS", "men", "in", "St", "Louis", "near", "Tal", "Afar", "Mosul", "QAIM"]);
+        assert!(t[0].all_caps && t[0].cap, "the possessive is not counted as a lower-case letter");
+        assert_eq!(t[0].lower, "isis");
+        assert!(t[2].sentence_initial, "a blank line starts a sentence");
+        assert!(t[4].joined && !t[4].sentence_initial, "St. Louis is one name");
+        assert!(!t[5].joined, "two hyphens separate");
+        assert!(!t[7].joined, "so do two single hyphens");
+        assert!(t[8].sentence_initial, "after a colon and an opening quote");
+        assert!(t[9].all_caps && !t[9].joined);
+        assert_eq!(t[9].lower, "qaim");
     }
 }

@@ -1,0 +1,173 @@
+//! The spotter's word table: what it needs to know of each distinct
+//! lower-case word (its word lists, its loose key, whether it is an article,
+//! the demonym it is, where it leads in each name index), worked out the
+//! first time a thread meets the word. News repeats its words from document
+//! to document, so a word costs one hash probe, however many rules ask
+//! about it.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use fst::raw::{CompiledAddr, Fst, Node, Output};
+
+use super::names::{Referent, demonym_index};
+use super::words::{FxBuild, flags};
+use crate::gazetteer::Gazetteer;
+use crate::gazetteer::fold::{fold_word, is_article, loose_word};
+use crate::gazetteer::index::Bytes;
+
+/// A word's place in the table.
+pub(super) type WordId = u32;
+
+/// Name-index layers whose first-word walks are kept; later layers walk
+/// each time.
+const WALKED_LAYERS: usize = 4;
+
+/// Words kept before the table starts over (checked between documents).
+const MAX_WORDS: usize = 1 << 16;
+
+/// What the spotter knows of one lower-case word.
+pub(super) struct Word {
+    /// Its loose key: the index's folding, then its loose spelling.
+    pub key: Box<str>,
+    /// An article ("al", "the"), which a name's key leaves out.
+    pub article: bool,
+    /// The word lists it is in ([`super::words::flag`] bits).
+    pub flags: u8,
+    /// The country it is the demonym of ("iraqi").
+    pub demonym: Option<&'static Referent>,
+    /// Bit `l` set: `walks[l]` is known.
+    walked: u8,
+    /// Where `key` leads from the root of layer `l`'s name index (node
+    /// address and output), `None` when no name starts with it.
+    walks: [Option<(CompiledAddr, u64)>; WALKED_LAYERS],
+}
+
+/// This thread's word table, for one gazetteer at a time.
+#[derive(Default)]
+pub(super) struct Vocab {
+    /// Ids of the name indexes the walks are for, one per layer.
+    layers: Vec<u64>,
+    ids: HashMap<Box<str>, WordId, FxBuild>,
+    words: Vec<Word>,
+    /// Scratch for folding.
+    folded: String,
+}
+
+impl Vocab {
+    /// Runs `f` with this thread's table, made ready for `gaz`.
+    pub fn with<R>(gaz: &Gazetteer, f: impl FnOnce(&mut Vocab) -> R) -> R {
+        thread_local! {
+            static VOCAB: RefCell<Vocab> = RefCell::default();
+        }
+        VOCAB.with(|v| {
+            let mut v = v.borrow_mut();
+            v.prepare(gaz);
+            f(&mut v)
+        })
+    }
+
+    /// Starts over when the gazetteer changed or the table is full.
+    fn prepare(&mut self, gaz: &Gazetteer) {
+        let same = self.layers.len() == gaz.layers().count()
+            && gaz.layers().zip(&self.layers).all(|((_, ix), id)| ix.id() == *id);
+        if !same || self.words.len() >= MAX_WORDS {
+            self.ids.clear();
+            self.words.clear();
+            self.layers.clear();
+            self.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
+        }
+    }
+
+    /// The id of the lower-case word `lower`, added on first sight.
+    pub fn id(&mut self, lower: &str) -> WordId {
+        if let Some(&id) = self.ids.get(lower) {
+            return id;
+        }
+        self.folded.clear();
+        fold_word(lower, &mut self.folded);
+        let mut key = String::with_capacity(self.folded.len());
+        loose_word(&self.folded, &mut key);
+        let id = WordId::try_from(self.words.len()).expect("the table starts over long before u32::MAX words");
+        self.words.push(Word {
+            key: key.into(),
+            article: is_article(&self.folded),
+            flags: flags(lower),
+            demonym: demonym_index().one(lower),
+            walked: 0,
+            walks: [None; WALKED_LAYERS],
+        });
+        self.ids.insert(lower.into(), id);
+        id
+    }
+
+    /// The word with id `id`.
+    pub fn word(&self, id: WordId) -> &Word {
+        &self.words[id as usize]
+    }
+
+    /// Where word `id`'s key leads from the root of `fst`, the name index
+    /// of layer `layer`.
+    pub fn first_walk<'f>(&mut self, id: WordId, layer: usize, fst: &'f Fst<Bytes>) -> Option<(Node<'f>, Output)> {
+        let w = &mut self.words[id as usize];
+        let kept = layer < WALKED_LAYERS;
+        if kept && w.walked & (1 << layer) != 0 {
+            return w.walks[layer].map(|(addr, out)| (fst.node(addr), Output::new(out)));
+        }
+        let walk = step(fst, fst.root(), Output::zero(), w.key.as_bytes());
+        if kept {
+            w.walks[layer] = walk.map(|(n, o)| (n.addr(), o.value()));
+            w.walked |= 1 << layer;
+        }
+        walk
+    }
+}
+
+/// Walks `input` from `node` (with output `out` so far).
+pub(super) fn step<'f>(
+    fst: &'f Fst<Bytes>,
+    mut node: Node<'f>,
+    mut out: Output,
+    input: &[u8],
+) -> Option<(Node<'f>, Output)> {
+    for &b in input {
+        let i = node.find_input(b)?;
+        let t = node.transition(i);
+        out = out.cat(t.out);
+        node = fst.node(t.addr);
+    }
+    Some((node, out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_worked_out_once_and_walks_match_a_fresh_walk() {
+        let gaz = Gazetteer::embedded().unwrap();
+        Vocab::with(&gaz, |v| {
+            let a = v.id("baghdad");
+            let n = v.words.len();
+            assert_eq!(v.id("baghdad"), a);
+            assert_eq!(v.words.len(), n, "a known word is not added again");
+            assert_eq!(&*v.word(a).key, "baghdad");
+            let (al, iraqi, province) = (v.id("al"), v.id("iraqi"), v.id("province"));
+            assert!(v.word(al).article);
+            assert!(!v.word(a).article);
+            assert_eq!(v.word(iraqi).demonym.map(|r| r.country.as_str()), Some("IQ"));
+            assert!(v.word(a).demonym.is_none());
+            assert_ne!(v.word(province).flags, 0);
+            let (_, ix) = gaz.layers().next().unwrap();
+            let fst = ix.map().as_fst();
+            for _ in 0..2 {
+                let walk = v.first_walk(a, 0, fst).map(|(n, o)| (n.addr(), o.value()));
+                let fresh = step(fst, fst.root(), Output::zero(), b"baghdad").map(|(n, o)| (n.addr(), o.value()));
+                assert!(walk.is_some());
+                assert_eq!(walk, fresh);
+            }
+            let none = v.id("zzqxv");
+            assert!(v.first_walk(none, 0, fst).is_none());
+        });
+    }
+}
