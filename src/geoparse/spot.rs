@@ -399,10 +399,13 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
 }
 
 /// Which capitalised words of a document (lower-cased) it also writes in
-/// lower case. Asked only a few times per document: a short document is
-/// scanned per question; a long one gets a set on the first question.
+/// lower case. Asked a few times per document, mostly about names it never
+/// writes in lower case: a bit filter on (length, first and last byte) of
+/// its lower-case words answers those; the rest scan a short document or
+/// ask a set built, for a long one, on the first such question.
 struct LowercaseWords<'a, 't> {
     toks: &'a [Token<'t>],
+    filter: [u64; 16],
     set: std::cell::OnceCell<HashSet<&'t str, FxBuild>>,
 }
 
@@ -411,12 +414,27 @@ const SCAN_TOKENS: usize = 256;
 
 impl<'a, 't> LowercaseWords<'a, 't> {
     fn new(toks: &'a [Token<'t>]) -> Self {
-        LowercaseWords { toks, set: std::cell::OnceCell::new() }
+        let mut filter = [0u64; 16];
+        for t in toks.iter().filter(|t| !t.cap) {
+            let b = Self::bit(t.lower);
+            filter[b / 64] |= 1 << (b % 64);
+        }
+        LowercaseWords { toks, filter, set: std::cell::OnceCell::new() }
+    }
+
+    fn bit(w: &str) -> usize {
+        let b = w.as_bytes();
+        let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+        (b.len().wrapping_mul(31) + usize::from(first) * 7 + usize::from(last)) % 1024
     }
 
     /// Does the document write `w` (lower case, a word it capitalises) in
     /// lower case too?
     fn contains(&self, w: &str) -> bool {
+        let b = Self::bit(w);
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return false;
+        }
         if self.toks.len() <= SCAN_TOKENS {
             return self.toks.iter().any(|t| !t.cap && t.lower == w);
         }
@@ -552,6 +570,9 @@ fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec
     // A word this document uses as a person's name ("Mr. Jones", "Bob
     // Jones") is a name everywhere in it, unless a locative frames it.
     mentions.retain(|m| {
+        if persons.is_empty() {
+            return true;
+        }
         let single = !m.name.contains(|c: char| c.is_whitespace() || c == '-');
         !(single && m.kind == MentionKind::Gazetteer && persons.contains(&m.name.to_lowercase()) && !m.locative)
     });
@@ -664,12 +685,12 @@ fn follows_given_name(toks: &[Token], i: usize) -> bool {
 }
 
 /// What surrounds tokens i..=j.
-struct Context {
+struct Context<'t> {
     locative: bool,
     near: bool,
-    direction: Option<(usize, String)>,
-    admin_noun: Option<String>,
-    site_noun: Option<String>,
+    direction: Option<(usize, &'t str)>,
+    admin_noun: Option<&'t str>,
+    site_noun: Option<&'t str>,
     noun_words: usize,
     after_title: bool,
     /// A locative word directly before the name (no "the").
@@ -680,15 +701,15 @@ struct Context {
     direction_in_name: bool,
 }
 
-impl Context {
-    fn at(toks: &[Token], i: usize, j: usize) -> Context {
+impl<'t> Context<'t> {
+    fn at(toks: &[Token<'t>], i: usize, j: usize) -> Context<'t> {
         let prev = |k: usize| -> Option<&Token> { i.checked_sub(k).map(|x| &toks[x]) };
         let mut direction = None;
         let mut direction_in_name = false;
         let mut lead = i;
         if let Some(p) = prev(1) {
             if p.is(flag::DIRECTIONS) && toks[i].joined {
-                direction = Some((p.start, p.lower.to_string()));
+                direction = Some((p.start, p.lower));
                 direction_in_name = p.cap && !p.sentence_initial;
                 lead = i - 1;
             }
@@ -721,12 +742,12 @@ impl Context {
                 break;
             }
             if k == 1 && n.is(flag::ADMIN_NOUNS) {
-                admin_noun = Some(n.lower.to_string());
+                admin_noun = Some(n.lower);
                 noun_words = 1;
                 break;
             }
             if n.is(flag::SITE_NOUNS) {
-                site_noun = Some(n.lower.to_string());
+                site_noun = Some(n.lower);
                 break;
             }
             if n.cap {
@@ -847,7 +868,7 @@ fn make_mention(
     let name_start = toks[i].start;
     let name_end = toks[j].end;
     let (start, relation) = match &ctx.direction {
-        Some((s, dir)) => (*s, Relation::Part(dir.clone())),
+        Some((s, dir)) => (*s, Relation::Part(dir.to_string())),
         None if ctx.near => (name_start, Relation::Near),
         None => (name_start, Relation::At),
     };
@@ -860,8 +881,8 @@ fn make_mention(
         key,
         kind,
         relation,
-        admin_noun: ctx.admin_noun.clone(),
-        site_noun: ctx.site_noun.clone(),
+        admin_noun: ctx.admin_noun.map(str::to_string),
+        site_noun: ctx.site_noun.map(str::to_string),
         locative: ctx.locative,
         enclosing: None,
         candidates,
@@ -938,8 +959,8 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
                 key,
                 kind: MentionKind::Unknown,
                 relation: if ctx.near { Relation::Near } else { Relation::At },
-                admin_noun: ctx.admin_noun.clone(),
-                site_noun: ctx.site_noun.clone(),
+                admin_noun: ctx.admin_noun.map(str::to_string),
+                site_noun: ctx.site_noun.map(str::to_string),
                 locative: true,
                 enclosing: None,
                 candidates: Vec::new(),

@@ -716,29 +716,9 @@ pub const SITE_NOUNS: &[&str] = &[
     "region",
 ];
 
-/// A fast, non-cryptographic hasher (FxHash) for short words: the word
-/// sets are fixed, so hash flooding is no concern.
-#[derive(Default, Clone, Copy)]
-pub struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-/// Build-hasher for [`FxHasher`].
-pub type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+/// The geoparser's hasher for short words: foldhash's fast hash with a
+/// fixed seed (the word sets are ours, so hash flooding is no concern).
+pub type FxBuild = foldhash::fast::FixedState;
 
 /// Bit flags, one per word list: a word's memberships in one lookup.
 pub mod flag {
