@@ -145,25 +145,61 @@ fn alphabetic_at(text: &str, pos: usize) -> bool {
     }
 }
 
-/// A token before its lower-case form is placed: `lower` is a range of the
-/// text (`in_buf` false) or of the lower-case buffer.
-struct RawToken {
-    start: usize,
-    end: usize,
-    lower: (usize, usize),
-    in_buf: bool,
-    cap: bool,
-    all_caps: bool,
-    sentence_initial: bool,
-    joined: bool,
+/// Byte classes of the tokenizer's ASCII fast path.
+mod class {
+    /// An ASCII letter or digit.
+    pub const WORD: u8 = 1;
+    /// Ends a sentence in a gap: `.`, `!`, `?`, `"`, `:`.
+    pub const BREAK: u8 = 2;
+    /// Space, tab or hyphen: a gap of these joins two words.
+    pub const BLANK: u8 = 4;
+    pub const HYPHEN: u8 = 8;
+    pub const NEWLINE: u8 = 16;
+
+    pub static OF: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_alphanumeric() {
+                WORD
+            } else {
+                match c {
+                    b'.' | b'!' | b'?' | b'"' | b':' => BREAK,
+                    b' ' | b'\t' => BLANK,
+                    b'-' => BLANK | HYPHEN,
+                    b'\n' => NEWLINE,
+                    _ => 0,
+                }
+            };
+            b += 1;
+        }
+        t
+    };
 }
 
-#[inline(never)]
-fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a>> {
-    buf.clear();
+/// The buffers a document's tokens borrow their lower-case forms from.
+#[derive(Default)]
+struct LowerText {
+    /// The text from the start offset on, ASCII letters lower-cased: the
+    /// lower-case form of every ASCII word, at the word's own offsets.
+    ascii: String,
+    /// Lower-case forms of the other words that have capitals.
+    other: String,
+}
+
+fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
+    let LowerText { ascii: lower, other } = bufs;
+    lower.clear();
+    lower.push_str(&text[from..]);
+    lower.make_ascii_lowercase();
+    let lower: &'a String = lower;
+    other.clear();
+    // Tokens whose lower-case form is in `other`: (token, range in `other`).
+    let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut raw: Vec<RawToken> = Vec::with_capacity((n - from) / 6);
+    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
     let mut i = from;
     let mut prev_abbrev = false;
     loop {
@@ -177,18 +213,15 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
         let mut newline = false;
         while i < n {
             let b = bytes[i];
+            let c = class::OF[usize::from(b)];
+            if c & class::WORD != 0 {
+                break;
+            }
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    break;
-                }
-                match b {
-                    b'.' | b'!' | b'?' | b'"' | b':' => breaks = true,
-                    b'\n' => breaks |= newline,
-                    b'-' => hyphens += 1,
-                    _ => {}
-                }
-                blank &= matches!(b, b' ' | b'-' | b'\t');
-                newline = b == b'\n';
+                breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
+                blank &= c & class::BLANK != 0;
+                hyphens += usize::from(c & class::HYPHEN != 0);
+                newline = c & class::NEWLINE != 0;
                 i += 1;
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
@@ -209,34 +242,29 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
         let mut k = i;
         let mut ascii = true;
         let mut apostrophe = false;
-        let (mut upper, mut lowers) = (0usize, 0usize);
-        while k < n {
-            let b = bytes[k];
+        loop {
+            while k < n && class::OF[usize::from(bytes[k])] & class::WORD != 0 {
+                k += 1;
+            }
+            let Some(&b) = bytes.get(k) else { break };
+            if b == b'\'' && alphabetic_at(text, k + 1) {
+                apostrophe = true;
+                k += 1;
+                continue;
+            }
             if b < 0x80 {
-                if b.is_ascii_alphanumeric() {
-                    upper += usize::from(b.is_ascii_uppercase());
-                    lowers += usize::from(b.is_ascii_lowercase());
-                    k += 1;
-                    continue;
-                }
-                if b == b'\'' && alphabetic_at(text, k + 1) {
-                    apostrophe = true;
-                    k += 1;
-                    continue;
-                }
                 break;
             }
             let ch = text[k..].chars().next().unwrap_or(' ');
             let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
             let inner_apostrophe = matches!(ch, '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
                 && alphabetic_at(text, k + ch.len_utf8());
-            if letter || inner_apostrophe {
-                ascii = false;
-                apostrophe |= inner_apostrophe;
-                k += ch.len_utf8();
-            } else {
+            if !(letter || inner_apostrophe) {
                 break;
             }
+            ascii = false;
+            apostrophe |= inner_apostrophe;
+            k += ch.len_utf8();
         }
         let end = k;
         i = end;
@@ -248,59 +276,52 @@ fn tokenize<'a>(text: &'a str, from: usize, buf: &'a mut String) -> Vec<Token<'a
                     wend -= suffix.len();
                 }
             }
-            let wb = &bytes[start..wend];
-            upper = wb.iter().filter(|b| b.is_ascii_uppercase()).count();
-            lowers = wb.iter().filter(|b| b.is_ascii_lowercase()).count();
         }
         let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
         let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
-        let sentence_initial = (raw.is_empty() || breaks) && !after_abbrev;
+        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
         let word = &text[start..wend];
-        let (cap, all_caps, lower, in_buf) = if ascii {
-            let cap = bytes[start].is_ascii_uppercase();
-            let all_caps = upper >= 2 && lowers == 0;
-            if upper == 0 {
-                (cap, all_caps, (start, wend), false)
-            } else {
-                let lo = buf.len();
-                buf.push_str(word);
-                buf[lo..].make_ascii_lowercase();
-                (cap, all_caps, (lo, buf.len()), true)
-            }
+        let (cap, all_caps, lower) = if ascii {
+            let wb = word.as_bytes();
+            let cap = wb[0].is_ascii_uppercase();
+            // All capitals: two or more, and no lower-case letter (which a
+            // word that starts with one has).
+            let all_caps = !wb[0].is_ascii_lowercase()
+                && wb.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+                && !wb.iter().any(u8::is_ascii_lowercase);
+            (cap, all_caps, &lower[start - from..wend - from])
         } else {
             let first = word.chars().next().unwrap_or(' ');
             let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
             let all_caps =
                 word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
-            if !word.chars().any(char::is_uppercase) {
-                (cap, all_caps, (start, wend), false)
+            if word.chars().any(char::is_uppercase) {
+                let lo = other.len();
+                other.push_str(&word.to_lowercase());
+                in_other.push((toks.len(), lo, other.len()));
+                (cap, all_caps, "")
             } else {
-                let lo = buf.len();
-                buf.push_str(&word.to_lowercase());
-                (cap, all_caps, (lo, buf.len()), true)
+                (cap, all_caps, word)
             }
         };
-        let lower_str = if in_buf { &buf[lower.0..lower.1] } else { word };
-        prev_abbrev = matches!(lower_str, "st" | "mt" | "ft");
-        raw.push(RawToken { start, end: wend, lower, in_buf, cap, all_caps, sentence_initial, joined });
+        prev_abbrev = matches!(lower, "st" | "mt" | "ft");
+        toks.push(Token {
+            start,
+            end: wend,
+            lower,
+            flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+            word: std::cell::Cell::new(NO_WORD),
+            cap,
+            all_caps,
+            sentence_initial,
+            joined,
+        });
     }
-    let buf: &'a String = buf;
-    raw.into_iter()
-        .map(|r| {
-            let lower = if r.in_buf { &buf[r.lower.0..r.lower.1] } else { &text[r.lower.0..r.lower.1] };
-            Token {
-                start: r.start,
-                end: r.end,
-                lower,
-                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
-                word: std::cell::Cell::new(NO_WORD),
-                cap: r.cap,
-                all_caps: r.all_caps,
-                sentence_initial: r.sentence_initial,
-                joined: r.joined,
-            }
-        })
-        .collect()
+    let other: &'a String = other;
+    for (t, lo, hi) in in_other {
+        toks[t].lower = &other[lo..hi];
+    }
+    toks
 }
 
 /// Buffers `longest_match` reuses from word to word.
@@ -448,8 +469,8 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
 }
 
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let mut lower_buf = String::new();
-    let toks = tokenize(text, from, &mut lower_buf);
+    let mut lower_text = LowerText::default();
+    let toks = tokenize(text, from, &mut lower_text);
     let mut scratch = Scratch::default();
     let lowercase_words = LowercaseWords::new(&toks);
     let mut mentions: Vec<Mention> = Vec::new();
@@ -1013,7 +1034,7 @@ mod tests {
     #[test]
     fn tokenizer_offsets_possessives_and_sentences() {
         let text = "Iraq's army. Then Tal-Afar, Ba'qubah";
-        let mut buf = String::new();
+        let mut buf = LowerText::default();
         let t = tokenize(text, 0, &mut buf);
         let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
@@ -1024,7 +1045,7 @@ mod tests {
     #[test]
     fn tokenizer_reads_the_gaps_and_cases() {
         let text = "ISIS's men\n\nin St. Louis -- near Tal - - Afar: \u{201C}Mosul\u{201D} QAIM";
-        let mut buf = String::new();
+        let mut buf = LowerText::default();
         let t = tokenize(text, 0, &mut buf);
         let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["ISIS", "men", "in", "St", "Louis", "near", "Tal", "Afar", "Mosul", "QAIM"]);
