@@ -11,9 +11,7 @@
 
 use std::collections::HashSet;
 
-use fst::raw::Output;
-
-use super::vocab::{Vocab, WordId, step};
+use super::vocab::{Vocab, Walk, WordId};
 use super::words::{FxBuild, flag, flags, is_in};
 use crate::gazetteer::fold::is_article;
 use crate::gazetteer::{Gazetteer, PlaceRef};
@@ -355,8 +353,7 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
     let mut next_j = i;
     for (layer, (_, ix)) in gaz.layers().enumerate() {
         let fst = ix.map().as_fst();
-        let mut node = fst.root();
-        let mut out = Output::zero();
+        let mut walk: Option<Walk> = None;
         let mut words = 0;
         loop {
             if words == sc.spans.len() {
@@ -390,20 +387,20 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
             }
             let (j, lo, hi, id) = sc.spans[words];
             let piece = &sc.pieces[lo..hi];
-            let stepped = if words > 0 {
-                step(fst, node, out, b" ").and_then(|(n, o)| step(fst, n, o, piece.as_bytes()))
-            } else {
-                vocab.first_walk(id, layer, fst)
+            let stepped = match walk {
+                Some(w) => w.then(fst, piece.as_bytes()),
+                None => vocab.first_walk(id, layer, fst),
             };
-            let Some((n, o)) = stepped else { break };
-            node = n;
-            out = o;
+            let Some(w) = stepped else { break };
+            walk = Some(w);
             words += 1;
             // A multi-word name must end on a capitalised word ("Sadr City",
             // not "Sadr city"); one word must be capitalised itself.
-            if node.is_final() && toks[j].cap && best.is_none_or(|(last, ..)| j > last) {
-                let postings = single_layer.then(|| out.cat(node.final_output()).value());
-                best = Some((j, words, postings));
+            if let Some(out) = w.final_out.filter(|_| toks[j].cap && best.is_none_or(|(last, ..)| j > last)) {
+                best = Some((j, words, single_layer.then_some(out)));
+            }
+            if w.space.is_none() {
+                break;
             }
         }
     }

@@ -38,9 +38,40 @@ pub(super) struct Word {
     pub demonym: Option<&'static Referent>,
     /// Bit `l` set: `walks[l]` is known.
     walked: u8,
-    /// Where `key` leads from the root of layer `l`'s name index (node
-    /// address and output), `None` when no name starts with it.
-    walks: [Option<(CompiledAddr, u64)>; WALKED_LAYERS],
+    /// Where `key` leads from the root of layer `l`'s name index, `None`
+    /// when no name starts with it.
+    walks: [Option<Walk>; WALKED_LAYERS],
+}
+
+/// Where a walk of a name index stands after a whole word: what a name
+/// ending here maps to, and where a space after it leads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Walk {
+    /// The output of the name that ends here, if one does.
+    pub final_out: Option<u64>,
+    /// Node address and output after a following space, when some name
+    /// goes on with another word.
+    pub space: Option<(CompiledAddr, u64)>,
+}
+
+impl Walk {
+    /// The walk standing at `node` with output `out`.
+    pub fn at(node: &Node, out: Output) -> Walk {
+        Walk {
+            final_out: node.is_final().then(|| out.cat(node.final_output()).value()),
+            space: node.find_input(b' ').map(|i| {
+                let t = node.transition(i);
+                (t.addr, out.cat(t.out).value())
+            }),
+        }
+    }
+
+    /// Goes on with a space and then `word`.
+    pub fn then(&self, fst: &Fst<Bytes>, word: &[u8]) -> Option<Walk> {
+        let (addr, out) = self.space?;
+        let (node, out) = step(fst, fst.node(addr), Output::new(out), word)?;
+        Some(Walk::at(&node, out))
+    }
 }
 
 /// This thread's word table, for one gazetteer at a time.
@@ -108,15 +139,15 @@ impl Vocab {
 
     /// Where word `id`'s key leads from the root of `fst`, the name index
     /// of layer `layer`.
-    pub fn first_walk<'f>(&mut self, id: WordId, layer: usize, fst: &'f Fst<Bytes>) -> Option<(Node<'f>, Output)> {
+    pub fn first_walk(&mut self, id: WordId, layer: usize, fst: &Fst<Bytes>) -> Option<Walk> {
         let w = &mut self.words[id as usize];
         let kept = layer < WALKED_LAYERS;
         if kept && w.walked & (1 << layer) != 0 {
-            return w.walks[layer].map(|(addr, out)| (fst.node(addr), Output::new(out)));
+            return w.walks[layer];
         }
-        let walk = step(fst, fst.root(), Output::zero(), w.key.as_bytes());
+        let walk = step(fst, fst.root(), Output::zero(), w.key.as_bytes()).map(|(n, o)| Walk::at(&n, o));
         if kept {
-            w.walks[layer] = walk.map(|(n, o)| (n.addr(), o.value()));
+            w.walks[layer] = walk;
             w.walked |= 1 << layer;
         }
         walk
@@ -161,11 +192,17 @@ mod tests {
             let (_, ix) = gaz.layers().next().unwrap();
             let fst = ix.map().as_fst();
             for _ in 0..2 {
-                let walk = v.first_walk(a, 0, fst).map(|(n, o)| (n.addr(), o.value()));
-                let fresh = step(fst, fst.root(), Output::zero(), b"baghdad").map(|(n, o)| (n.addr(), o.value()));
-                assert!(walk.is_some());
+                let walk = v.first_walk(a, 0, fst);
+                let fresh = step(fst, fst.root(), Output::zero(), b"baghdad").map(|(n, o)| Walk::at(&n, o));
+                assert!(walk.is_some_and(|w| w.final_out.is_some()));
                 assert_eq!(walk, fresh);
             }
+            // "Sadr City": a walk goes on word by word, as over the whole key.
+            let sadr = v.id("sadr");
+            let two = v.first_walk(sadr, 0, fst).and_then(|w| w.then(fst, b"city"));
+            let whole = step(fst, fst.root(), Output::zero(), b"sadr city").map(|(n, o)| Walk::at(&n, o));
+            assert!(two.is_some_and(|w| w.final_out.is_some()));
+            assert_eq!(two, whole);
             let none = v.id("zzqxv");
             assert!(v.first_walk(none, 0, fst).is_none());
         });
