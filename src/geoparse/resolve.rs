@@ -11,10 +11,12 @@
 //! index (borrowed, nothing allocated); a [`Place`] is built and the rule
 //! trail written only for the winner.
 
+use std::fmt::Write;
+
 use super::spot::{Mention, MentionKind, Relation};
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
-use crate::geodesy::{EARTH_RADIUS_KM, LonLat, haversine_km};
+use crate::geodesy::{EARTH_RADIUS_KM, Located, LonLat};
 
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
@@ -57,7 +59,8 @@ enum Source<'a> {
 struct Cand<'a> {
     source: Source<'a>,
     geonameid: i64,
-    position: LonLat,
+    /// The position, ready for distances.
+    at: Located,
     feature_class: char,
     feature_code: &'a str,
     country: &'a str,
@@ -74,7 +77,7 @@ impl<'a> Cand<'a> {
         Cand {
             source: Source::Record(r),
             geonameid: rec.geonameid,
-            position: LonLat { lon: rec.lon, lat: rec.lat },
+            at: Located::new(LonLat { lon: rec.lon, lat: rec.lat }),
             feature_class: rec.feature_class,
             feature_code: rec.feature_code,
             country: rec.country,
@@ -88,7 +91,7 @@ impl<'a> Cand<'a> {
         Cand {
             source: Source::Area(p),
             geonameid: p.geonameid,
-            position: p.position,
+            at: Located::new(p.position),
             feature_class: p.feature_class,
             feature_code: &p.feature_code,
             country: &p.country,
@@ -149,20 +152,23 @@ fn encloses(outer: &Cand, inner: &Cand) -> bool {
 
 /// Is the great-circle distance between `a` and `b` more than `km`? The
 /// latitude difference alone often settles it without trigonometry.
-fn farther_than(a: LonLat, b: LonLat, km: f64) -> bool {
-    (a.lat - b.lat).abs().to_radians() * EARTH_RADIUS_KM > km || haversine_km(a, b) > km
+fn farther_than(a: &Located, b: &Located, km: f64) -> bool {
+    (a.position.lat - b.position.lat).abs().to_radians() * EARTH_RADIUS_KM > km || a.distance_km(b) > km
 }
 
-/// Appends a rule to the trail when the trail is being written.
+/// Appends a rule to the trail (`;`-separated) when the trail is being written.
 macro_rules! rule {
     ($rules:expr, $($fmt:tt)+) => {
         if let Some(r) = $rules.as_deref_mut() {
-            r.push(format!($($fmt)+));
+            if !r.is_empty() {
+                r.push(';');
+            }
+            write!(r, $($fmt)+).expect("writing to a String");
         }
     };
 }
 
-/// The winner for one mention: candidate index and raw score.
+/// A candidate of one mention and its raw score.
 #[derive(Clone, Copy)]
 struct Scored {
     idx: usize,
@@ -249,38 +255,38 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
-    let mut last: Vec<Option<Scored>> = vec![None; mentions.len()];
+    let mut last: Vec<Option<usize>> = vec![None; mentions.len()];
     let mut facts: Vec<MentionFacts> = Vec::new();
     let mut anchors: Vec<(usize, Cand)> = Vec::new();
     let option_country = opts.country.as_deref();
     for pass in 0..2 {
-        let prev: Vec<Option<usize>> = last.iter().map(|s| s.map(|s| s.idx)).collect();
         anchors.clear();
         if pass > 0 {
-            anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
+            anchors.extend(last.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
         facts = (0..mentions.len())
-            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]))
+            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi]))
             .collect();
         let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
         last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
     }
-    let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, s)| s.map(|s| &cands[mi][s.idx])).collect();
+    let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
 
     // A bare capitalised word whose only readings are small places far
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
     let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
     // The trail is written for the winners only: each is scored again,
-    // explaining, with the last pass's facts and anchors.
+    // explaining, with the last pass's facts and anchors (the score is the
+    // one the last pass saw, and a lone candidate's first).
     let trails: Vec<Option<(f64, String)>> = {
         let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
         last.iter()
             .enumerate()
-            .map(|(mi, s)| {
-                let s = s.filter(|_| !weak[mi])?;
-                let mut rules = Vec::new();
-                score_candidate(&doc, &facts[mi], s.idx, Some(&mut rules));
-                Some((confidence(&cands[mi], s), rules.join(";")))
+            .map(|(mi, c)| {
+                let idx = c.filter(|_| !weak[mi])?;
+                let mut rules = String::new();
+                let score = score_candidate(&doc, &facts[mi], idx, Some(&mut rules));
+                Some((confidence(&cands[mi], Scored { idx, score }), rules))
             })
             .collect()
     };
@@ -366,8 +372,12 @@ fn mention_facts<'c, 'a>(
     }
 }
 
-fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
+/// The index of the best-scoring candidate. A lone candidate wins unscored.
+fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     let cs = &doc.cands[facts.mi];
+    if cs.len() == 1 {
+        return Some(0);
+    }
     let mut best: Option<Scored> = None;
     for ci in 0..cs.len() {
         let score = score_candidate(doc, facts, ci, None);
@@ -375,7 +385,7 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
             best = Some(Scored { idx: ci, score });
         }
     }
-    best
+    best.map(|b| b.idx)
 }
 
 /// Bonus of a capital or first-order admin area over a town of the
@@ -412,9 +422,7 @@ fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
     let county_around = doc.mentions.iter().zip(doc.cands).enumerate().any(|(k, (om, ocs))| {
         k != mi
             && om.key != m.key
-            && ocs
-                .iter()
-                .any(|a| a.is_admin2() && a.country == o.country && !farther_than(a.position, o.position, 50.0))
+            && ocs.iter().any(|a| a.is_admin2() && a.country == o.country && !farther_than(&a.at, &o.at, 50.0))
     });
     if county_around {
         return true;
@@ -425,7 +433,7 @@ fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
             && ap.geonameid != o.geonameid
             && !ap.is_country()
             && ((ap.is_admin1() && ap.country == o.country && ap.admin1_code == o.admin1_code)
-                || !farther_than(o.position, ap.position, 200.0))
+                || !farther_than(&o.at, &ap.at, 200.0))
     })
 }
 
@@ -445,7 +453,7 @@ fn confidence(cs: &[Cand], best: Scored) -> f64 {
 
 /// The score of candidate `ci` of a mention; with `rules`, the rule trail
 /// that produced it too.
-fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut Vec<String>>) -> f64 {
+fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut String>) -> f64 {
     let mi = facts.mi;
     let m = &doc.mentions[mi];
     let cs = &doc.cands[mi];
@@ -463,7 +471,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         } else if ctx.is_admin1() {
             p.country == ctx.country && p.admin1_code == ctx.admin1_code && p.geonameid != ctx.geonameid
         } else {
-            haversine_km(p.position, ctx.position) < 50.0
+            p.at.distance_km(&ctx.at) < 50.0
         };
         if inside {
             score += 0.6;
@@ -523,12 +531,12 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             if *am == mi
                 || ap.geonameid == p.geonameid
                 || ap.is_country()
-                || (ap.position.lat - p.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
+                || (ap.at.position.lat - p.at.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
                 || doc.mentions[*am].key == m.key
             {
                 continue;
             }
-            let d = haversine_km(p.position, ap.position);
+            let d = p.at.distance_km(&ap.at);
             if nearest.is_none_or(|(n, _)| d < n) {
                 nearest = Some((d, ap));
             }
@@ -627,7 +635,7 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
         chosen
             .iter()
             .enumerate()
-            .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(c.position, p.position, km)))
+            .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(&c.at, &p.at, km)))
     };
     // A village across the world from everything else the report
     // names is a namesake, even in a locative frame.
