@@ -11,8 +11,6 @@
 //! index (borrowed, nothing allocated); a [`Place`] is built and the rule
 //! trail written only for the winner.
 
-use std::fmt::Write;
-
 use super::spot::{Mention, MentionKind, Relation};
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
@@ -63,8 +61,8 @@ struct Cand<'a> {
     at: Located,
     feature_class: char,
     feature_code: &'a str,
-    country: &'a str,
-    admin1_code: &'a str,
+    country: Code<'a>,
+    admin1_code: Code<'a>,
     population: u64,
     /// [`prominence`], computed once.
     prominence: f64,
@@ -80,8 +78,8 @@ impl<'a> Cand<'a> {
             at: Located::new(LonLat { lon: rec.lon, lat: rec.lat }),
             feature_class: rec.feature_class,
             feature_code: rec.feature_code,
-            country: rec.country,
-            admin1_code: rec.admin1,
+            country: Code(rec.country),
+            admin1_code: Code(rec.admin1),
             population,
             prominence: prominence_of(rec.feature_class, rec.feature_code, population),
         }
@@ -94,8 +92,8 @@ impl<'a> Cand<'a> {
             at: Located::new(p.position),
             feature_class: p.feature_class,
             feature_code: &p.feature_code,
-            country: &p.country,
-            admin1_code: &p.admin1_code,
+            country: Code(&p.country),
+            admin1_code: Code(&p.admin1_code),
             population: p.population,
             prominence: prominence(p),
         }
@@ -145,6 +143,25 @@ impl<'a> Cand<'a> {
     }
 }
 
+/// A country or admin-1 code of a candidate. Scoring compares these
+/// pairwise over candidates and anchors; they are a few bytes long, and
+/// comparing them inline costs less than a call to `memcmp`.
+#[derive(Clone, Copy, Debug, Eq)]
+struct Code<'a>(&'a str);
+
+impl PartialEq for Code<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<&str> for Code<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
 /// Can `outer` contain `inner` ("Khanaqin, Diyala" yes; "Anbar, Kirkuk" no)?
 fn encloses(outer: &Cand, inner: &Cand) -> bool {
     outer.level() > inner.level()
@@ -156,14 +173,15 @@ fn farther_than(a: &Located, b: &Located, km: f64) -> bool {
     (a.position.lat - b.position.lat).abs().to_radians() * EARTH_RADIUS_KM > km || a.distance_km(b) > km
 }
 
-/// Appends a rule to the trail (`;`-separated) when the trail is being written.
+/// Appends a rule, the concatenation of its parts, to the trail
+/// (`;`-separated) when the trail is being written.
 macro_rules! rule {
-    ($rules:expr, $($fmt:tt)+) => {
+    ($rules:expr, $($part:expr),+) => {
         if let Some(r) = $rules.as_deref_mut() {
             if !r.is_empty() {
                 r.push(';');
             }
-            write!(r, $($fmt)+).expect("writing to a String");
+            $(r.push_str($part);)+
         }
     };
 }
@@ -201,6 +219,15 @@ struct Doc<'c, 'a> {
     option_country: Option<&'c str>,
     /// (mention, chosen candidate) of the other mentions, from the previous pass.
     anchors: &'c [(usize, Cand<'a>)],
+    /// For each mention, the first mention with the same key.
+    key_ids: &'c [usize],
+}
+
+impl Doc<'_, '_> {
+    /// Do mentions `a` and `b` have the same key (the same name, repeated)?
+    fn same_key(&self, a: usize, b: usize) -> bool {
+        self.key_ids[a] == self.key_ids[b]
+    }
 }
 
 /// Resolves spotted mentions (in text order) against the gazetteer.
@@ -236,7 +263,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let mut countries: Vec<&str> = Vec::new();
     for cs in &cands {
         countries.clear();
-        countries.extend(cs.iter().map(|p| p.country));
+        countries.extend(cs.iter().map(|p| p.country.0));
         countries.sort_unstable();
         countries.dedup();
         for c in &countries {
@@ -250,6 +277,11 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
         votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
     });
+    let key_ids: Vec<usize> = mentions
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi))
+        .collect();
     let encloses_other: Vec<bool> =
         (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
 
@@ -267,7 +299,15 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         facts = (0..mentions.len())
             .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi]))
             .collect();
-        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
+        let doc = Doc {
+            gaz,
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country,
+            anchors: &anchors,
+            key_ids: &key_ids,
+        };
         last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
@@ -279,12 +319,20 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // explaining, with the last pass's facts and anchors (the score is the
     // one the last pass saw, and a lone candidate's first).
     let trails: Vec<Option<(f64, String)>> = {
-        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
+        let doc = Doc {
+            gaz,
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country,
+            anchors: &anchors,
+            key_ids: &key_ids,
+        };
         last.iter()
             .enumerate()
             .map(|(mi, c)| {
                 let idx = c.filter(|_| !weak[mi])?;
-                let mut rules = String::new();
+                let mut rules = String::with_capacity(64);
                 let score = score_candidate(&doc, &facts[mi], idx, Some(&mut rules));
                 Some((confidence(&cands[mi], Scored { idx, score }), rules))
             })
@@ -415,13 +463,12 @@ fn major_beyond_focus(p: &Cand, focus: Option<&str>, cs: &[Cand], evidence: impl
 /// the document within 200 km?
 fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
     let mi = facts.mi;
-    let m = &doc.mentions[mi];
     if facts.context.is_some_and(|c| encloses(c, o) && c.country == o.country) {
         return true;
     }
-    let county_around = doc.mentions.iter().zip(doc.cands).enumerate().any(|(k, (om, ocs))| {
+    let county_around = doc.cands.iter().enumerate().any(|(k, ocs)| {
         k != mi
-            && om.key != m.key
+            && !doc.same_key(k, mi)
             && ocs.iter().any(|a| a.is_admin2() && a.country == o.country && !farther_than(&a.at, &o.at, 50.0))
     });
     if county_around {
@@ -429,7 +476,7 @@ fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
     }
     doc.anchors.iter().any(|(am, ap)| {
         *am != mi
-            && doc.mentions[*am].key != m.key
+            && !doc.same_key(*am, mi)
             && ap.geonameid != o.geonameid
             && !ap.is_country()
             && ((ap.is_admin1() && ap.country == o.country && ap.admin1_code == o.admin1_code)
@@ -475,19 +522,19 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         };
         if inside {
             score += 0.6;
-            rule!(rules, "admin-context:{}", ctx.name(doc.gaz));
+            rule!(rules, "admin-context:", ctx.name(doc.gaz));
         }
     }
     // Is this mention itself the context of another ("X in Diyala")?
     if m.admin_noun.is_some() || facts.encloses_other {
         if p.is_admin1() || p.is_country() || p.is_admin2() {
             score += 0.4;
-            rule!(rules, "feature:{}", p.feature_code);
+            rule!(rules, "feature:", p.feature_code);
         }
     } else if matches!(m.relation, Relation::Part(_)) && p.feature_class == 'A' {
         // "eastern Deir ez-Zor": a direction qualifies an area.
         score += 0.3;
-        rule!(rules, "feature:{}", p.feature_code);
+        rule!(rules, "feature:", p.feature_code);
     } else if let Some(noun) = &m.site_noun {
         let fits = match noun.as_str() {
             "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
@@ -501,18 +548,18 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         };
         if fits {
             score += 0.3;
-            rule!(rules, "feature:{}", p.feature_code);
+            rule!(rules, "feature:", p.feature_code);
         }
     }
     if let Some(cc) = doc.option_country {
-        if p.country.eq_ignore_ascii_case(cc) {
+        if p.country.0.eq_ignore_ascii_case(cc) {
             score += 0.4;
-            rule!(rules, "country-option:{cc}");
+            rule!(rules, "country-option:", cc);
         }
     } else if let Some(f) = doc.focus {
         if p.country == f && facts.outside_focus {
             score += 0.2;
-            rule!(rules, "country-focus:{f}");
+            rule!(rules, "country-focus:", f);
         }
     }
     if doc.option_country.is_none()
@@ -532,7 +579,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
                 || ap.geonameid == p.geonameid
                 || ap.is_country()
                 || (ap.at.position.lat - p.at.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
-                || doc.mentions[*am].key == m.key
+                || doc.same_key(*am, mi)
             {
                 continue;
             }
@@ -553,7 +600,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             };
             if bonus > 0.0 {
                 score += bonus;
-                rule!(rules, "near:{}({d:.0} km)", name.name(doc.gaz));
+                rule!(rules, "near:", name.name(doc.gaz), "(", &format!("{d:.0}"), " km)");
             }
         }
     }
@@ -562,7 +609,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // "northern Kirkuk" still mean the province.
     let bare = m.admin_noun.is_none() && !matches!(m.relation, Relation::Part(_)) && !facts.encloses_other;
     if bare
-        && doc.focus.is_none_or(|f| f == p.country)
+        && doc.focus.is_none_or(|f| p.country == f)
         && p.feature_class == 'P'
         && p.population >= 10_000
         && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
@@ -573,11 +620,10 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // The document's own admin areas: a town inside a province (state)
     // the text names elsewhere ("Gainesville" in a story that says
     // "Florida"), or inside the province of a town with one reading.
-    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
+    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.0.is_empty() {
         let mut support: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
-            if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.mentions[*am].key == m.key
-            {
+            if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.same_key(*am, mi) {
                 continue;
             }
             let w = if ap.is_admin1() {
@@ -593,7 +639,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         }
         if let Some((w, name)) = support {
             score += w;
-            rule!(rules, "doc-admin:{}", name.name(doc.gaz));
+            rule!(rules, "doc-admin:", name.name(doc.gaz));
         }
     }
     // A country's name, not framed as a town, means the country.
