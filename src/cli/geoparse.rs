@@ -6,9 +6,11 @@ use std::path::PathBuf;
 
 use incidentmap::document::Document;
 use incidentmap::export::atomic::write_atomic;
+use incidentmap::gazetteer::Gazetteer;
 use incidentmap::geoparse::{self, Relation, Resolution, ResolveOptions};
 
 use rayon::prelude::*;
+use serde_json::ser::Formatter;
 
 use super::Outcome;
 use super::common::GazetteerArgs;
@@ -51,10 +53,13 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
     let opts = ResolveOptions { country: args.country.clone() };
-    let (mut docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
-    if args.doc_per_line {
-        docs = docs.iter().flat_map(split_lines).collect();
-    }
+    let (docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
+    // Lines are borrowed from their documents, not copied out of them.
+    let units: Vec<Unit> = if args.doc_per_line {
+        docs.iter().flat_map(Unit::lines).collect()
+    } else {
+        docs.iter().map(Unit::whole).collect()
+    };
     let write = |w: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             Format::Jsonl => {
@@ -62,13 +67,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 // a time, and write each chunk in input order: no document's
                 // results outlive its line, and the writer never waits for
                 // the whole corpus.
-                for chunk in docs.chunks(CHUNK_DOCS) {
+                for chunk in units.chunks(CHUNK_DOCS) {
                     let lines: Vec<Vec<u8>> = chunk
                         .par_iter()
-                        .map(|d| {
-                            let rs = geoparse::geoparse(&gaz, d, &opts);
+                        .map(|u| {
+                            let rs = u.geoparse(&gaz, &opts);
                             let mut buf = Vec::with_capacity(64 + 256 * rs.len());
-                            write_jsonl_line(&mut buf, d, &rs).expect("writing JSON to memory");
+                            write_jsonl_line(&mut buf, u, &rs);
                             buf
                         })
                         .collect();
@@ -78,14 +83,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 }
             }
             Format::Geojson => {
-                let results: Vec<(&Document, Vec<Resolution>)> =
-                    docs.par_iter().map(|d| (d, geoparse::geoparse(&gaz, d, &opts))).collect();
+                let results: Vec<(&Unit, Vec<Resolution>)> =
+                    units.par_iter().map(|u| (u, u.geoparse(&gaz, &opts))).collect();
                 let mut features = Vec::new();
-                for (d, rs) in &results {
+                for (u, rs) in &results {
                     for r in rs {
                         let Some(p) = &r.place else { continue };
                         let mut props = toponym_json(r);
-                        props["doc_id"] = serde_json::json!(d.id);
+                        props["doc_id"] = serde_json::json!(u.id());
                         features.push(serde_json::json!({
                             "type": "Feature",
                             "geometry": {"type": "Point", "coordinates": [round6(p.position.lon), round6(p.position.lat)]},
@@ -116,83 +121,168 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }
 
+/// What is geoparsed: a whole document, or (with `--doc-per-line`) one
+/// non-blank line of it.
+struct Unit<'a> {
+    doc: &'a Document,
+    /// 1-based line number, for a line.
+    line: Option<usize>,
+    text: &'a str,
+    body_start: usize,
+}
+
+impl<'a> Unit<'a> {
+    fn whole(doc: &'a Document) -> Unit<'a> {
+        Unit { doc, line: None, text: &doc.text, body_start: doc.body_start }
+    }
+
+    /// One unit per line of `doc` (blank lines skipped); offsets are within the line.
+    fn lines(doc: &'a Document) -> impl Iterator<Item = Unit<'a>> {
+        doc.text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(move |(n, text)| Unit {
+            doc,
+            line: Some(n + 1),
+            text,
+            body_start: 0,
+        })
+    }
+
+    /// `<doc id>`, or `<doc id>:<line number>` for a line.
+    fn id(&self) -> String {
+        match self.line {
+            Some(n) => format!("{}:{n}", self.doc.id),
+            None => self.doc.id.clone(),
+        }
+    }
+
+    fn geoparse(&self, gaz: &Gazetteer, opts: &ResolveOptions) -> Vec<Resolution> {
+        let mentions = geoparse::spot(gaz, self.text, self.body_start);
+        geoparse::resolve(gaz, self.text, mentions, opts)
+    }
+}
+
 /// Documents geoparsed (in parallel) and written per chunk.
 const CHUNK_DOCS: usize = 4096;
 
-/// One JSONL record, with the keys in the order `serde_json::Value` (a
-/// `BTreeMap`) writes them: byte-identical to `toponym_json` output.
-#[derive(serde::Serialize)]
-struct DocLine<'a> {
-    doc_id: &'a str,
-    toponyms: Vec<ToponymLine<'a>>,
+/// Writes one unit's JSONL line (newline included): byte for byte what
+/// `serde_json` writes for `{"doc_id": ..., "toponyms": [toponym_json(r), ...]}`
+/// (keys in the sorted order of its maps, compact, its number formatting),
+/// without building the `Value`s.
+fn write_jsonl_line(w: &mut Vec<u8>, u: &Unit, rs: &[Resolution]) {
+    w.extend_from_slice(b"{\"doc_id\":\"");
+    escape_into(w, &u.doc.id);
+    if let Some(n) = u.line {
+        w.push(b':');
+        number(w, n as u64);
+    }
+    w.extend_from_slice(b"\",\"toponyms\":[");
+    for (i, r) in rs.iter().enumerate() {
+        if i > 0 {
+            w.push(b',');
+        }
+        write_toponym(w, r);
+    }
+    w.extend_from_slice(b"]}\n");
 }
 
-#[derive(serde::Serialize)]
-struct ToponymLine<'a> {
-    admin1: Option<&'a str>,
-    country: Option<&'a str>,
-    end: usize,
-    feature_code: Option<&'a str>,
-    geonameid: Option<i64>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    name: &'a str,
-    place_name: Option<&'a str>,
-    relation: &'a str,
-    rule: &'a str,
-    score: f64,
-    start: usize,
-    within: Option<&'a str>,
-}
-
-fn toponym_line(r: &Resolution) -> ToponymLine<'_> {
+/// One mention's object, the fields of [`toponym_json`] in key order.
+fn write_toponym(w: &mut Vec<u8>, r: &Resolution) {
     let m = &r.mention;
     let p = r.place.as_ref();
-    ToponymLine {
-        admin1: r.admin1.as_deref(),
-        country: p.or(r.within.as_ref()).map(|p| p.country.as_str()),
-        end: m.name_end,
-        feature_code: p.map(|p| p.feature_code.as_str()),
-        geonameid: p.map(|p| p.geonameid),
-        lat: p.map(|p| round6(p.position.lat)),
-        lon: p.map(|p| round6(p.position.lon)),
-        name: &m.name,
-        place_name: p.map(|p| p.name.as_str()),
-        relation: match &m.relation {
+    w.extend_from_slice(b"{\"admin1\":");
+    opt_str(w, r.admin1.as_deref());
+    w.extend_from_slice(b",\"country\":");
+    opt_str(w, p.or(r.within.as_ref()).map(|p| p.country.as_str()));
+    w.extend_from_slice(b",\"end\":");
+    number(w, m.name_end as u64);
+    w.extend_from_slice(b",\"feature_code\":");
+    opt_str(w, p.map(|p| p.feature_code.as_str()));
+    w.extend_from_slice(b",\"geonameid\":");
+    match p {
+        Some(p) => serde_json::ser::CompactFormatter.write_i64(w, p.geonameid).expect("writing JSON to memory"),
+        None => w.extend_from_slice(b"null"),
+    }
+    w.extend_from_slice(b",\"lat\":");
+    opt_f64(w, p.map(|p| round6(p.position.lat)));
+    w.extend_from_slice(b",\"lon\":");
+    opt_f64(w, p.map(|p| round6(p.position.lon)));
+    w.extend_from_slice(b",\"name\":");
+    string(w, &m.name);
+    w.extend_from_slice(b",\"place_name\":");
+    opt_str(w, p.map(|p| p.name.as_str()));
+    w.extend_from_slice(b",\"relation\":");
+    string(
+        w,
+        match &m.relation {
             Relation::At => "at",
             Relation::Near => "near",
             Relation::Part(d) => d,
         },
-        rule: &r.rule,
-        score: r.score,
-        start: m.name_start,
-        within: r.within.as_ref().map(|w| w.name.as_str()),
+    );
+    w.extend_from_slice(b",\"rule\":");
+    string(w, &r.rule);
+    w.extend_from_slice(b",\"score\":");
+    opt_f64(w, Some(r.score));
+    w.extend_from_slice(b",\"start\":");
+    number(w, m.name_start as u64);
+    w.extend_from_slice(b",\"within\":");
+    opt_str(w, r.within.as_ref().map(|w| w.name.as_str()));
+    w.push(b'}');
+}
+
+fn number(w: &mut Vec<u8>, n: u64) {
+    serde_json::ser::CompactFormatter.write_u64(w, n).expect("writing JSON to memory");
+}
+
+/// A float as `serde_json` writes it: shortest round-trip form, `null` when
+/// not finite.
+fn opt_f64(w: &mut Vec<u8>, x: Option<f64>) {
+    match x {
+        Some(x) if x.is_finite() => serde_json::ser::CompactFormatter.write_f64(w, x).expect("writing JSON to memory"),
+        _ => w.extend_from_slice(b"null"),
     }
 }
 
-/// Writes one document's JSONL line (newline included).
-fn write_jsonl_line(w: &mut Vec<u8>, d: &Document, rs: &[Resolution]) -> serde_json::Result<()> {
-    let line = DocLine { doc_id: &d.id, toponyms: rs.iter().map(toponym_line).collect() };
-    serde_json::to_writer(&mut *w, &line)?;
-    w.push(b'\n');
-    Ok(())
+fn opt_str(w: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(w, s),
+        None => w.extend_from_slice(b"null"),
+    }
 }
 
-/// One document per line of `doc` (empty lines skipped).
-fn split_lines(doc: &Document) -> Vec<Document> {
-    doc.text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(n, l)| Document {
-            id: format!("{}:{}", doc.id, n + 1),
-            source: doc.source.clone(),
-            published: doc.published,
-            title: None,
-            text: l.to_string(),
-            body_start: 0,
-        })
-        .collect()
+fn string(w: &mut Vec<u8>, s: &str) {
+    w.push(b'"');
+    escape_into(w, s);
+    w.push(b'"');
+}
+
+/// The contents of a JSON string, escaped as `serde_json` escapes them:
+/// `\"`, `\\`, the short forms of backspace, tab, newline, form feed and
+/// carriage return, `\u00xx` for the other control characters.
+fn escape_into(w: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        w.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        let short = match b {
+            0x08 => b'b',
+            b'\t' => b't',
+            b'\n' => b'n',
+            0x0c => b'f',
+            b'\r' => b'r',
+            0x00..=0x1f => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                w.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+                continue;
+            }
+            _ => b, // '"' and '\\' escape as themselves
+        };
+        w.extend_from_slice(&[b'\\', short]);
+    }
+    w.extend_from_slice(&bytes[run..]);
 }
 
 fn round6(x: f64) -> f64 {
@@ -223,4 +313,61 @@ pub fn toponym_json(r: &Resolution) -> serde_json::Value {
         "score": r.score,
         "rule": r.rule,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the output was before it was written by hand: `toponym_json`
+    /// values through `serde_json`.
+    fn via_serde(u: &Unit, rs: &[Resolution]) -> String {
+        let toponyms: Vec<serde_json::Value> = rs.iter().map(toponym_json).collect();
+        serde_json::json!({"doc_id": u.id(), "toponyms": toponyms}).to_string() + "\n"
+    }
+
+    #[test]
+    fn strings_escape_as_serde_json_does() {
+        let all_ascii: String = (0u8..0x80).map(char::from).collect();
+        for s in [all_ascii.as_str(), "", "plain", "Ḩalab \"quoted\" \\ back", "\u{7f}\u{80}\u{2028}é"] {
+            let mut w = Vec::new();
+            string(&mut w, s);
+            assert_eq!(String::from_utf8(w).unwrap(), serde_json::to_string(s).unwrap());
+        }
+    }
+
+    #[test]
+    fn numbers_format_as_serde_json_does() {
+        for x in
+            [0.0, -0.0, 34.5624, 0.867, 44.40088, 1.0, 1e-7, 123456.789, -179.999999, 1e21, f64::NAN, f64::INFINITY]
+        {
+            let mut w = Vec::new();
+            opt_f64(&mut w, Some(x));
+            assert_eq!(String::from_utf8(w).unwrap(), serde_json::to_string(&x).unwrap(), "{x}");
+        }
+        let mut w = Vec::new();
+        number(&mut w, u64::MAX);
+        assert_eq!(String::from_utf8(w).unwrap(), u64::MAX.to_string());
+    }
+
+    #[test]
+    fn lines_match_the_serde_json_values() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let text = "Clashes in Khanaqin, Diyala province, and near \"Baghdad\".\n\n\
+                    Shelling of eastern Deir ez-Zor and the Zaghniya area in Diyala.\tLaurel County, Kentucky.\r\n\
+                    Nothing here.\n";
+        let doc = Document::from_text("a\"b\\c", "mem", text.to_string());
+        let units: Vec<Unit> = Unit::lines(&doc).chain([Unit::whole(&doc)]).collect();
+        assert_eq!(units.len(), 4);
+        let opts = ResolveOptions::default();
+        let mut places = 0;
+        for u in &units {
+            let rs = u.geoparse(&gaz, &opts);
+            places += rs.iter().filter(|r| r.place.is_some()).count();
+            let mut w = Vec::new();
+            write_jsonl_line(&mut w, u, &rs);
+            assert_eq!(String::from_utf8(w).unwrap(), via_serde(u, &rs));
+        }
+        assert!(places >= 6, "{places}");
+    }
 }

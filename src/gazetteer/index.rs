@@ -539,6 +539,11 @@ impl Index {
         }
     }
 
+    /// The primary name of the record at `idx` (< len), decoding nothing else.
+    pub(crate) fn name(&self, idx: u32) -> &str {
+        self.pool_field(self.record_bytes(idx), 28)
+    }
+
     /// The fields of the record at `idx` (< len) that ranking reads, without
     /// decoding its name and admin-2 code.
     pub(crate) fn ranking_fields(&self, idx: u32) -> RankingFields<'_> {
@@ -550,8 +555,8 @@ impl Index {
             population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
             admin1: self.pool_field(r, 32),
             feature_class: r[40] as char,
-            feature_code: std::str::from_utf8(&r[41..46]).unwrap_or("").trim_end(),
-            country: std::str::from_utf8(&r[46..48]).unwrap_or("").trim_end(),
+            feature_code: padded_field(&r[41..46]),
+            country: padded_field(&r[46..48]),
         }
     }
 
@@ -598,6 +603,18 @@ impl Index {
         }
         None
     }
+}
+
+/// A space-padded fixed-width record field (feature code, country code) as
+/// text, with trailing whitespace trimmed as `str::trim_end` trims it; an
+/// ASCII field, the usual case, without decoding it char by char.
+fn padded_field(b: &[u8]) -> &str {
+    let s = std::str::from_utf8(b).unwrap_or("");
+    if !s.is_ascii() {
+        return s.trim_end();
+    }
+    let len = s.bytes().rposition(|c| !char::from(c).is_whitespace()).map_or(0, |i| i + 1);
+    &s[..len]
 }
 
 /// True when `query` folds to the same text as `name` (an exact match up to
@@ -693,6 +710,14 @@ mod tests {
         assert_eq!(ids, [3, 7, 94591]);
         assert_eq!(ix.find_id(7), Some(1));
         assert_eq!(ix.get("khanakin").len(), 3);
+    }
+
+    #[test]
+    fn padded_fields_trim_as_trim_end_does() {
+        for field in [&b"PPL  "[..], b"ADM1H", b"IQ", b"A ", b"  ", b"P\t\x0b ", b"X\xc2\xa0", b"\xff "] {
+            let expected = std::str::from_utf8(field).unwrap_or("").trim_end();
+            assert_eq!(padded_field(field), expected, "{field:?}");
+        }
     }
 
     #[test]

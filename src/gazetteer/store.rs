@@ -187,7 +187,7 @@ impl Gazetteer {
 
     /// The primary name of the place behind a reference.
     pub(crate) fn name_of(&self, r: PlaceRef) -> &str {
-        self.record(r).name
+        self.layers[r.layer as usize].1.name(r.idx)
     }
 
     /// The place behind a reference.

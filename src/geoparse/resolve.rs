@@ -14,7 +14,7 @@
 use super::spot::{Mention, MentionKind, Relation};
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
-use crate::geodesy::{EARTH_RADIUS_KM, LonLat, haversine_km};
+use crate::geodesy::{EARTH_RADIUS_KM, Located, LonLat};
 
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
@@ -57,11 +57,12 @@ enum Source<'a> {
 struct Cand<'a> {
     source: Source<'a>,
     geonameid: i64,
-    position: LonLat,
+    /// The position, ready for distances.
+    at: Located,
     feature_class: char,
     feature_code: &'a str,
-    country: &'a str,
-    admin1_code: &'a str,
+    country: Code<'a>,
+    admin1_code: Code<'a>,
     population: u64,
     /// [`prominence`], computed once.
     prominence: f64,
@@ -74,11 +75,11 @@ impl<'a> Cand<'a> {
         Cand {
             source: Source::Record(r),
             geonameid: rec.geonameid,
-            position: LonLat { lon: rec.lon, lat: rec.lat },
+            at: Located::new(LonLat { lon: rec.lon, lat: rec.lat }),
             feature_class: rec.feature_class,
             feature_code: rec.feature_code,
-            country: rec.country,
-            admin1_code: rec.admin1,
+            country: Code(rec.country),
+            admin1_code: Code(rec.admin1),
             population,
             prominence: prominence_of(rec.feature_class, rec.feature_code, population),
         }
@@ -88,11 +89,11 @@ impl<'a> Cand<'a> {
         Cand {
             source: Source::Area(p),
             geonameid: p.geonameid,
-            position: p.position,
+            at: Located::new(p.position),
             feature_class: p.feature_class,
             feature_code: &p.feature_code,
-            country: &p.country,
-            admin1_code: &p.admin1_code,
+            country: Code(&p.country),
+            admin1_code: Code(&p.admin1_code),
             population: p.population,
             prominence: prominence(p),
         }
@@ -142,6 +143,25 @@ impl<'a> Cand<'a> {
     }
 }
 
+/// A country or admin-1 code of a candidate. Scoring compares these
+/// pairwise over candidates and anchors; they are a few bytes long, and
+/// comparing them inline costs less than a call to `memcmp`.
+#[derive(Clone, Copy, Debug, Eq)]
+struct Code<'a>(&'a str);
+
+impl PartialEq for Code<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        *self == other.0
+    }
+}
+
+impl PartialEq<&str> for Code<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        let (a, b) = (self.0.as_bytes(), other.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+    }
+}
+
 /// Can `outer` contain `inner` ("Khanaqin, Diyala" yes; "Anbar, Kirkuk" no)?
 fn encloses(outer: &Cand, inner: &Cand) -> bool {
     outer.level() > inner.level()
@@ -149,20 +169,24 @@ fn encloses(outer: &Cand, inner: &Cand) -> bool {
 
 /// Is the great-circle distance between `a` and `b` more than `km`? The
 /// latitude difference alone often settles it without trigonometry.
-fn farther_than(a: LonLat, b: LonLat, km: f64) -> bool {
-    (a.lat - b.lat).abs().to_radians() * EARTH_RADIUS_KM > km || haversine_km(a, b) > km
+fn farther_than(a: &Located, b: &Located, km: f64) -> bool {
+    (a.position.lat - b.position.lat).abs().to_radians() * EARTH_RADIUS_KM > km || a.distance_km(b) > km
 }
 
-/// Appends a rule to the trail when the trail is being written.
+/// Appends a rule, the concatenation of its parts, to the trail
+/// (`;`-separated) when the trail is being written.
 macro_rules! rule {
-    ($rules:expr, $($fmt:tt)+) => {
+    ($rules:expr, $($part:expr),+) => {
         if let Some(r) = $rules.as_deref_mut() {
-            r.push(format!($($fmt)+));
+            if !r.is_empty() {
+                r.push(';');
+            }
+            $(r.push_str($part);)+
         }
     };
 }
 
-/// The winner for one mention: candidate index and raw score.
+/// A candidate of one mention and its raw score.
 #[derive(Clone, Copy)]
 struct Scored {
     idx: usize,
@@ -195,6 +219,15 @@ struct Doc<'c, 'a> {
     option_country: Option<&'c str>,
     /// (mention, chosen candidate) of the other mentions, from the previous pass.
     anchors: &'c [(usize, Cand<'a>)],
+    /// For each mention, the first mention with the same key.
+    key_ids: &'c [usize],
+}
+
+impl Doc<'_, '_> {
+    /// Do mentions `a` and `b` have the same key (the same name, repeated)?
+    fn same_key(&self, a: usize, b: usize) -> bool {
+        self.key_ids[a] == self.key_ids[b]
+    }
 }
 
 /// Resolves spotted mentions (in text order) against the gazetteer.
@@ -230,7 +263,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let mut countries: Vec<&str> = Vec::new();
     for cs in &cands {
         countries.clear();
-        countries.extend(cs.iter().map(|p| p.country));
+        countries.extend(cs.iter().map(|p| p.country.0));
         countries.sort_unstable();
         countries.dedup();
         for c in &countries {
@@ -244,43 +277,64 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
         votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
     });
+    let key_ids: Vec<usize> = mentions
+        .iter()
+        .enumerate()
+        .map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi))
+        .collect();
     let encloses_other: Vec<bool> =
         (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
-    let mut last: Vec<Option<Scored>> = vec![None; mentions.len()];
+    let mut last: Vec<Option<usize>> = vec![None; mentions.len()];
     let mut facts: Vec<MentionFacts> = Vec::new();
     let mut anchors: Vec<(usize, Cand)> = Vec::new();
     let option_country = opts.country.as_deref();
     for pass in 0..2 {
-        let prev: Vec<Option<usize>> = last.iter().map(|s| s.map(|s| s.idx)).collect();
         anchors.clear();
         if pass > 0 {
-            anchors.extend(prev.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
+            anchors.extend(last.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
         facts = (0..mentions.len())
-            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &prev, focus, encloses_other[mi]))
+            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi]))
             .collect();
-        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
+        let doc = Doc {
+            gaz,
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country,
+            anchors: &anchors,
+            key_ids: &key_ids,
+        };
         last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
     }
-    let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, s)| s.map(|s| &cands[mi][s.idx])).collect();
+    let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
 
     // A bare capitalised word whose only readings are small places far
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
     let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
     // The trail is written for the winners only: each is scored again,
-    // explaining, with the last pass's facts and anchors.
+    // explaining, with the last pass's facts and anchors (the score is the
+    // one the last pass saw, and a lone candidate's first).
     let trails: Vec<Option<(f64, String)>> = {
-        let doc = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &anchors };
+        let doc = Doc {
+            gaz,
+            mentions: &mentions,
+            cands: &cands,
+            focus,
+            option_country,
+            anchors: &anchors,
+            key_ids: &key_ids,
+        };
         last.iter()
             .enumerate()
-            .map(|(mi, s)| {
-                let s = s.filter(|_| !weak[mi])?;
-                let mut rules = Vec::new();
-                score_candidate(&doc, &facts[mi], s.idx, Some(&mut rules));
-                Some((confidence(&cands[mi], s), rules.join(";")))
+            .map(|(mi, c)| {
+                let idx = c.filter(|_| !weak[mi])?;
+                let mut rules = String::with_capacity(64);
+                let score = score_candidate(&doc, &facts[mi], idx, Some(&mut rules));
+                Some((confidence(&cands[mi], Scored { idx, score }), rules))
             })
             .collect()
     };
@@ -366,8 +420,12 @@ fn mention_facts<'c, 'a>(
     }
 }
 
-fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
+/// The index of the best-scoring candidate. A lone candidate wins unscored.
+fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     let cs = &doc.cands[facts.mi];
+    if cs.len() == 1 {
+        return Some(0);
+    }
     let mut best: Option<Scored> = None;
     for ci in 0..cs.len() {
         let score = score_candidate(doc, facts, ci, None);
@@ -375,7 +433,7 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<Scored> {
             best = Some(Scored { idx: ci, score });
         }
     }
-    best
+    best.map(|b| b.idx)
 }
 
 /// Bonus of a capital or first-order admin area over a town of the
@@ -405,27 +463,24 @@ fn major_beyond_focus(p: &Cand, focus: Option<&str>, cs: &[Cand], evidence: impl
 /// the document within 200 km?
 fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
     let mi = facts.mi;
-    let m = &doc.mentions[mi];
     if facts.context.is_some_and(|c| encloses(c, o) && c.country == o.country) {
         return true;
     }
-    let county_around = doc.mentions.iter().zip(doc.cands).enumerate().any(|(k, (om, ocs))| {
+    let county_around = doc.cands.iter().enumerate().any(|(k, ocs)| {
         k != mi
-            && om.key != m.key
-            && ocs
-                .iter()
-                .any(|a| a.is_admin2() && a.country == o.country && !farther_than(a.position, o.position, 50.0))
+            && !doc.same_key(k, mi)
+            && ocs.iter().any(|a| a.is_admin2() && a.country == o.country && !farther_than(&a.at, &o.at, 50.0))
     });
     if county_around {
         return true;
     }
     doc.anchors.iter().any(|(am, ap)| {
         *am != mi
-            && doc.mentions[*am].key != m.key
+            && !doc.same_key(*am, mi)
             && ap.geonameid != o.geonameid
             && !ap.is_country()
             && ((ap.is_admin1() && ap.country == o.country && ap.admin1_code == o.admin1_code)
-                || !farther_than(o.position, ap.position, 200.0))
+                || !farther_than(&o.at, &ap.at, 200.0))
     })
 }
 
@@ -445,7 +500,7 @@ fn confidence(cs: &[Cand], best: Scored) -> f64 {
 
 /// The score of candidate `ci` of a mention; with `rules`, the rule trail
 /// that produced it too.
-fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut Vec<String>>) -> f64 {
+fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut String>) -> f64 {
     let mi = facts.mi;
     let m = &doc.mentions[mi];
     let cs = &doc.cands[mi];
@@ -463,23 +518,23 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         } else if ctx.is_admin1() {
             p.country == ctx.country && p.admin1_code == ctx.admin1_code && p.geonameid != ctx.geonameid
         } else {
-            haversine_km(p.position, ctx.position) < 50.0
+            p.at.distance_km(&ctx.at) < 50.0
         };
         if inside {
             score += 0.6;
-            rule!(rules, "admin-context:{}", ctx.name(doc.gaz));
+            rule!(rules, "admin-context:", ctx.name(doc.gaz));
         }
     }
     // Is this mention itself the context of another ("X in Diyala")?
     if m.admin_noun.is_some() || facts.encloses_other {
         if p.is_admin1() || p.is_country() || p.is_admin2() {
             score += 0.4;
-            rule!(rules, "feature:{}", p.feature_code);
+            rule!(rules, "feature:", p.feature_code);
         }
     } else if matches!(m.relation, Relation::Part(_)) && p.feature_class == 'A' {
         // "eastern Deir ez-Zor": a direction qualifies an area.
         score += 0.3;
-        rule!(rules, "feature:{}", p.feature_code);
+        rule!(rules, "feature:", p.feature_code);
     } else if let Some(noun) = &m.site_noun {
         let fits = match noun.as_str() {
             "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
@@ -493,18 +548,18 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         };
         if fits {
             score += 0.3;
-            rule!(rules, "feature:{}", p.feature_code);
+            rule!(rules, "feature:", p.feature_code);
         }
     }
     if let Some(cc) = doc.option_country {
-        if p.country.eq_ignore_ascii_case(cc) {
+        if p.country.0.eq_ignore_ascii_case(cc) {
             score += 0.4;
-            rule!(rules, "country-option:{cc}");
+            rule!(rules, "country-option:", cc);
         }
     } else if let Some(f) = doc.focus {
         if p.country == f && facts.outside_focus {
             score += 0.2;
-            rule!(rules, "country-focus:{f}");
+            rule!(rules, "country-focus:", f);
         }
     }
     if doc.option_country.is_none()
@@ -523,12 +578,12 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             if *am == mi
                 || ap.geonameid == p.geonameid
                 || ap.is_country()
-                || (ap.position.lat - p.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
-                || doc.mentions[*am].key == m.key
+                || (ap.at.position.lat - p.at.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
+                || doc.same_key(*am, mi)
             {
                 continue;
             }
-            let d = haversine_km(p.position, ap.position);
+            let d = p.at.distance_km(&ap.at);
             if nearest.is_none_or(|(n, _)| d < n) {
                 nearest = Some((d, ap));
             }
@@ -545,7 +600,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             };
             if bonus > 0.0 {
                 score += bonus;
-                rule!(rules, "near:{}({d:.0} km)", name.name(doc.gaz));
+                rule!(rules, "near:", name.name(doc.gaz), "(", &format!("{d:.0}"), " km)");
             }
         }
     }
@@ -554,7 +609,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // "northern Kirkuk" still mean the province.
     let bare = m.admin_noun.is_none() && !matches!(m.relation, Relation::Part(_)) && !facts.encloses_other;
     if bare
-        && doc.focus.is_none_or(|f| f == p.country)
+        && doc.focus.is_none_or(|f| p.country == f)
         && p.feature_class == 'P'
         && p.population >= 10_000
         && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
@@ -565,11 +620,10 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // The document's own admin areas: a town inside a province (state)
     // the text names elsewhere ("Gainesville" in a story that says
     // "Florida"), or inside the province of a town with one reading.
-    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
+    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.0.is_empty() {
         let mut support: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
-            if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.mentions[*am].key == m.key
-            {
+            if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.same_key(*am, mi) {
                 continue;
             }
             let w = if ap.is_admin1() {
@@ -585,7 +639,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         }
         if let Some((w, name)) = support {
             score += w;
-            rule!(rules, "doc-admin:{}", name.name(doc.gaz));
+            rule!(rules, "doc-admin:", name.name(doc.gaz));
         }
     }
     // A country's name, not framed as a town, means the country.
@@ -627,7 +681,7 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
         chosen
             .iter()
             .enumerate()
-            .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(c.position, p.position, km)))
+            .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(&c.at, &p.at, km)))
     };
     // A village across the world from everything else the report
     // names is a namesake, even in a locative frame.
