@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use fst::raw::{CompiledAddr, Fst, Node, Output};
 
 use super::names::{Referent, demonym_index};
-use super::words::{FxBuild, flags};
+use super::words::{FxBuild, flags, packed};
 use crate::gazetteer::Gazetteer;
 use crate::gazetteer::fold::{fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
@@ -79,7 +79,10 @@ impl Walk {
 pub(super) struct Vocab {
     /// Ids of the name indexes the walks are for, one per layer.
     layers: Vec<u64>,
-    ids: HashMap<Box<str>, WordId, FxBuild>,
+    /// Ids of words of up to 16 bytes, by [`packed`] key.
+    short: HashMap<u128, WordId, FxBuild>,
+    /// Ids of longer words.
+    long: HashMap<Box<str>, WordId, FxBuild>,
     words: Vec<Word>,
     /// Scratch for folding.
     folded: String,
@@ -103,7 +106,8 @@ impl Vocab {
         let same = self.layers.len() == gaz.layers().count()
             && gaz.layers().zip(&self.layers).all(|((_, ix), id)| ix.id() == *id);
         if !same || self.words.len() >= MAX_WORDS {
-            self.ids.clear();
+            self.short.clear();
+            self.long.clear();
             self.words.clear();
             self.layers.clear();
             self.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
@@ -112,23 +116,31 @@ impl Vocab {
 
     /// The id of the lower-case word `lower`, added on first sight.
     pub fn id(&mut self, lower: &str) -> WordId {
-        if let Some(&id) = self.ids.get(lower) {
+        let key = packed(lower);
+        let known = match key {
+            Some(k) => self.short.get(&k),
+            None => self.long.get(lower),
+        };
+        if let Some(&id) = known {
             return id;
         }
         self.folded.clear();
         fold_word(lower, &mut self.folded);
-        let mut key = String::with_capacity(self.folded.len());
-        loose_word(&self.folded, &mut key);
+        let mut loose = String::with_capacity(self.folded.len());
+        loose_word(&self.folded, &mut loose);
         let id = WordId::try_from(self.words.len()).expect("the table starts over long before u32::MAX words");
         self.words.push(Word {
-            key: key.into(),
+            key: loose.into(),
             article: is_article(&self.folded),
             flags: flags(lower),
             demonym: demonym_index().one(lower),
             walked: 0,
             walks: [None; WALKED_LAYERS],
         });
-        self.ids.insert(lower.into(), id);
+        match key {
+            Some(k) => self.short.insert(k, id),
+            None => self.long.insert(lower.into(), id),
+        };
         id
     }
 
@@ -183,6 +195,11 @@ mod tests {
             assert_eq!(v.id("baghdad"), a);
             assert_eq!(v.words.len(), n, "a known word is not added again");
             assert_eq!(&*v.word(a).key, "baghdad");
+            // Words past 16 bytes are kept by their text.
+            let long = v.id("internationalisation");
+            assert_eq!(v.id("internationalisation"), long);
+            assert_ne!(v.id("internationalisations"), long);
+            assert_ne!(v.id("baghdadi"), a);
             let (al, iraqi, province) = (v.id("al"), v.id("iraqi"), v.id("province"));
             assert!(v.word(al).article);
             assert!(!v.word(a).article);

@@ -736,9 +736,9 @@ pub mod flag {
 pub fn flags(w: &str) -> u8 {
     use std::collections::HashMap;
     use std::sync::OnceLock;
-    static MAP: OnceLock<HashMap<&'static str, u8, FxBuild>> = OnceLock::new();
+    static MAP: OnceLock<HashMap<u128, u8, FxBuild>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut m: HashMap<&'static str, u8, FxBuild> = HashMap::default();
+        let mut m: HashMap<u128, u8, FxBuild> = HashMap::default();
         for (list, f) in [
             (&MONTHS[..], flag::CALENDAR),
             (CALENDAR, flag::CALENDAR),
@@ -751,16 +751,29 @@ pub fn flags(w: &str) -> u8 {
             (SITE_NOUNS, flag::SITE_NOUNS),
         ] {
             for w in list {
-                *m.entry(w).or_default() |= f;
+                *m.entry(packed(w).expect("listed words are short")).or_default() |= f;
             }
         }
         m
     });
     // The longest listed word has 14 bytes: longer words need no hashing.
-    if w.len() > 16 || w.is_empty() {
-        return 0;
+    match packed(w) {
+        Some(k) if !w.is_empty() => map.get(&k).copied().unwrap_or(0),
+        _ => 0,
     }
-    map.get(w).copied().unwrap_or(0)
+}
+
+/// A word of at most 16 bytes as one number (its bytes, zero-padded): a
+/// key hashed and compared in a few instructions. Distinct words give
+/// distinct numbers, as words hold no NUL bytes.
+pub fn packed(w: &str) -> Option<u128> {
+    let b = w.as_bytes();
+    if b.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(k))
 }
 
 /// Is `w` (lower case) in the list(s) of `f` ([`flag`] bits)?
@@ -786,6 +799,9 @@ mod tests {
         }
         assert!(w_max() <= 16);
         assert_eq!(flags("khanaqin"), 0);
+        assert_eq!(flags("provinces-and-districts"), 0, "longer than any listed word");
+        assert_ne!(packed("ab"), packed("abc"));
+        assert_eq!(packed("abcdefghijklmnopq"), None);
         assert_eq!(flags(""), 0);
     }
 
