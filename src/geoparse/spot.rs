@@ -388,6 +388,7 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
             let (j, lo, hi, id) = sc.spans[words];
             let piece = &sc.pieces[lo..hi];
             let stepped = match walk {
+                Some(w) if words == 1 => vocab.second_walk(&w, (sc.spans[0].3, id), layer, fst),
                 Some(w) => w.then(fst, piece.as_bytes()),
                 None => vocab.first_walk(id, layer, fst),
             };

@@ -26,6 +26,9 @@ const WALKED_LAYERS: usize = 4;
 /// Words kept before the table starts over (checked between documents).
 const MAX_WORDS: usize = 1 << 16;
 
+/// Word pairs kept before the table starts over.
+const MAX_PAIRS: usize = 1 << 18;
+
 /// What the spotter knows of one lower-case word.
 pub(super) struct Word {
     /// Its loose key: the index's folding, then its loose spelling.
@@ -84,6 +87,9 @@ pub(super) struct Vocab {
     /// Ids of longer words.
     long: HashMap<Box<str>, WordId, FxBuild>,
     words: Vec<Word>,
+    /// Two-word walks of the first layer ("sadr" then "city"), by the two
+    /// word ids: news repeats its word pairs as it repeats its words.
+    pairs: HashMap<u64, Option<Walk>, FxBuild>,
     /// Scratch for folding.
     folded: String,
 }
@@ -105,10 +111,11 @@ impl Vocab {
     fn prepare(&mut self, gaz: &Gazetteer) {
         let same = self.layers.len() == gaz.layers().count()
             && gaz.layers().zip(&self.layers).all(|((_, ix), id)| ix.id() == *id);
-        if !same || self.words.len() >= MAX_WORDS {
+        if !same || self.words.len() >= MAX_WORDS || self.pairs.len() >= MAX_PAIRS {
             self.short.clear();
             self.long.clear();
             self.words.clear();
+            self.pairs.clear();
             self.layers.clear();
             self.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
         }
@@ -166,6 +173,29 @@ impl Vocab {
     }
 }
 
+impl Vocab {
+    /// Goes on from `walk`, where word `first` led in layer `layer`, with
+    /// word `second`.
+    pub fn second_walk(
+        &mut self,
+        walk: &Walk,
+        (first, second): (WordId, WordId),
+        layer: usize,
+        fst: &Fst<Bytes>,
+    ) -> Option<Walk> {
+        if layer != 0 {
+            return walk.then(fst, self.word(second).key.as_bytes());
+        }
+        let pair = u64::from(first) << 32 | u64::from(second);
+        if let Some(w) = self.pairs.get(&pair) {
+            return *w;
+        }
+        let w = walk.then(fst, self.word(second).key.as_bytes());
+        self.pairs.insert(pair, w);
+        w
+    }
+}
+
 /// Walks `input` from `node` (with output `out` so far).
 pub(super) fn step<'f>(
     fst: &'f Fst<Bytes>,
@@ -220,6 +250,14 @@ mod tests {
             let whole = step(fst, fst.root(), Output::zero(), b"sadr city").map(|(n, o)| Walk::at(&n, o));
             assert!(two.is_some_and(|w| w.final_out.is_some()));
             assert_eq!(two, whole);
+            let city = v.id("city");
+            let first = v.first_walk(sadr, 0, fst).unwrap();
+            for _ in 0..2 {
+                assert_eq!(v.second_walk(&first, (sadr, city), 0, fst), whole, "the same, kept or not");
+            }
+            let town = v.id("town");
+            let whole = step(fst, fst.root(), Output::zero(), b"sadr town").map(|(n, o)| Walk::at(&n, o));
+            assert_eq!(v.second_walk(&first, (sadr, town), 0, fst), whole);
             let none = v.id("zzqxv");
             assert!(v.first_walk(none, 0, fst).is_none());
         });
