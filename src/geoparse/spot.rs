@@ -995,30 +995,47 @@ fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_wor
 /// Links "X in Y", "X, Y", "X area of Y", "X police station in Y province":
 /// Y encloses X when only connecting words stand between them.
 fn link_enclosing(text: &str, mentions: &mut [Mention]) {
+    let mut lower = String::new();
     for a in 0..mentions.len() {
         let Some(b) = (a + 1 < mentions.len()).then_some(a + 1) else { continue };
         let Some(between) = text.get(mentions[a].end..mentions[b].start) else { continue };
-        if between.len() > 60 || between.contains(['.', ';', '\n', '(', ')', '"', '\u{201C}']) {
+        let breaks = |b: &u8| matches!(b, b'.' | b';' | b'\n' | b'(' | b')' | b'"');
+        if between.len() > 60 || between.as_bytes().iter().any(breaks) || between.contains('\u{201C}') {
             continue;
         }
-        let words: Vec<String> =
-            between.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-        let connective = |w: &str| {
-            matches!(w, "in" | "of" | "the" | "near" | "inside" | "within")
-                || is_in(flag::SITE_NOUNS, w)
-                || is_in(flag::ADMIN_NOUNS, w)
-                || matches!(w, "police" | "army" | "security" | "local" | "small" | "nearby")
-        };
         // "Baghdad's Rusafa district": the possessor encloses the possessed.
         if matches!(between, "'s " | "\u{2019}s ") {
             mentions[b].enclosing = Some(a);
             continue;
         }
-        let comma_only = words.is_empty() && between.trim() == ",";
-        // ", in Jurf al-Nasr": a list, not a container.
-        let via_in = !between.contains(',')
-            && words.iter().any(|w| w == "in" || w == "of")
-            && words.iter().all(|w| connective(w));
+        // "Khanaqin, Diyala"; but ", in Jurf al-Nasr" is a list, not a container.
+        let comma_only = between.trim() == ",";
+        let via_in = !between.contains(',') && {
+            // "X in Diyala province", "the Zaghniya police station in
+            // Diyala": an "in" or "of", and only words that can stand
+            // between a place and its container.
+            let mut in_or_of = false;
+            let mut connective = true;
+            for w in between.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+                lower.clear();
+                if w.is_ascii() {
+                    lower.push_str(w);
+                    lower.make_ascii_lowercase();
+                } else {
+                    lower.push_str(&w.to_lowercase());
+                }
+                let w = lower.as_str();
+                in_or_of |= matches!(w, "in" | "of");
+                connective = matches!(w, "in" | "of" | "the" | "near" | "inside" | "within")
+                    || is_in(flag::SITE_NOUNS, w)
+                    || is_in(flag::ADMIN_NOUNS, w)
+                    || matches!(w, "police" | "army" | "security" | "local" | "small" | "nearby");
+                if !connective {
+                    break;
+                }
+            }
+            in_or_of && connective
+        };
         if comma_only || via_in {
             mentions[a].enclosing = Some(b);
         }
