@@ -606,18 +606,19 @@ pub fn has_admin_suffix(name: &str) -> bool {
 /// Prominence of a place in 0..=1: countries and capitals high, admin-1 areas
 /// high, towns by population (10 million people is 1).
 pub fn prominence(p: &Place) -> f64 {
-    prominence_of(p.feature_class, &p.feature_code, p.population)
+    prominence_of(p.feature_class, p.feature_code.as_bytes(), p.population)
 }
 
-/// [`prominence`] from a place's feature class, feature code and population
-/// (for callers that score index records without building a [`Place`]).
-pub fn prominence_of(feature_class: char, feature_code: &str, population: u64) -> f64 {
+/// [`prominence`] from a place's feature class, feature code (its bytes)
+/// and population (for callers that score index records without building a
+/// [`Place`]).
+pub fn prominence_of(feature_class: char, feature_code: &[u8], population: u64) -> f64 {
     let area = feature_class == 'A';
-    if area && feature_code.starts_with("PCL") {
+    if area && feature_code.starts_with(b"PCL") {
         1.0
-    } else if feature_code == "PPLC" {
+    } else if feature_code == b"PPLC" {
         0.95
-    } else if area && feature_code.starts_with("ADM1") {
+    } else if area && feature_code.starts_with(b"ADM1") {
         0.75
     } else if area {
         0.6
