@@ -369,53 +369,43 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             n - 1
         }));
     }
-    let resolved: Vec<(Option<Place>, Option<Place>)> = (0..mentions.len())
-        .map(|mi| {
-            if weak[mi] {
-                return (None, None);
+    let mut out = Vec::with_capacity(n);
+    for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
+        if weak[mi] {
+            continue;
+        }
+        let winner = chosen[mi];
+        let within = m
+            .enclosing
+            .and_then(|e| chosen[e])
+            .filter(|w| match winner {
+                Some(c) => encloses(w, c),
+                None => w.level() > 0,
+            })
+            .map(|w| w.to_place(gaz));
+        let place = winner.map(|c| c.to_place(gaz));
+        m.enclosing = m.enclosing.and_then(|e| new_index[e]);
+        let admin1 = place.as_ref().or(within.as_ref()).and_then(|p| {
+            if p.is_admin1() {
+                Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
+            } else {
+                gaz.admin1_name(&p.country, &p.admin1_code)
             }
-            let winner = chosen[mi];
-            let within = mentions[mi]
-                .enclosing
-                .and_then(|e| chosen[e])
-                .filter(|w| match winner {
-                    Some(c) => encloses(w, c),
-                    None => w.level() > 0,
-                })
-                .map(|w| w.to_place(gaz));
-            (winner.map(|c| c.to_place(gaz)), within)
-        })
-        .collect();
-    mentions
-        .into_iter()
-        .zip(resolved)
-        .zip(trails)
-        .enumerate()
-        .filter(|(mi, _)| !weak[*mi])
-        .map(|(_, ((mut m, (place, within)), trail))| {
-            m.enclosing = m.enclosing.and_then(|e| new_index[e]);
-            let admin_src = place.as_ref().or(within.as_ref());
-            let admin1 = admin_src.and_then(|p| {
-                if p.is_admin1() {
-                    Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
-                } else {
-                    gaz.admin1_name(&p.country, &p.admin1_code)
-                }
-            });
-            let (score, rule) = match trail {
-                Some(t) => t,
-                None if m.kind == MentionKind::Unknown => (
-                    0.0,
-                    match &within {
-                        Some(w) => format!("unknown-name;within:{}", w.name),
-                        None => "unknown-name".to_string(),
-                    },
-                ),
-                None => (0.0, "no-candidate".to_string()),
-            };
-            Resolution { mention: m, place, admin1, within, score, rule }
-        })
-        .collect()
+        });
+        let (score, rule) = match trail {
+            Some(t) => t,
+            None if m.kind == MentionKind::Unknown => (
+                0.0,
+                match &within {
+                    Some(w) => format!("unknown-name;within:{}", w.name),
+                    None => "unknown-name".to_string(),
+                },
+            ),
+            None => (0.0, "no-candidate".to_string()),
+        };
+        out.push(Resolution { mention: m, place, admin1, within, score, rule });
+    }
+    out
 }
 
 fn mention_facts<'c, 'a>(
