@@ -404,17 +404,19 @@ pub struct Record<'a> {
     pub country: &'a str,
 }
 
-/// The part of a [`Record`] that ranking reads.
+/// The part of a [`Record`] that ranking reads, the codes as the bytes of
+/// the record's strings: ranking only compares them, and ASCII (as codes
+/// are) needs no call to the UTF-8 validator.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RankingFields<'a> {
     pub geonameid: i64,
     pub lat: f64,
     pub lon: f64,
     pub population: u32,
-    pub admin1: &'a str,
+    pub admin1: &'a [u8],
     pub feature_class: char,
-    pub feature_code: &'a str,
-    pub country: &'a str,
+    pub feature_code: &'a [u8],
+    pub country: &'a [u8],
 }
 
 /// A read-only view of an index.
@@ -506,6 +508,16 @@ impl Index {
         std::str::from_utf8(&p[off + 2..off + 2 + n]).unwrap_or("?")
     }
 
+    /// The bytes of [`pool_str`](Self::pool_str) at `off`, validated only
+    /// when not ASCII.
+    fn pool_bytes(&self, off: u32) -> &[u8] {
+        let p = self.pool.as_ref();
+        let at = off as usize;
+        let n = u16::from_le_bytes([p[at], p[at + 1]]) as usize;
+        let b = &p[at + 2..at + 2 + n];
+        if b.is_ascii() { b } else { self.pool_str(off).as_bytes() }
+    }
+
     /// The geonameid of the record at `idx` (< len), without decoding the rest.
     pub(crate) fn geonameid(&self, idx: u32) -> i64 {
         i64::from_le_bytes(self.record_bytes(idx)[0..8].try_into().unwrap())
@@ -523,19 +535,18 @@ impl Index {
 
     /// The record at `idx` (< len).
     pub fn record(&self, idx: u32) -> Record<'_> {
-        let f = self.ranking_fields(idx);
         let r = self.record_bytes(idx);
         Record {
-            geonameid: f.geonameid,
-            lat: f.lat,
-            lon: f.lon,
-            population: f.population,
+            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
+            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
+            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
+            population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
             name: self.pool_field(r, 28),
-            admin1: f.admin1,
+            admin1: self.pool_field(r, 32),
             admin2: self.pool_field(r, 36),
-            feature_class: f.feature_class,
-            feature_code: f.feature_code,
-            country: f.country,
+            feature_class: r[40] as char,
+            feature_code: padded_field(&r[41..46]),
+            country: padded_field(&r[46..48]),
         }
     }
 
@@ -553,10 +564,10 @@ impl Index {
             lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
             lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
             population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
-            admin1: self.pool_field(r, 32),
+            admin1: self.pool_bytes(u32::from_le_bytes(r[32..36].try_into().unwrap())),
             feature_class: r[40] as char,
-            feature_code: padded_field(&r[41..46]),
-            country: padded_field(&r[46..48]),
+            feature_code: padded_bytes(&r[41..46]),
+            country: padded_bytes(&r[46..48]),
         }
     }
 
@@ -615,6 +626,16 @@ fn padded_field(b: &[u8]) -> &str {
     }
     let len = s.bytes().rposition(|c| !char::from(c).is_whitespace()).map_or(0, |i| i + 1);
     &s[..len]
+}
+
+/// The bytes of [`padded_field`]: an ASCII field trimmed bytewise, without
+/// a call to the UTF-8 validator.
+fn padded_bytes(b: &[u8]) -> &[u8] {
+    if !b.is_ascii() {
+        return padded_field(b).as_bytes();
+    }
+    let len = b.iter().rposition(|&c| !char::from(c).is_whitespace()).map_or(0, |i| i + 1);
+    &b[..len]
 }
 
 /// True when `query` folds to the same text as `name` (an exact match up to
@@ -717,6 +738,7 @@ mod tests {
         for field in [&b"PPL  "[..], b"ADM1H", b"IQ", b"A ", b"  ", b"P\t\x0b ", b"X\xc2\xa0", b"\xff "] {
             let expected = std::str::from_utf8(field).unwrap_or("").trim_end();
             assert_eq!(padded_field(field), expected, "{field:?}");
+            assert_eq!(padded_bytes(field), expected.as_bytes(), "{field:?}");
         }
     }
 

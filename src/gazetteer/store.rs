@@ -86,7 +86,8 @@ pub struct PlaceRef {
 }
 
 struct Tables {
-    admin1: HashMap<String, String>,
+    /// "CC.code" (its bytes) -> name: looked up once per resolved mention.
+    admin1: HashMap<Vec<u8>, String, foldhash::fast::FixedState>,
     countries: HashMap<String, (String, i64)>,
     capitals: HashMap<String, String>,
 }
@@ -328,15 +329,17 @@ impl Gazetteer {
 
     fn tables(&self) -> &Tables {
         self.tables.get_or_init(|| {
-            let mut t = Tables { admin1: HashMap::new(), countries: HashMap::new(), capitals: HashMap::new() };
+            let mut t = Tables { admin1: HashMap::default(), countries: HashMap::new(), capitals: HashMap::new() };
+            let mut cols: Vec<&str> = Vec::new();
             // Later layers are the defaults: insert them first so earlier
             // (user) layers override.
             for (_, ix) in self.layers.iter().rev() {
-                for line in ix.tables().lines().filter(|l| !l.starts_with("A2\t")) {
-                    let cols: Vec<&str> = line.split('\t').collect();
+                for line in lines(ix.tables()).filter(|l| !l.starts_with("A2\t")) {
+                    cols.clear();
+                    cols.extend(line.split('\t'));
                     match cols.as_slice() {
                         ["A1", code, name] => {
-                            t.admin1.insert(code.to_string(), name.to_string());
+                            t.admin1.insert(code.as_bytes().to_vec(), name.to_string());
                         }
                         ["A2", ..] => {}
                         ["K", iso, capital] => {
@@ -362,13 +365,12 @@ impl Gazetteer {
         let mut buf = [0u8; 64];
         let n = country.len() + 1 + code.len();
         if n > buf.len() {
-            return self.tables().admin1.get(&format!("{country}.{code}")).cloned();
+            return self.tables().admin1.get(format!("{country}.{code}").as_bytes()).cloned();
         }
         buf[..country.len()].copy_from_slice(country.as_bytes());
         buf[country.len()] = b'.';
         buf[country.len() + 1..n].copy_from_slice(code.as_bytes());
-        let key = std::str::from_utf8(&buf[..n]).ok()?;
-        self.tables().admin1.get(key).cloned()
+        self.tables().admin1.get(&buf[..n]).cloned()
     }
 
     /// Admin-2 name for a country, admin-1 and admin-2 code.
@@ -379,7 +381,7 @@ impl Gazetteer {
         let table = self.admin2.get_or_init(|| {
             let mut m = HashMap::new();
             for (_, ix) in self.layers.iter().rev() {
-                for line in ix.tables().lines().filter(|l| l.starts_with("A2\t")) {
+                for line in lines(ix.tables()).filter(|l| l.starts_with("A2\t")) {
                     let mut cols = line.split('\t').skip(1);
                     if let (Some(code), Some(name)) = (cols.next(), cols.next()) {
                         m.insert(code.to_string(), name.to_string());
@@ -597,6 +599,27 @@ fn to_place(r: &Record<'_>) -> Place {
     }
 }
 
+/// The lines of `text` as [`str::lines`] splits them, found with a
+/// vectorised newline search: the index tables are tens of thousands of
+/// short lines, most of them skipped.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let line = match memchr::memchr(b'\n', rest.as_bytes()) {
+            Some(i) => {
+                let line = &rest[..i];
+                rest = &rest[i + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        };
+        Some(line)
+    })
+}
+
 /// True when the name ends with an admin word ("Diyala Governorate").
 pub fn has_admin_suffix(name: &str) -> bool {
     let folded = fold_name(name);
@@ -606,18 +629,19 @@ pub fn has_admin_suffix(name: &str) -> bool {
 /// Prominence of a place in 0..=1: countries and capitals high, admin-1 areas
 /// high, towns by population (10 million people is 1).
 pub fn prominence(p: &Place) -> f64 {
-    prominence_of(p.feature_class, &p.feature_code, p.population)
+    prominence_of(p.feature_class, p.feature_code.as_bytes(), p.population)
 }
 
-/// [`prominence`] from a place's feature class, feature code and population
-/// (for callers that score index records without building a [`Place`]).
-pub fn prominence_of(feature_class: char, feature_code: &str, population: u64) -> f64 {
+/// [`prominence`] from a place's feature class, feature code (its bytes)
+/// and population (for callers that score index records without building a
+/// [`Place`]).
+pub fn prominence_of(feature_class: char, feature_code: &[u8], population: u64) -> f64 {
     let area = feature_class == 'A';
-    if area && feature_code.starts_with("PCL") {
+    if area && feature_code.starts_with(b"PCL") {
         1.0
-    } else if feature_code == "PPLC" {
+    } else if feature_code == b"PPLC" {
         0.95
-    } else if area && feature_code.starts_with("ADM1") {
+    } else if area && feature_code.starts_with(b"ADM1") {
         0.75
     } else if area {
         0.6
@@ -703,6 +727,13 @@ mod tests {
     use super::super::geonames::parse_row;
     use super::super::index::IndexBuilder;
     use super::*;
+
+    #[test]
+    fn lines_split_as_str_lines_does() {
+        for text in ["", "\n", "a", "a\n", "a\r\nb", "a\n\nb\r", "\r\n\r\n", "A1\tIQ.10\tDiyala\nA2\tx\ty\r\nC"] {
+            assert_eq!(lines(text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>(), "{text:?}");
+        }
+    }
 
     /// A GeoNames row: id, name, alternates, lat, lon, class, code, country, admin1, population.
     #[expect(clippy::too_many_arguments, reason = "mirrors the GeoNames columns a test needs")]

@@ -60,7 +60,7 @@ struct Cand<'a> {
     /// The position, ready for distances.
     at: Located,
     feature_class: char,
-    feature_code: &'a str,
+    feature_code: Code<'a>,
     country: Code<'a>,
     admin1_code: Code<'a>,
     population: u64,
@@ -77,7 +77,7 @@ impl<'a> Cand<'a> {
             geonameid: rec.geonameid,
             at: Located::new(LonLat { lon: rec.lon, lat: rec.lat }),
             feature_class: rec.feature_class,
-            feature_code: rec.feature_code,
+            feature_code: Code(rec.feature_code),
             country: Code(rec.country),
             admin1_code: Code(rec.admin1),
             population,
@@ -91,9 +91,9 @@ impl<'a> Cand<'a> {
             geonameid: p.geonameid,
             at: Located::new(p.position),
             feature_class: p.feature_class,
-            feature_code: &p.feature_code,
-            country: Code(&p.country),
-            admin1_code: Code(&p.admin1_code),
+            feature_code: Code(p.feature_code.as_bytes()),
+            country: Code(p.country.as_bytes()),
+            admin1_code: Code(p.admin1_code.as_bytes()),
             population: p.population,
             prominence: prominence(p),
         }
@@ -118,15 +118,15 @@ impl<'a> Cand<'a> {
     }
 
     fn is_admin1(&self) -> bool {
-        self.is_area() && self.feature_code.starts_with("ADM1")
+        self.is_area() && self.feature_code.starts_with(b"ADM1")
     }
 
     fn is_admin2(&self) -> bool {
-        self.is_area() && self.feature_code.starts_with("ADM2")
+        self.is_area() && self.feature_code.starts_with(b"ADM2")
     }
 
     fn is_country(&self) -> bool {
-        self.is_area() && self.feature_code.starts_with("PCL")
+        self.is_area() && self.feature_code.starts_with(b"PCL")
     }
 
     /// Administrative level: 3 country, 2 admin-1, 1 admin-2 or other area, 0 a site.
@@ -143,22 +143,40 @@ impl<'a> Cand<'a> {
     }
 }
 
-/// A country or admin-1 code of a candidate. Scoring compares these
-/// pairwise over candidates and anchors; they are a few bytes long, and
-/// comparing them inline costs less than a call to `memcmp`.
+/// A country, admin-1 or feature code of a candidate, as the bytes of a
+/// `str` (see [`RankingFields`](crate::gazetteer::index::RankingFields)).
+/// Scoring compares these pairwise over candidates and anchors; they are a
+/// few bytes long, and comparing them inline costs less than a call to
+/// `memcmp`.
 #[derive(Clone, Copy, Debug, Eq)]
-struct Code<'a>(&'a str);
+struct Code<'a>(&'a [u8]);
+
+impl<'a> Code<'a> {
+    fn starts_with(&self, prefix: &[u8]) -> bool {
+        self.0.starts_with(prefix)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The code as text, for the rule trail. The bytes are those of a
+    /// `str`, so this never falls back to "".
+    fn as_str(&self) -> &'a str {
+        std::str::from_utf8(self.0).unwrap_or_default()
+    }
+}
 
 impl PartialEq for Code<'_> {
     fn eq(&self, other: &Self) -> bool {
-        *self == other.0
+        let (a, b) = (self.0, other.0);
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
     }
 }
 
 impl PartialEq<&str> for Code<'_> {
     fn eq(&self, other: &&str) -> bool {
-        let (a, b) = (self.0.as_bytes(), other.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+        *self == Code(other.as_bytes())
     }
 }
 
@@ -259,8 +277,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: Vec<(&str, f64)> = Vec::new();
-    let mut countries: Vec<&str> = Vec::new();
+    let mut votes: Vec<(&[u8], f64)> = Vec::new();
+    let mut countries: Vec<&[u8]> = Vec::new();
     for cs in &cands {
         countries.clear();
         countries.extend(cs.iter().map(|p| p.country.0));
@@ -275,7 +293,11 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         }
     }
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
-        votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0))).map(|(c, _)| *c)
+        votes
+            .iter()
+            .filter(|(_, v)| *v >= 1.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
+            .map(|(c, _)| Code(c).as_str())
     });
     let key_ids: Vec<usize> = mentions
         .iter()
@@ -347,53 +369,43 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             n - 1
         }));
     }
-    let resolved: Vec<(Option<Place>, Option<Place>)> = (0..mentions.len())
-        .map(|mi| {
-            if weak[mi] {
-                return (None, None);
+    let mut out = Vec::with_capacity(n);
+    for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
+        if weak[mi] {
+            continue;
+        }
+        let winner = chosen[mi];
+        let within = m
+            .enclosing
+            .and_then(|e| chosen[e])
+            .filter(|w| match winner {
+                Some(c) => encloses(w, c),
+                None => w.level() > 0,
+            })
+            .map(|w| w.to_place(gaz));
+        let place = winner.map(|c| c.to_place(gaz));
+        m.enclosing = m.enclosing.and_then(|e| new_index[e]);
+        let admin1 = place.as_ref().or(within.as_ref()).and_then(|p| {
+            if p.is_admin1() {
+                Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
+            } else {
+                gaz.admin1_name(&p.country, &p.admin1_code)
             }
-            let winner = chosen[mi];
-            let within = mentions[mi]
-                .enclosing
-                .and_then(|e| chosen[e])
-                .filter(|w| match winner {
-                    Some(c) => encloses(w, c),
-                    None => w.level() > 0,
-                })
-                .map(|w| w.to_place(gaz));
-            (winner.map(|c| c.to_place(gaz)), within)
-        })
-        .collect();
-    mentions
-        .into_iter()
-        .zip(resolved)
-        .zip(trails)
-        .enumerate()
-        .filter(|(mi, _)| !weak[*mi])
-        .map(|(_, ((mut m, (place, within)), trail))| {
-            m.enclosing = m.enclosing.and_then(|e| new_index[e]);
-            let admin_src = place.as_ref().or(within.as_ref());
-            let admin1 = admin_src.and_then(|p| {
-                if p.is_admin1() {
-                    Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
-                } else {
-                    gaz.admin1_name(&p.country, &p.admin1_code)
-                }
-            });
-            let (score, rule) = match trail {
-                Some(t) => t,
-                None if m.kind == MentionKind::Unknown => (
-                    0.0,
-                    match &within {
-                        Some(w) => format!("unknown-name;within:{}", w.name),
-                        None => "unknown-name".to_string(),
-                    },
-                ),
-                None => (0.0, "no-candidate".to_string()),
-            };
-            Resolution { mention: m, place, admin1, within, score, rule }
-        })
-        .collect()
+        });
+        let (score, rule) = match trail {
+            Some(t) => t,
+            None if m.kind == MentionKind::Unknown => (
+                0.0,
+                match &within {
+                    Some(w) => format!("unknown-name;within:{}", w.name),
+                    None => "unknown-name".to_string(),
+                },
+            ),
+            None => (0.0, "no-candidate".to_string()),
+        };
+        out.push(Resolution { mention: m, place, admin1, within, score, rule });
+    }
+    out
 }
 
 fn mention_facts<'c, 'a>(
@@ -529,12 +541,12 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     if m.admin_noun.is_some() || facts.encloses_other {
         if p.is_admin1() || p.is_country() || p.is_admin2() {
             score += 0.4;
-            rule!(rules, "feature:", p.feature_code);
+            rule!(rules, "feature:", p.feature_code.as_str());
         }
     } else if matches!(m.relation, Relation::Part(_)) && p.feature_class == 'A' {
         // "eastern Deir ez-Zor": a direction qualifies an area.
         score += 0.3;
-        rule!(rules, "feature:", p.feature_code);
+        rule!(rules, "feature:", p.feature_code.as_str());
     } else if let Some(noun) = &m.site_noun {
         let fits = match noun.as_str() {
             "mountains" | "mountain" | "hills" | "range" | "valley" | "plain" | "plains" | "desert" => {
@@ -548,11 +560,11 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         };
         if fits {
             score += 0.3;
-            rule!(rules, "feature:", p.feature_code);
+            rule!(rules, "feature:", p.feature_code.as_str());
         }
     }
     if let Some(cc) = doc.option_country {
-        if p.country.0.eq_ignore_ascii_case(cc) {
+        if p.country.0.eq_ignore_ascii_case(cc.as_bytes()) {
             score += 0.4;
             rule!(rules, "country-option:", cc);
         }
@@ -620,7 +632,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // The document's own admin areas: a town inside a province (state)
     // the text names elsewhere ("Gainesville" in a story that says
     // "Florida"), or inside the province of a town with one reading.
-    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.0.is_empty() {
+    if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
         let mut support: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.same_key(*am, mi) {
