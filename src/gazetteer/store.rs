@@ -227,12 +227,8 @@ impl Gazetteer {
 
     /// The place references of the postings at `off` in `layer` (an output
     /// of that layer's name map), with their primary-name flags.
-    pub(crate) fn refs_at(&self, layer: u8, off: u64) -> Vec<(PlaceRef, bool)> {
-        self.layers[layer as usize]
-            .1
-            .postings(off)
-            .map(|p| (PlaceRef { layer, idx: p >> 1 }, p & PRIMARY != 0))
-            .collect()
+    pub(crate) fn refs_at(&self, layer: u8, off: u64) -> impl Iterator<Item = (PlaceRef, bool)> + '_ {
+        self.layers[layer as usize].1.postings(off).map(move |p| (PlaceRef { layer, idx: p >> 1 }, p & PRIMARY != 0))
     }
 
     /// Looks a name up: exact and alternate names first, then (when allowed

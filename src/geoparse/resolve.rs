@@ -204,6 +204,13 @@ macro_rules! rule {
     };
 }
 
+/// A distance under 500 km in whole km, as `format!("{d:.0}")` writes it
+/// (the exact value rounded, ties to even) but by integer formatting.
+fn whole_km(d: f64) -> String {
+    debug_assert!((0.0..500.0).contains(&d));
+    (d.round_ties_even() as u32).to_string()
+}
+
 /// A candidate of one mention and its raw score.
 #[derive(Clone, Copy)]
 struct Scored {
@@ -612,7 +619,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             };
             if bonus > 0.0 {
                 score += bonus;
-                rule!(rules, "near:", name.name(doc.gaz), "(", &format!("{d:.0}"), " km)");
+                rule!(rules, "near:", name.name(doc.gaz), "(", &whole_km(d), " km)");
             }
         }
     }
@@ -711,4 +718,24 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
         return true;
     }
     !framed && p.feature_class == 'P' && p.population < 100_000 && outside_focus && far_from_all(1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_km_writes_what_float_formatting_writes() {
+        let mut d = 0.0f64;
+        while d < 500.0 {
+            for x in [d, d + 0.5, d + 0.4999999999, d + 0.5000000001, d + 0.123, d + 0.987] {
+                if x < 500.0 {
+                    assert_eq!(whole_km(x), format!("{x:.0}"), "{x}");
+                }
+            }
+            d += 1.0;
+        }
+        assert_eq!(whole_km(2.5), "2");
+        assert_eq!(whole_km(3.5), "4");
+    }
 }

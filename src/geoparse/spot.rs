@@ -574,7 +574,7 @@ fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec
         }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
             let (candidates, primary) = match postings {
-                Some(off) => gaz.refs_at(0, off).into_iter().unzip(),
+                Some(off) => gaz.refs_at(0, off).unzip(),
                 None => gaz.refs_for_key(&key).into_iter().unzip(),
             };
             mentions.push(make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx));
