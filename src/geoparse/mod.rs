@@ -7,6 +7,7 @@
 pub mod names;
 pub mod resolve;
 pub mod spot;
+mod tokens;
 mod vocab;
 mod words;
 

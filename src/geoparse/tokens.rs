@@ -1,0 +1,282 @@
+//! Tokens: the words of a text, each with its lower-case form, its case,
+//! and how it stands to the word before (same sentence, joined by blanks or
+//! one hyphen), read in one pass over the bytes.
+
+use super::vocab::{Vocab, WordId};
+use super::words::flags;
+
+/// [`Token::flags`] before the lookup.
+const UNKNOWN_FLAGS: u16 = 0x100;
+
+/// [`Token::word`] before the lookup.
+const NO_WORD: WordId = WordId::MAX;
+
+#[derive(Debug, Clone)]
+pub(super) struct Token<'t> {
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased text: a slice of the text when the word is already lower
+    /// case, else of the document's lower-case buffer.
+    pub lower: &'t str,
+    /// The word lists `lower` is in ([`flag`] bits), looked up once.
+    /// Looked up on first use (most words are never asked about);
+    /// [`UNKNOWN_FLAGS`] until then.
+    pub flags: std::cell::Cell<u16>,
+    /// Its entry in the word table; [`NO_WORD`] until first asked.
+    pub word: std::cell::Cell<WordId>,
+    pub cap: bool,
+    pub all_caps: bool,
+    pub sentence_initial: bool,
+    /// Only spaces (or one hyphen) separate it from the previous token.
+    pub joined: bool,
+}
+
+impl Token<'_> {
+    pub fn is(&self, f: u8) -> bool {
+        self.word_flags() & f != 0
+    }
+
+    pub fn word_flags(&self) -> u8 {
+        let f = self.flags.get();
+        if f != UNKNOWN_FLAGS {
+            return f as u8;
+        }
+        let f = flags(self.lower);
+        self.flags.set(u16::from(f));
+        f
+    }
+
+    /// The token's entry in the word table (its flags come with it).
+    pub fn word_id(&self, vocab: &mut Vocab) -> WordId {
+        let id = self.word.get();
+        if id != NO_WORD {
+            return id;
+        }
+        let id = vocab.id(self.lower);
+        self.word.set(id);
+        self.flags.set(u16::from(vocab.word(id).flags));
+        id
+    }
+}
+
+/// Is the character at byte `pos` of `text` alphabetic?
+fn alphabetic_at(text: &str, pos: usize) -> bool {
+    match text.as_bytes().get(pos) {
+        None => false,
+        Some(&b) if b < 0x80 => b.is_ascii_alphabetic(),
+        Some(_) => text[pos..].chars().next().is_some_and(char::is_alphabetic),
+    }
+}
+
+/// Byte classes of the tokenizer's ASCII fast path.
+mod class {
+    /// An ASCII letter or digit.
+    pub const WORD: u8 = 1;
+    /// Ends a sentence in a gap: `.`, `!`, `?`, `"`, `:`.
+    pub const BREAK: u8 = 2;
+    /// Space, tab or hyphen: a gap of these joins two words.
+    pub const BLANK: u8 = 4;
+    pub const HYPHEN: u8 = 8;
+    pub const NEWLINE: u8 = 16;
+
+    pub static OF: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 128 {
+            let c = b as u8;
+            t[b] = if c.is_ascii_alphanumeric() {
+                WORD
+            } else {
+                match c {
+                    b'.' | b'!' | b'?' | b'"' | b':' => BREAK,
+                    b' ' | b'\t' => BLANK,
+                    b'-' => BLANK | HYPHEN,
+                    b'\n' => NEWLINE,
+                    _ => 0,
+                }
+            };
+            b += 1;
+        }
+        t
+    };
+}
+
+/// The buffers a document's tokens borrow their lower-case forms from.
+#[derive(Default)]
+pub(super) struct LowerText {
+    /// The text from the start offset on, ASCII letters lower-cased: the
+    /// lower-case form of every ASCII word, at the word's own offsets.
+    ascii: String,
+    /// Lower-case forms of the other words that have capitals.
+    other: String,
+}
+
+pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
+    let LowerText { ascii: lower, other } = bufs;
+    lower.clear();
+    lower.push_str(&text[from..]);
+    lower.make_ascii_lowercase();
+    let lower: &'a String = lower;
+    other.clear();
+    // Tokens whose lower-case form is in `other`: (token, range in `other`).
+    let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
+    let bytes = text.as_bytes();
+    let n = bytes.len();
+    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
+    let mut i = from;
+    let mut prev_abbrev = false;
+    loop {
+        // The gap before the next word, read as it is skipped: a sentence
+        // break in it (". ", "!", a quote, a colon, a blank line), or only
+        // blanks and at most one hyphen (the words are joined).
+        let gap_start = i;
+        let mut breaks = false;
+        let mut blank = true;
+        let mut hyphens = 0;
+        let mut newline = false;
+        while i < n {
+            let b = bytes[i];
+            let c = class::OF[usize::from(b)];
+            if c & class::WORD != 0 {
+                break;
+            }
+            if b < 0x80 {
+                breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
+                blank &= c & class::BLANK != 0;
+                hyphens += usize::from(c & class::HYPHEN != 0);
+                newline = c & class::NEWLINE != 0;
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() {
+                    break;
+                }
+                breaks |= c == '\u{201C}';
+                blank = false;
+                newline = false;
+                i += c.len_utf8();
+            }
+        }
+        if i >= n {
+            break;
+        }
+        // A word: letters, digits, marks, and apostrophes between letters.
+        let start = i;
+        let mut k = i;
+        let mut ascii = true;
+        let mut apostrophe = false;
+        loop {
+            while k < n && class::OF[usize::from(bytes[k])] & class::WORD != 0 {
+                k += 1;
+            }
+            let Some(&b) = bytes.get(k) else { break };
+            if b == b'\'' && alphabetic_at(text, k + 1) {
+                apostrophe = true;
+                k += 1;
+                continue;
+            }
+            if b < 0x80 {
+                break;
+            }
+            let ch = text[k..].chars().next().unwrap_or(' ');
+            let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
+            let inner_apostrophe = matches!(ch, '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
+                && alphabetic_at(text, k + ch.len_utf8());
+            if !(letter || inner_apostrophe) {
+                break;
+            }
+            ascii = false;
+            apostrophe |= inner_apostrophe;
+            k += ch.len_utf8();
+        }
+        let end = k;
+        i = end;
+        let mut wend = end;
+        if apostrophe {
+            // Possessive: "Iraq's" is "Iraq".
+            for suffix in ["'s", "\u{2019}s"] {
+                if text[start..wend].len() > suffix.len() + 1 && text[start..wend].ends_with(suffix) {
+                    wend -= suffix.len();
+                }
+            }
+        }
+        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
+        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
+        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
+        let word = &text[start..wend];
+        let (cap, all_caps, lower) = if ascii {
+            let wb = word.as_bytes();
+            let cap = wb[0].is_ascii_uppercase();
+            // All capitals: two or more, and no lower-case letter (which a
+            // word that starts with one has).
+            let all_caps = !wb[0].is_ascii_lowercase()
+                && wb.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+                && !wb.iter().any(u8::is_ascii_lowercase);
+            (cap, all_caps, &lower[start - from..wend - from])
+        } else {
+            let first = word.chars().next().unwrap_or(' ');
+            let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
+            let all_caps =
+                word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+            if word.chars().any(char::is_uppercase) {
+                let lo = other.len();
+                other.push_str(&word.to_lowercase());
+                in_other.push((toks.len(), lo, other.len()));
+                (cap, all_caps, "")
+            } else {
+                (cap, all_caps, word)
+            }
+        };
+        prev_abbrev = matches!(lower, "st" | "mt" | "ft");
+        toks.push(Token {
+            start,
+            end: wend,
+            lower,
+            flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+            word: std::cell::Cell::new(NO_WORD),
+            cap,
+            all_caps,
+            sentence_initial,
+            joined,
+        });
+    }
+    let other: &'a String = other;
+    for (t, lo, hi) in in_other {
+        toks[t].lower = &other[lo..hi];
+    }
+    toks
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizer_offsets_possessives_and_sentences() {
+        let text = "Iraq's army. Then Tal-Afar, Ba'qubah";
+        let mut buf = LowerText::default();
+        let t = tokenize(text, 0, &mut buf);
+        let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
+        assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);
+        assert!(t[4].joined && !t[5].joined);
+    }
+
+    #[test]
+    fn tokenizer_reads_the_gaps_and_cases() {
+        let text = "ISIS's men\n\nin St. Louis -- near Tal - - Afar: \u{201C}Mosul\u{201D} QAIM";
+        let mut buf = LowerText::default();
+        let t = tokenize(text, 0, &mut buf);
+        let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(words, ["ISIS", "men", "in", "St", "Louis", "near", "Tal", "Afar", "Mosul", "QAIM"]);
+        assert!(t[0].all_caps && t[0].cap, "the possessive is not counted as a lower-case letter");
+        assert_eq!(t[0].lower, "isis");
+        assert!(t[2].sentence_initial, "a blank line starts a sentence");
+        assert!(t[4].joined && !t[4].sentence_initial, "St. Louis is one name");
+        assert!(!t[5].joined, "two hyphens separate");
+        assert!(!t[7].joined, "so do two single hyphens");
+        assert!(t[8].sentence_initial, "after a colon and an opening quote");
+        assert!(t[9].all_caps && !t[9].joined);
+        assert_eq!(t[9].lower, "qaim");
+    }
+}
