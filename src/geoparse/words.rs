@@ -771,9 +771,18 @@ pub fn packed(w: &str) -> Option<u128> {
     if b.len() > 16 {
         return None;
     }
-    let mut k = [0u8; 16];
-    k[..b.len()].copy_from_slice(b);
-    Some(u128::from_le_bytes(k))
+    // Two (or for short words, one) overlapping little-endian loads from the
+    // ends, so no variable-length copy; overlapping bytes agree.
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
+    let (lo, hi) = match n {
+        9..=16 => (word(0), word(n - 8) >> (8 * (16 - n))),
+        8 => (word(0), 0),
+        4..=7 => (half(0) | half(n - 4) << (8 * (n - 4)), 0),
+        _ => (b.iter().rev().fold(0, |k, &x| k << 8 | u64::from(x)), 0),
+    };
+    Some(u128::from(hi) << 64 | u128::from(lo))
 }
 
 /// Is `w` (lower case) in the list(s) of `f` ([`flag`] bits)?
@@ -801,6 +810,13 @@ mod tests {
         assert_eq!(flags("khanaqin"), 0);
         assert_eq!(flags("provinces-and-districts"), 0, "longer than any listed word");
         assert_ne!(packed("ab"), packed("abc"));
+        // The same number as the zero-padded bytes, at every length.
+        let word = "abcdefghijklmnop";
+        for n in 0..=16 {
+            let mut k = [0u8; 16];
+            k[..n].copy_from_slice(&word.as_bytes()[..n]);
+            assert_eq!(packed(&word[..n]), Some(u128::from_le_bytes(k)), "{n}");
+        }
         assert_eq!(packed("abcdefghijklmnopq"), None);
         assert_eq!(flags(""), 0);
     }
