@@ -78,13 +78,21 @@ mod class {
     pub const BLANK: u8 = 4;
     pub const HYPHEN: u8 = 8;
     pub const NEWLINE: u8 = 16;
+    /// With [`WORD`]: an ASCII capital.
+    pub const UPPER: u8 = 32;
+    /// With [`WORD`]: an ASCII lower-case letter.
+    pub const LOWER: u8 = 64;
 
     pub static OF: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut b = 0;
         while b < 128 {
             let c = b as u8;
-            t[b] = if c.is_ascii_alphanumeric() {
+            t[b] = if c.is_ascii_uppercase() {
+                WORD | UPPER
+            } else if c.is_ascii_lowercase() {
+                WORD | LOWER
+            } else if c.is_ascii_digit() {
                 WORD
             } else {
                 match c {
@@ -111,6 +119,7 @@ pub(super) struct LowerText {
     other: String,
 }
 
+#[inline(never)]
 pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
     let LowerText { ascii: lower, other } = bufs;
     lower.clear();
@@ -122,7 +131,7 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
     let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
+    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 4 + 4);
     let mut i = from;
     let mut prev_abbrev = false;
     loop {
@@ -134,6 +143,12 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
         let mut blank = true;
         let mut hyphens = 0;
         let mut newline = false;
+        // Most gaps are one space before an ASCII word.
+        if bytes.get(i) == Some(&b' ')
+            && bytes.get(i + 1).is_some_and(|&b| class::OF[usize::from(b)] & class::WORD != 0)
+        {
+            i += 1;
+        }
         while i < n {
             let b = bytes[i];
             let c = class::OF[usize::from(b)];
@@ -162,7 +177,45 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
         }
         // A word: letters, digits, marks, and apostrophes between letters.
         let start = i;
-        let mut k = i;
+        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
+        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
+        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
+        // The ASCII letters and digits first, with the classes seen; most
+        // words are only these.
+        let mut seen = 0;
+        let run = bytes[start..]
+            .iter()
+            .position(|&b| {
+                let c = class::OF[usize::from(b)];
+                seen |= c;
+                c & class::WORD == 0
+            })
+            .unwrap_or(n - start);
+        let mut k = start + run;
+        if bytes.get(k).is_none_or(|&b| b < 0x80 && b != b'\'') && run > 0 {
+            i = k;
+            let first = class::OF[usize::from(bytes[start])];
+            let cap = first & class::UPPER != 0;
+            // All capitals: two or more, and no lower-case letter.
+            let all_caps = seen & class::LOWER == 0
+                && seen & class::UPPER != 0
+                && bytes[start..k].iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
+            let lower = &lower[start - from..k - from];
+            prev_abbrev = lower.len() == 2 && matches!(lower, "st" | "mt" | "ft");
+            toks.push(Token {
+                start,
+                end: k,
+                lower,
+                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+                word: std::cell::Cell::new(NO_WORD),
+                cap,
+                all_caps,
+                sentence_initial,
+                joined,
+            });
+            continue;
+        }
+        k = start;
         let mut ascii = true;
         let mut apostrophe = false;
         loop {
@@ -200,9 +253,6 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
                 }
             }
         }
-        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
-        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
-        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
         let word = &text[start..wend];
         let (cap, all_caps, lower) = if ascii {
             let wb = word.as_bytes();
