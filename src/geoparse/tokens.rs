@@ -78,13 +78,21 @@ mod class {
     pub const BLANK: u8 = 4;
     pub const HYPHEN: u8 = 8;
     pub const NEWLINE: u8 = 16;
+    /// With [`WORD`]: an ASCII capital.
+    pub const UPPER: u8 = 32;
+    /// With [`WORD`]: an ASCII lower-case letter.
+    pub const LOWER: u8 = 64;
 
     pub static OF: [u8; 256] = {
         let mut t = [0u8; 256];
         let mut b = 0;
         while b < 128 {
             let c = b as u8;
-            t[b] = if c.is_ascii_alphanumeric() {
+            t[b] = if c.is_ascii_uppercase() {
+                WORD | UPPER
+            } else if c.is_ascii_lowercase() {
+                WORD | LOWER
+            } else if c.is_ascii_digit() {
                 WORD
             } else {
                 match c {
@@ -111,6 +119,7 @@ pub(super) struct LowerText {
     other: String,
 }
 
+#[inline(never)]
 pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
     let LowerText { ascii: lower, other } = bufs;
     lower.clear();
@@ -122,7 +131,7 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
     let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
+    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 4 + 4);
     let mut i = from;
     let mut prev_abbrev = false;
     loop {
@@ -134,6 +143,12 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
         let mut blank = true;
         let mut hyphens = 0;
         let mut newline = false;
+        // Most gaps are one space before an ASCII word.
+        if bytes.get(i) == Some(&b' ')
+            && bytes.get(i + 1).is_some_and(|&b| class::OF[usize::from(b)] & class::WORD != 0)
+        {
+            i += 1;
+        }
         while i < n {
             let b = bytes[i];
             let c = class::OF[usize::from(b)];
@@ -162,7 +177,45 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
         }
         // A word: letters, digits, marks, and apostrophes between letters.
         let start = i;
-        let mut k = i;
+        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
+        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
+        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
+        // The ASCII letters and digits first, with the classes seen; most
+        // words are only these.
+        let mut seen = 0;
+        let run = bytes[start..]
+            .iter()
+            .position(|&b| {
+                let c = class::OF[usize::from(b)];
+                seen |= c;
+                c & class::WORD == 0
+            })
+            .unwrap_or(n - start);
+        let mut k = start + run;
+        if bytes.get(k).is_none_or(|&b| b < 0x80 && b != b'\'') && run > 0 {
+            i = k;
+            let first = class::OF[usize::from(bytes[start])];
+            let cap = first & class::UPPER != 0;
+            // All capitals: two or more, and no lower-case letter.
+            let all_caps = seen & class::LOWER == 0
+                && seen & class::UPPER != 0
+                && bytes[start..k].iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
+            let lower = &lower[start - from..k - from];
+            prev_abbrev = lower.len() == 2 && matches!(lower, "st" | "mt" | "ft");
+            toks.push(Token {
+                start,
+                end: k,
+                lower,
+                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+                word: std::cell::Cell::new(NO_WORD),
+                cap,
+                all_caps,
+                sentence_initial,
+                joined,
+            });
+            continue;
+        }
+        k = start;
         let mut ascii = true;
         let mut apostrophe = false;
         loop {
@@ -200,9 +253,6 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
                 }
             }
         }
-        let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
-        let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
-        let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
         let word = &text[start..wend];
         let (cap, all_caps, lower) = if ascii {
             let wb = word.as_bytes();
@@ -278,5 +328,266 @@ mod tests {
         assert!(t[8].sentence_initial, "after a colon and an opening quote");
         assert!(t[9].all_caps && !t[9].joined);
         assert_eq!(t[9].lower, "qaim");
+    }
+
+    /// The byte classes of the tokenizer before its fast paths.
+    static OLD_CLASS: [u8; 256] = {
+        let mut t = class::OF;
+        let mut b = 0;
+        while b < 256 {
+            t[b] &= !(class::UPPER | class::LOWER);
+            b += 1;
+        }
+        t
+    };
+
+    /// The tokenizer before its fast paths, to compare with.
+    fn reference<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
+        let LowerText { ascii: lower, other } = bufs;
+        lower.clear();
+        lower.push_str(&text[from..]);
+        lower.make_ascii_lowercase();
+        let lower: &'a String = lower;
+        other.clear();
+        // Tokens whose lower-case form is in `other`: (token, range in `other`).
+        let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
+        let mut i = from;
+        let mut prev_abbrev = false;
+        loop {
+            // The gap before the next word, read as it is skipped: a sentence
+            // break in it (". ", "!", a quote, a colon, a blank line), or only
+            // blanks and at most one hyphen (the words are joined).
+            let gap_start = i;
+            let mut breaks = false;
+            let mut blank = true;
+            let mut hyphens = 0;
+            let mut newline = false;
+            while i < n {
+                let b = bytes[i];
+                let c = OLD_CLASS[usize::from(b)];
+                if c & class::WORD != 0 {
+                    break;
+                }
+                if b < 0x80 {
+                    breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
+                    blank &= c & class::BLANK != 0;
+                    hyphens += usize::from(c & class::HYPHEN != 0);
+                    newline = c & class::NEWLINE != 0;
+                    i += 1;
+                } else {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if c.is_alphanumeric() {
+                        break;
+                    }
+                    breaks |= c == '\u{201C}';
+                    blank = false;
+                    newline = false;
+                    i += c.len_utf8();
+                }
+            }
+            if i >= n {
+                break;
+            }
+            // A word: letters, digits, marks, and apostrophes between letters.
+            let start = i;
+            let mut k = i;
+            let mut ascii = true;
+            let mut apostrophe = false;
+            loop {
+                while k < n && OLD_CLASS[usize::from(bytes[k])] & class::WORD != 0 {
+                    k += 1;
+                }
+                let Some(&b) = bytes.get(k) else { break };
+                if b == b'\'' && alphabetic_at(text, k + 1) {
+                    apostrophe = true;
+                    k += 1;
+                    continue;
+                }
+                if b < 0x80 {
+                    break;
+                }
+                let ch = text[k..].chars().next().unwrap_or(' ');
+                let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
+                let inner_apostrophe = matches!(ch, '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
+                    && alphabetic_at(text, k + ch.len_utf8());
+                if !(letter || inner_apostrophe) {
+                    break;
+                }
+                ascii = false;
+                apostrophe |= inner_apostrophe;
+                k += ch.len_utf8();
+            }
+            let end = k;
+            i = end;
+            let mut wend = end;
+            if apostrophe {
+                // Possessive: "Iraq's" is "Iraq".
+                for suffix in ["'s", "\u{2019}s"] {
+                    if text[start..wend].len() > suffix.len() + 1 && text[start..wend].ends_with(suffix) {
+                        wend -= suffix.len();
+                    }
+                }
+            }
+            let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
+            let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
+            let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
+            let word = &text[start..wend];
+            let (cap, all_caps, lower) = if ascii {
+                let wb = word.as_bytes();
+                let cap = wb[0].is_ascii_uppercase();
+                // All capitals: two or more, and no lower-case letter (which a
+                // word that starts with one has).
+                let all_caps = !wb[0].is_ascii_lowercase()
+                    && wb.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
+                    && !wb.iter().any(u8::is_ascii_lowercase);
+                (cap, all_caps, &lower[start - from..wend - from])
+            } else {
+                let first = word.chars().next().unwrap_or(' ');
+                let cap =
+                    first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
+                let all_caps =
+                    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
+                if word.chars().any(char::is_uppercase) {
+                    let lo = other.len();
+                    other.push_str(&word.to_lowercase());
+                    in_other.push((toks.len(), lo, other.len()));
+                    (cap, all_caps, "")
+                } else {
+                    (cap, all_caps, word)
+                }
+            };
+            prev_abbrev = matches!(lower, "st" | "mt" | "ft");
+            toks.push(Token {
+                start,
+                end: wend,
+                lower,
+                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+                word: std::cell::Cell::new(NO_WORD),
+                cap,
+                all_caps,
+                sentence_initial,
+                joined,
+            });
+        }
+        let other: &'a String = other;
+        for (t, lo, hi) in in_other {
+            toks[t].lower = &other[lo..hi];
+        }
+        toks
+    }
+
+    fn same(text: &str, from: usize) {
+        let (mut a, mut b) = (LowerText::default(), LowerText::default());
+        let new = tokenize(text, from, &mut a);
+        let old = reference(text, from, &mut b);
+        let key = |t: &Token| (t.start, t.end, t.lower.to_string(), t.cap, t.all_caps, t.sentence_initial, t.joined);
+        let new: Vec<_> = new.iter().map(key).collect();
+        let old: Vec<_> = old.iter().map(key).collect();
+        assert_eq!(new, old, "{text:?} from {from}");
+    }
+
+    #[test]
+    fn tokenizer_matches_the_reference_on_edge_cases() {
+        for text in [
+            "",
+            " ",
+            "a",
+            "A",
+            "AB",
+            "Ab",
+            "aB",
+            "A1",
+            "1A",
+            "1AB",
+            "12",
+            "word",
+            "word ",
+            " word",
+            "Iraq's army",
+            "Iraq\u{2019}s army",
+            "ISIS's men",
+            "ISIS\u{2019}S men",
+            "a's",
+            "A'S",
+            "'s Iraq",
+            "rock 'n' roll",
+            "O'Brien's",
+            "Ba'qubah Ba\u{2019}qubah Ba\u{02BF}qubah Ba\u{02BE}qubah Ba\u{02BC}qubah Ba\u{2018}qubah",
+            "Ba'1 Ba' qubah Ba''qubah Ba'\u{00C9}cole",
+            "St. Louis Mt. Hood Ft. Worth st. louis ST. LOUIS St.  Louis St.Louis St, Louis",
+            "Tal-Afar Tal - Afar Tal--Afar Tal - - Afar Tal\t-\tAfar",
+            "one\n\ntwo one\ntwo one\n \ntwo one\r\n\r\ntwo",
+            "Afar: \u{201C}Mosul\u{201D} QAIM \"Erbil\" Kirkuk! Basra? Najaf.",
+            "\u{00C9}cole \u{00E9}cole ECOLE \u{00C9}COLE \u{00C9}\u{00C9} Z\u{00FC}rich M\u{00DC}NCHEN",
+            "caf\u{00E9} Caf\u{00E9}s na\u{0308}ive \u{0627}\u{0644}\u{0645}\u{0648}\u{0635}\u{0644} \u{0628}\u{064E}",
+            "\u{01C5}ungla \u{1F600} x\u{1F600}y \u{00A0}Mosul\u{00A0}Erbil \u{2014}Kirkuk\u{2014}",
+            "\u{0130}stanbul \u{03A3}\u{039F}\u{03A3} \u{1E9E}X",
+            "e.g. U.S. W.Va. A.B.C. 3.5 1,000 20km 20-km",
+        ] {
+            for from in 0..=text.len() {
+                if text.is_char_boundary(from) {
+                    same(text, from);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn tokenizer_matches_the_reference_on_random_text() {
+        let pieces = [
+            "a",
+            "b",
+            "Z",
+            "Q",
+            "7",
+            " ",
+            " ",
+            "  ",
+            "\t",
+            "-",
+            "--",
+            ".",
+            ". ",
+            "!",
+            "?",
+            ":",
+            "\"",
+            ",",
+            "'",
+            "'s",
+            "\u{2019}",
+            "\u{2019}s",
+            "\u{02BF}",
+            "\n",
+            "\n\n",
+            "\u{201C}",
+            "\u{00E9}",
+            "\u{00C9}",
+            "\u{0301}",
+            "\u{0645}",
+            "\u{064B}",
+            "\u{00A0}",
+            "\u{1F600}",
+            "St",
+            "st",
+            "Mt",
+            "ft",
+            "\r",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(x % 40) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(pieces[(x % pieces.len() as u64) as usize]);
+            }
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            same(&text, 0);
+        }
     }
 }
