@@ -175,3 +175,15 @@ fn a_country_takes_no_nearness_from_its_middle() {
         assert!(!x.rule.contains("near:"), "{}", x.rule);
     }
 }
+
+#[test]
+fn an_ayn_written_as_an_apostrophe_keeps_a_name_whole() {
+    // GeoNames writes "Tall ‘Afar"; news writes "Tal ‘Afar" and "Tal 'Afar".
+    for text in ["Gunmen attacked a checkpoint in Tal \u{2018}Afar on Monday.", "Clashes in Tal 'Afar."] {
+        let r = parse(text);
+        assert_eq!(r.len(), 1, "{text}");
+        let p = r[0].place.as_ref().unwrap();
+        assert_eq!((p.country.as_str(), r[0].admin1.as_deref()), ("IQ", Some("Nineveh")), "{text}");
+        assert!(r[0].mention.name.ends_with("Afar"));
+    }
+}

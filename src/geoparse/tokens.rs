@@ -157,7 +157,7 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
             }
             if b < 0x80 {
                 breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
-                blank &= c & class::BLANK != 0;
+                blank &= c & class::BLANK != 0 || (b == b'\'' && alphabetic_at(text, i + 1));
                 hyphens += usize::from(c & class::HYPHEN != 0);
                 newline = c & class::NEWLINE != 0;
                 i += 1;
@@ -167,7 +167,10 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
                     break;
                 }
                 breaks |= c == '\u{201C}';
-                blank = false;
+                // An ayn written as an apostrophe opens a word without
+                // parting it from the one before ("Tall ‘Afar", as GeoNames
+                // writes it).
+                blank &= matches!(c, '\u{2018}' | '\u{2019}' | '\u{02BC}') && alphabetic_at(text, i + c.len_utf8());
                 newline = false;
                 i += c.len_utf8();
             }
@@ -313,6 +316,23 @@ mod tests {
     }
 
     #[test]
+    fn an_apostrophe_opening_a_word_does_not_part_it_from_the_one_before() {
+        for text in ["Tal \u{2018}Afar", "Tal 'Afar", "Tal \u{2019}Afar", "Tal \u{02BC}Afar"] {
+            let mut buf = LowerText::default();
+            let t = tokenize(text, 0, &mut buf);
+            assert_eq!(t.len(), 2, "{text}");
+            assert!(t[1].joined, "{text}");
+            assert!(text[t[1].start..t[1].end].ends_with("Afar"), "{text}");
+        }
+        // A quote before a space, or alone, still parts the words.
+        for text in ["Tal\u{2019} Afar", "Tal \u{2018} Afar", "Tal '' Afar"] {
+            let mut buf = LowerText::default();
+            let t = tokenize(text, 0, &mut buf);
+            assert!(!t[1].joined, "{text}");
+        }
+    }
+
+    #[test]
     fn tokenizer_reads_the_gaps_and_cases() {
         let text = "ISIS's men\n\nin St. Louis -- near Tal - - Afar: \u{201C}Mosul\u{201D} QAIM";
         let mut buf = LowerText::default();
@@ -373,7 +393,7 @@ mod tests {
                 }
                 if b < 0x80 {
                     breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
-                    blank &= c & class::BLANK != 0;
+                    blank &= c & class::BLANK != 0 || (b == b'\'' && alphabetic_at(text, i + 1));
                     hyphens += usize::from(c & class::HYPHEN != 0);
                     newline = c & class::NEWLINE != 0;
                     i += 1;
@@ -383,7 +403,7 @@ mod tests {
                         break;
                     }
                     breaks |= c == '\u{201C}';
-                    blank = false;
+                    blank &= matches!(c, '\u{2018}' | '\u{2019}' | '\u{02BC}') && alphabetic_at(text, i + c.len_utf8());
                     newline = false;
                     i += c.len_utf8();
                 }
