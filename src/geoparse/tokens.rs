@@ -121,6 +121,13 @@ pub(super) struct LowerText {
 
 #[inline(never)]
 pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
+    tokenize_with::<true>(text, from, bufs)
+}
+
+/// [`tokenize`], with its fast paths for the common cases (a one-space gap,
+/// a plain ASCII word) or, when `FAST` is false, only the general path that
+/// handles every case: the tests hold the two to the same tokens.
+fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
     let LowerText { ascii: lower, other } = bufs;
     lower.clear();
     lower.push_str(&text[from..]);
@@ -144,7 +151,8 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
         let mut hyphens = 0;
         let mut newline = false;
         // Most gaps are one space before an ASCII word.
-        if bytes.get(i) == Some(&b' ')
+        if FAST
+            && bytes.get(i) == Some(&b' ')
             && bytes.get(i + 1).is_some_and(|&b| class::OF[usize::from(b)] & class::WORD != 0)
         {
             i += 1;
@@ -195,7 +203,7 @@ pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) 
             })
             .unwrap_or(n - start);
         let mut k = start + run;
-        if bytes.get(k).is_none_or(|&b| b < 0x80 && b != b'\'') && run > 0 {
+        if FAST && bytes.get(k).is_none_or(|&b| b < 0x80 && b != b'\'') && run > 0 {
             i = k;
             let first = class::OF[usize::from(bytes[start])];
             let cap = first & class::UPPER != 0;
@@ -350,159 +358,10 @@ mod tests {
         assert_eq!(t[9].lower, "qaim");
     }
 
-    /// The byte classes of the tokenizer before its fast paths.
-    static OLD_CLASS: [u8; 256] = {
-        let mut t = class::OF;
-        let mut b = 0;
-        while b < 256 {
-            t[b] &= !(class::UPPER | class::LOWER);
-            b += 1;
-        }
-        t
-    };
-
-    /// The tokenizer before its fast paths, to compare with.
-    fn reference<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
-        let LowerText { ascii: lower, other } = bufs;
-        lower.clear();
-        lower.push_str(&text[from..]);
-        lower.make_ascii_lowercase();
-        let lower: &'a String = lower;
-        other.clear();
-        // Tokens whose lower-case form is in `other`: (token, range in `other`).
-        let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
-        let bytes = text.as_bytes();
-        let n = bytes.len();
-        let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 6);
-        let mut i = from;
-        let mut prev_abbrev = false;
-        loop {
-            // The gap before the next word, read as it is skipped: a sentence
-            // break in it (". ", "!", a quote, a colon, a blank line), or only
-            // blanks and at most one hyphen (the words are joined).
-            let gap_start = i;
-            let mut breaks = false;
-            let mut blank = true;
-            let mut hyphens = 0;
-            let mut newline = false;
-            while i < n {
-                let b = bytes[i];
-                let c = OLD_CLASS[usize::from(b)];
-                if c & class::WORD != 0 {
-                    break;
-                }
-                if b < 0x80 {
-                    breaks |= c & class::BREAK != 0 || (newline && c & class::NEWLINE != 0);
-                    blank &= c & class::BLANK != 0 || (b == b'\'' && alphabetic_at(text, i + 1));
-                    hyphens += usize::from(c & class::HYPHEN != 0);
-                    newline = c & class::NEWLINE != 0;
-                    i += 1;
-                } else {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    if c.is_alphanumeric() {
-                        break;
-                    }
-                    breaks |= c == '\u{201C}';
-                    blank &= matches!(c, '\u{2018}' | '\u{2019}' | '\u{02BC}') && alphabetic_at(text, i + c.len_utf8());
-                    newline = false;
-                    i += c.len_utf8();
-                }
-            }
-            if i >= n {
-                break;
-            }
-            // A word: letters, digits, marks, and apostrophes between letters.
-            let start = i;
-            let mut k = i;
-            let mut ascii = true;
-            let mut apostrophe = false;
-            loop {
-                while k < n && OLD_CLASS[usize::from(bytes[k])] & class::WORD != 0 {
-                    k += 1;
-                }
-                let Some(&b) = bytes.get(k) else { break };
-                if b == b'\'' && alphabetic_at(text, k + 1) {
-                    apostrophe = true;
-                    k += 1;
-                    continue;
-                }
-                if b < 0x80 {
-                    break;
-                }
-                let ch = text[k..].chars().next().unwrap_or(' ');
-                let letter = ch.is_alphanumeric() || matches!(ch as u32, 0x0300..=0x036F | 0x064B..=0x065F | 0x0670);
-                let inner_apostrophe = matches!(ch, '\u{2019}' | '\u{2018}' | '\u{02BF}' | '\u{02BE}' | '\u{02BC}')
-                    && alphabetic_at(text, k + ch.len_utf8());
-                if !(letter || inner_apostrophe) {
-                    break;
-                }
-                ascii = false;
-                apostrophe |= inner_apostrophe;
-                k += ch.len_utf8();
-            }
-            let end = k;
-            i = end;
-            let mut wend = end;
-            if apostrophe {
-                // Possessive: "Iraq's" is "Iraq".
-                for suffix in ["'s", "\u{2019}s"] {
-                    if text[start..wend].len() > suffix.len() + 1 && text[start..wend].ends_with(suffix) {
-                        wend -= suffix.len();
-                    }
-                }
-            }
-            let after_abbrev = prev_abbrev && &bytes[gap_start..start] == b". ";
-            let joined = after_abbrev || (start > gap_start && blank && hyphens <= 1);
-            let sentence_initial = (toks.is_empty() || breaks) && !after_abbrev;
-            let word = &text[start..wend];
-            let (cap, all_caps, lower) = if ascii {
-                let wb = word.as_bytes();
-                let cap = wb[0].is_ascii_uppercase();
-                // All capitals: two or more, and no lower-case letter (which a
-                // word that starts with one has).
-                let all_caps = !wb[0].is_ascii_lowercase()
-                    && wb.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
-                    && !wb.iter().any(u8::is_ascii_lowercase);
-                (cap, all_caps, &lower[start - from..wend - from])
-            } else {
-                let first = word.chars().next().unwrap_or(' ');
-                let cap =
-                    first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
-                let all_caps =
-                    word.chars().filter(|c| c.is_alphabetic()).count() >= 2 && word.chars().all(|c| !c.is_lowercase());
-                if word.chars().any(char::is_uppercase) {
-                    let lo = other.len();
-                    other.push_str(&word.to_lowercase());
-                    in_other.push((toks.len(), lo, other.len()));
-                    (cap, all_caps, "")
-                } else {
-                    (cap, all_caps, word)
-                }
-            };
-            prev_abbrev = matches!(lower, "st" | "mt" | "ft");
-            toks.push(Token {
-                start,
-                end: wend,
-                lower,
-                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
-                word: std::cell::Cell::new(NO_WORD),
-                cap,
-                all_caps,
-                sentence_initial,
-                joined,
-            });
-        }
-        let other: &'a String = other;
-        for (t, lo, hi) in in_other {
-            toks[t].lower = &other[lo..hi];
-        }
-        toks
-    }
-
     fn same(text: &str, from: usize) {
         let (mut a, mut b) = (LowerText::default(), LowerText::default());
         let new = tokenize(text, from, &mut a);
-        let old = reference(text, from, &mut b);
+        let old = tokenize_with::<false>(text, from, &mut b);
         let key = |t: &Token| (t.start, t.end, t.lower.to_string(), t.cap, t.all_caps, t.sentence_initial, t.joined);
         let new: Vec<_> = new.iter().map(key).collect();
         let old: Vec<_> = old.iter().map(key).collect();
