@@ -19,9 +19,10 @@ use crate::gazetteer::index::Bytes;
 /// A word's place in the table.
 pub(super) type WordId = u32;
 
-/// Name-index layers whose first-word walks are kept; later layers walk
-/// each time.
-const WALKED_LAYERS: usize = 4;
+/// Name-index layers whose first-word walks are kept: the first only (the
+/// shipped index, or a user layer over it), which keeps a word's entry small
+/// enough for the cache; later layers walk each time.
+const WALKED_LAYERS: usize = 1;
 
 /// Words kept before the table starts over (checked between documents).
 const MAX_WORDS: usize = 1 << 16;
