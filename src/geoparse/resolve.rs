@@ -320,6 +320,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     let mut facts: Vec<MentionFacts> = Vec::new();
     let mut anchors: Vec<(usize, Cand)> = Vec::new();
     let option_country = opts.country.as_deref();
+    // The document as every scoring sees it; each pass adds its anchors.
+    let base = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &[], key_ids: &key_ids };
     for pass in 0..2 {
         anchors.clear();
         if pass > 0 {
@@ -328,15 +330,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         facts = (0..mentions.len())
             .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi]))
             .collect();
-        let doc = Doc {
-            gaz,
-            mentions: &mentions,
-            cands: &cands,
-            focus,
-            option_country,
-            anchors: &anchors,
-            key_ids: &key_ids,
-        };
+        let doc = Doc { anchors: &anchors, ..base };
         last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
@@ -348,15 +342,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // explaining, with the last pass's facts and anchors (the score is the
     // one the last pass saw, and a lone candidate's first).
     let trails: Vec<Option<(f64, String)>> = {
-        let doc = Doc {
-            gaz,
-            mentions: &mentions,
-            cands: &cands,
-            focus,
-            option_country,
-            anchors: &anchors,
-            key_ids: &key_ids,
-        };
+        let doc = Doc { anchors: &anchors, ..base };
         last.iter()
             .enumerate()
             .map(|(mi, c)| {

@@ -31,7 +31,30 @@ pub(super) struct Token<'t> {
     pub joined: bool,
 }
 
-impl Token<'_> {
+impl<'t> Token<'t> {
+    /// The word at byte range `at`, its flags and word table entry not yet
+    /// looked up.
+    fn new(
+        at: std::ops::Range<usize>,
+        lower: &'t str,
+        cap: bool,
+        all_caps: bool,
+        sentence_initial: bool,
+        joined: bool,
+    ) -> Self {
+        Token {
+            start: at.start,
+            end: at.end,
+            lower,
+            flags: std::cell::Cell::new(UNKNOWN_FLAGS),
+            word: std::cell::Cell::new(NO_WORD),
+            cap,
+            all_caps,
+            sentence_initial,
+            joined,
+        }
+    }
+
     pub fn is(&self, f: u8) -> bool {
         self.word_flags() & f != 0
     }
@@ -213,17 +236,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
                 && bytes[start..k].iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
             let lower = &lower[start - from..k - from];
             prev_abbrev = lower.len() == 2 && matches!(lower, "st" | "mt" | "ft");
-            toks.push(Token {
-                start,
-                end: k,
-                lower,
-                flags: std::cell::Cell::new(UNKNOWN_FLAGS),
-                word: std::cell::Cell::new(NO_WORD),
-                cap,
-                all_caps,
-                sentence_initial,
-                joined,
-            });
+            toks.push(Token::new(start..k, lower, cap, all_caps, sentence_initial, joined));
             continue;
         }
         k = start;
@@ -289,17 +302,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
             }
         };
         prev_abbrev = matches!(lower, "st" | "mt" | "ft");
-        toks.push(Token {
-            start,
-            end: wend,
-            lower,
-            flags: std::cell::Cell::new(UNKNOWN_FLAGS),
-            word: std::cell::Cell::new(NO_WORD),
-            cap,
-            all_caps,
-            sentence_initial,
-            joined,
-        });
+        toks.push(Token::new(start..wend, lower, cap, all_caps, sentence_initial, joined));
     }
     let other: &'a String = other;
     for (t, lo, hi) in in_other {
