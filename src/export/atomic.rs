@@ -8,9 +8,20 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+/// Is `path` something other than a regular file or a directory: a device
+/// (`/dev/null`, `/dev/stdout`), a pipe or a socket? Renaming a file over it
+/// would replace it, which for `/dev/null` breaks the whole machine.
+pub fn is_special(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
 /// A new temporary file (`.<name>.XXXX.tmp`) in the directory of `path`, so
-/// that renaming it over `path` is atomic. It is removed if dropped.
+/// that renaming it over `path` is atomic. It is removed if dropped. Refused
+/// when `path` is a device, pipe or socket ([`is_special`]).
 pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    if is_special(path) {
+        return Err(Error::bad_input(path, "is a device, pipe or socket, not a file; this output needs a file path"));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -27,6 +38,13 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
+    if is_special(path) {
+        // `-o /dev/null`, a named pipe: written in place, never replaced.
+        let file = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        fill(&mut w)?;
+        return w.flush().map_err(|e| Error::io(path, e));
+    }
     let (file, tmp_path) = temp_beside(path)?.into_parts();
     let mut w = BufWriter::with_capacity(1 << 20, file);
     fill(&mut w)?;
@@ -67,6 +85,21 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_device_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let null = Path::new("/dev/null");
+        assert!(is_special(null));
+        write_atomic(null, |w| w.write_all(b"discarded").map_err(io_err(null))).unwrap();
+        let m = std::fs::metadata(null).unwrap();
+        assert!(m.file_type().is_char_device(), "/dev/null must stay a device");
+        assert_eq!(m.len(), 0);
+        assert!(temp_beside(null).is_err(), "a GeoPackage cannot be renamed over a device");
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!is_special(dir.path()) && !is_special(&dir.path().join("missing.geojson")));
+    }
 
     #[test]
     fn failed_write_leaves_old_file_and_no_temp() {
