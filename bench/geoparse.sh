@@ -2,7 +2,9 @@
 # Whole-process geoparsing throughput, one core: spotting + resolution with
 # the shipped default gazetteer on the 50 MB news-like corpus of
 # ../shared/bench/gen_peers.py (one document per line), JSONL out:
-#   RAYON_NUM_THREADS=1 incidentmap geoparse --doc-per-line corpus_50mb.txt -o /dev/null
+#   RAYON_NUM_THREADS=1 incidentmap geoparse --doc-per-line corpus_50mb.txt > /dev/null
+# (standard output, not -o: binaries before d8f1c22 renamed a temporary file
+# over an -o /dev/null, replacing the device)
 # Prints the median of $RUNS runs (default 5) of user CPU time, wall time and
 # peak RSS, and MB/s per core (corpus bytes / user CPU seconds; 1 MB = 10^6
 # bytes). Pass other binaries to time them in the same run, alternating with
@@ -35,7 +37,7 @@ echo "machine: $(nproc) cores, $(uptime | sed 's/.*load average/load average/');
 for _ in $(seq "$RUNS"); do
     for k in "${!BINS[@]}"; do
         RAYON_NUM_THREADS=1 /usr/bin/time -f "%U %e %M" -a -o "$TMP/times.$k" \
-            "${BINS[$k]}" geoparse --doc-per-line "$CORPUS" -o /dev/null
+            "${BINS[$k]}" geoparse --doc-per-line "$CORPUS" > /dev/null
     done
 done
 median() { sort -g | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
