@@ -15,8 +15,9 @@ const NO_WORD: WordId = WordId::MAX;
 pub(super) struct Token<'t> {
     pub start: usize,
     pub end: usize,
-    /// Lower-cased text: a slice of the text when the word is already lower
-    /// case, else of the document's lower-case buffer.
+    /// Lower-cased text: a slice of the document's ASCII-lower-cased copy
+    /// ([`LowerText`]), of the text itself for a non-ASCII word without
+    /// capitals, else of the buffer of other lower-case forms.
     pub lower: &'t str,
     /// The word lists `lower` is in ([`flag`] bits), looked up once.
     /// Looked up on first use (most words are never asked about);
@@ -132,6 +133,17 @@ mod class {
     };
 }
 
+/// An ASCII word in all capitals: two or more, and no lower-case letter.
+fn ascii_all_caps(word: &[u8]) -> bool {
+    word.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2 && !word.iter().any(u8::is_ascii_lowercase)
+}
+
+/// "St", "Mt", "Ft" (lower-cased): a period after them does not end the
+/// sentence ("St. Louis").
+fn opens_abbreviation(lower: &str) -> bool {
+    matches!(lower, "st" | "mt" | "ft")
+}
+
 /// The buffers a document's tokens borrow their lower-case forms from.
 #[derive(Default)]
 pub(super) struct LowerText {
@@ -142,7 +154,6 @@ pub(super) struct LowerText {
     other: String,
 }
 
-#[inline(never)]
 pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
     tokenize_with::<true>(text, from, bufs)
 }
@@ -230,12 +241,10 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
             i = k;
             let first = class::OF[usize::from(bytes[start])];
             let cap = first & class::UPPER != 0;
-            // All capitals: two or more, and no lower-case letter.
-            let all_caps = seen & class::LOWER == 0
-                && seen & class::UPPER != 0
-                && bytes[start..k].iter().filter(|b| b.is_ascii_uppercase()).count() >= 2;
+            // The classes seen settle most words without counting capitals.
+            let all_caps = seen & class::LOWER == 0 && seen & class::UPPER != 0 && ascii_all_caps(&bytes[start..k]);
             let lower = &lower[start - from..k - from];
-            prev_abbrev = lower.len() == 2 && matches!(lower, "st" | "mt" | "ft");
+            prev_abbrev = opens_abbreviation(lower);
             toks.push(Token::new(start..k, lower, cap, all_caps, sentence_initial, joined));
             continue;
         }
@@ -280,13 +289,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
         let word = &text[start..wend];
         let (cap, all_caps, lower) = if ascii {
             let wb = word.as_bytes();
-            let cap = wb[0].is_ascii_uppercase();
-            // All capitals: two or more, and no lower-case letter (which a
-            // word that starts with one has).
-            let all_caps = !wb[0].is_ascii_lowercase()
-                && wb.iter().filter(|b| b.is_ascii_uppercase()).count() >= 2
-                && !wb.iter().any(u8::is_ascii_lowercase);
-            (cap, all_caps, &lower[start - from..wend - from])
+            (wb[0].is_ascii_uppercase(), ascii_all_caps(wb), &lower[start - from..wend - from])
         } else {
             let first = word.chars().next().unwrap_or(' ');
             let cap = first.is_uppercase() || (first.is_alphabetic() && !first.is_lowercase() && !first.is_uppercase());
@@ -301,7 +304,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
                 (cap, all_caps, word)
             }
         };
-        prev_abbrev = matches!(lower, "st" | "mt" | "ft");
+        prev_abbrev = opens_abbreviation(lower);
         toks.push(Token::new(start..wend, lower, cap, all_caps, sentence_initial, joined));
     }
     let other: &'a String = other;
