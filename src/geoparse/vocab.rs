@@ -1,6 +1,6 @@
 //! The spotter's word table: what it needs to know of each distinct
 //! lower-case word (its word lists, its loose key, whether it is an article,
-//! the demonym it is, where it leads in each name index), worked out the
+//! the demonym it is, where it leads in the first name index), worked out the
 //! first time a thread meets the word. News repeats its words from document
 //! to document, so a word costs one hash probe, however many rules ask
 //! about it.
@@ -19,11 +19,6 @@ use crate::gazetteer::index::Bytes;
 /// A word's place in the table.
 pub(super) type WordId = u32;
 
-/// Name-index layers whose first-word walks are kept: the first only (the
-/// shipped index, or a user layer over it), which keeps a word's entry small
-/// enough for the cache; later layers walk each time.
-const WALKED_LAYERS: usize = 1;
-
 /// Words kept before the table starts over (checked between documents).
 const MAX_WORDS: usize = 1 << 16;
 
@@ -40,11 +35,11 @@ pub(super) struct Word {
     pub flags: u8,
     /// The country it is the demonym of ("iraqi").
     pub demonym: Option<&'static Referent>,
-    /// Bit `l` set: `walks[l]` is known.
-    walked: u8,
-    /// Where `key` leads from the root of layer `l`'s name index, `None`
-    /// when no name starts with it.
-    walks: [Option<Walk>; WALKED_LAYERS],
+    /// Where `key` leads from the root of the first layer's name index
+    /// (`Some(None)`: no name starts with it), once walked. Only the first
+    /// layer (the shipped index, or a user layer over it) is kept, which
+    /// keeps an entry small enough for the cache; later layers walk each time.
+    walk: Option<Option<Walk>>,
 }
 
 /// Where a walk of a name index stands after a whole word: what a name
@@ -142,8 +137,7 @@ impl Vocab {
             article: is_article(&self.folded),
             flags: flags(lower),
             demonym: demonym_index().one(lower),
-            walked: 0,
-            walks: [None; WALKED_LAYERS],
+            walk: None,
         });
         match key {
             Some(k) => self.short.insert(k, id),
@@ -161,20 +155,16 @@ impl Vocab {
     /// of layer `layer`.
     pub fn first_walk(&mut self, id: WordId, layer: usize, fst: &Fst<Bytes>) -> Option<Walk> {
         let w = &mut self.words[id as usize];
-        let kept = layer < WALKED_LAYERS;
-        if kept && w.walked & (1 << layer) != 0 {
-            return w.walks[layer];
+        if let Some(walk) = w.walk.filter(|_| layer == 0) {
+            return walk;
         }
         let walk = step(fst, fst.root(), Output::zero(), w.key.as_bytes()).map(|(n, o)| Walk::at(&n, o));
-        if kept {
-            w.walks[layer] = walk;
-            w.walked |= 1 << layer;
+        if layer == 0 {
+            w.walk = Some(walk);
         }
         walk
     }
-}
 
-impl Vocab {
     /// Goes on from `walk`, where word `first` led in layer `layer`, with
     /// word `second`.
     pub fn second_walk(
