@@ -536,17 +536,18 @@ impl Index {
     /// The record at `idx` (< len).
     pub fn record(&self, idx: u32) -> Record<'_> {
         let r = self.record_bytes(idx);
+        let f = Fixed::of(r);
         Record {
-            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
-            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
-            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
-            population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
+            geonameid: f.geonameid,
+            lat: f.lat,
+            lon: f.lon,
+            population: f.population,
             name: self.pool_field(r, 28),
             admin1: self.pool_field(r, 32),
             admin2: self.pool_field(r, 36),
-            feature_class: r[40] as char,
-            feature_code: padded_field(&r[41..46]),
-            country: padded_field(&r[46..48]),
+            feature_class: f.feature_class,
+            feature_code: padded_field(f.feature_code),
+            country: padded_field(f.country),
         }
     }
 
@@ -559,15 +560,16 @@ impl Index {
     /// decoding its name and admin-2 code.
     pub(crate) fn ranking_fields(&self, idx: u32) -> RankingFields<'_> {
         let r = self.record_bytes(idx);
+        let f = Fixed::of(r);
         RankingFields {
-            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
-            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
-            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
-            population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
+            geonameid: f.geonameid,
+            lat: f.lat,
+            lon: f.lon,
+            population: f.population,
             admin1: self.pool_bytes(u32::from_le_bytes(r[32..36].try_into().unwrap())),
-            feature_class: r[40] as char,
-            feature_code: padded_bytes(&r[41..46]),
-            country: padded_bytes(&r[46..48]),
+            feature_class: f.feature_class,
+            feature_code: padded_bytes(f.feature_code),
+            country: padded_bytes(f.country),
         }
     }
 
@@ -613,6 +615,31 @@ impl Index {
             }
         }
         None
+    }
+}
+
+/// The fixed-width fields of a record, as stored (codes still padded).
+struct Fixed<'a> {
+    geonameid: i64,
+    lat: f64,
+    lon: f64,
+    population: u32,
+    feature_class: char,
+    feature_code: &'a [u8],
+    country: &'a [u8],
+}
+
+impl<'a> Fixed<'a> {
+    fn of(r: &'a [u8]) -> Self {
+        Fixed {
+            geonameid: i64::from_le_bytes(r[0..8].try_into().unwrap()),
+            lat: f64::from_le_bytes(r[8..16].try_into().unwrap()),
+            lon: f64::from_le_bytes(r[16..24].try_into().unwrap()),
+            population: u32::from_le_bytes(r[24..28].try_into().unwrap()),
+            feature_class: r[40] as char,
+            feature_code: &r[41..46],
+            country: &r[46..48],
+        }
     }
 }
 
