@@ -187,3 +187,67 @@ fn an_ayn_written_as_an_apostrophe_keeps_a_name_whole() {
         assert!(r[0].mention.name.ends_with("Afar"));
     }
 }
+
+/// The place chosen for the first mention called `name` in `text`.
+fn place_of(text: &str, name: &str) -> Resolution {
+    parse(text).into_iter().find(|r| r.mention.name == name).unwrap_or_else(|| panic!("{name} not found in {text}"))
+}
+
+#[test]
+fn a_noun_before_of_frames_the_name_like_a_noun_after_it() {
+    // Without the frame, Washington near Leeds is the English town.
+    let r = place_of("Officials in Leeds said the first case was found in the state of Washington.", "Washington");
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{}", r.rule);
+    assert!(r.rule.contains("feature:ADM1"), "{}", r.rule);
+    let r =
+        place_of("Ferries left Bari. The city of Naples and the region of Campania declared an emergency.", "Naples");
+    assert!(r.rule.contains("feature:PPL"), "{}", r.rule);
+    // A capitalised noun names an office, not a frame.
+    assert!(names("The Department of Agriculture confirmed the test.").is_empty());
+}
+
+#[test]
+fn an_admin1_area_named_with_its_sibling_areas_or_towns_is_the_area() {
+    // Two sibling states elsewhere in the report: California is the state,
+    // not the town of California in Pennsylvania.
+    let r = place_of(
+        "Pennsylvania and Wisconsin reported losses this spring. Almond growers in California were hit hardest.",
+        "California",
+    );
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{}", r.rule);
+    assert!(r.rule.contains("peer-areas:"), "{}", r.rule);
+    // A town of the report lies inside it: Ontario is the province, not
+    // the Californian city.
+    let r = place_of("Hospitals in Toronto are full, and mothers across Ontario wait weeks for beds.", "Ontario");
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("CA", true), "{}", r.rule);
+    assert!(r.rule.contains("contains:Toronto"), "{}", r.rule);
+    // A country's or a capital's name is not overruled: Mexico stays the
+    // country beside the state of Guerrero.
+    let r =
+        place_of("Cases were confirmed in Mexico, and the state of Guerrero closed schools near Acapulco.", "Mexico");
+    assert!(r.place.unwrap().is_country(), "{}", r.rule);
+}
+
+#[test]
+fn a_list_names_places_of_one_kind() {
+    // US states elsewhere make Georgia the state by focus alone; listed
+    // between countries it is the country.
+    let r = place_of(
+        "Inspectors in Texas and Ohio screened flights from Armenia, Azerbaijan, Georgia and Iran.",
+        "Georgia",
+    );
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.is_country()), ("GE", true), "{}", r.rule);
+    assert!(r.rule.contains("listed-with:"), "{}", r.rule);
+    // Listed with a state, Bihar is the state, not its namesake town.
+    let r = place_of("Flood damage was worst in Bihar and Uttar Pradesh.", "Bihar");
+    assert!(r.place.unwrap().is_admin1(), "{}", r.rule);
+    // "Atlanta, Georgia" is a town in its state, not a list.
+    let r = place_of("The samples went to a laboratory in Atlanta, Georgia.", "Georgia");
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{}", r.rule);
+    assert!(!r.rule.contains("listed-with:"), "{}", r.rule);
+}

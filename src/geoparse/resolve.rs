@@ -226,6 +226,9 @@ struct MentionFacts<'c, 'a> {
     context: Option<&'c Cand<'a>>,
     /// Another mention names this one as its container ("X in Diyala").
     encloses_other: bool,
+    /// The places chosen so far for the mentions listed before and after
+    /// this one ("Armenia, Azerbaijan, Georgia and Iraq").
+    listed_with: [Option<&'c Cand<'a>>; 2],
     /// Some, not all, candidates carry the name as their primary name.
     primary_differs: bool,
     /// Some candidate lies outside the focus country.
@@ -257,7 +260,6 @@ impl Doc<'_, '_> {
 
 /// Resolves spotted mentions (in text order) against the gazetteer.
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
-    let _ = text;
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
     let areas: Vec<Vec<Place>> = mentions
@@ -313,6 +315,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         .collect();
     let encloses_other: Vec<bool> =
         (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
+    let listed = list_neighbours(text, &mentions);
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
@@ -328,7 +331,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
             anchors.extend(last.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
         facts = (0..mentions.len())
-            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi]))
+            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi]))
             .collect();
         let doc = Doc { anchors: &anchors, ..base };
         last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
@@ -408,8 +411,10 @@ fn mention_facts<'c, 'a>(
     chosen: &[Option<usize>],
     focus: Option<&str>,
     encloses_other: bool,
+    listed: [Option<usize>; 2],
 ) -> MentionFacts<'c, 'a> {
     let cs = &cands[mi];
+    let listed_with = listed.map(|n| n.and_then(|n| chosen[n].map(|i| &cands[n][i])));
     let context = m
         .enclosing
         .and_then(|e| chosen[e].map(|i| &cands[e][i]))
@@ -418,6 +423,7 @@ fn mention_facts<'c, 'a>(
         mi,
         context,
         encloses_other,
+        listed_with,
         primary_differs: cs.len() > 1 && !m.primary.iter().all(|p| *p),
         outside_focus: focus.is_some_and(|f| cs.iter().any(|o| o.country != f)),
         focus_area_namesake: focus
@@ -441,10 +447,40 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     best.map(|b| b.idx)
 }
 
+/// For each mention, the mentions listed right before and after it: only
+/// a comma, "and", "or" (or both) between them. "Atlanta, Georgia" is a
+/// town in its state, not a list: the scorer only counts neighbours of the
+/// same level.
+fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> {
+    let mut out = vec![[None, None]; mentions.len()];
+    for k in 1..mentions.len() {
+        let (a, b) = (&mentions[k - 1], &mentions[k]);
+        if a.end > b.start {
+            continue;
+        }
+        let Some(gap) = text.get(a.end..b.start) else { continue };
+        let gap = gap.trim();
+        let gap = gap.strip_prefix(',').unwrap_or(gap).trim_start();
+        if gap.is_empty() || matches!(gap, "and" | "or") {
+            if gap.is_empty() && !text[a.end..b.start].contains(',') {
+                continue;
+            }
+            out[k - 1][1] = Some(k);
+            out[k][0] = Some(k - 1);
+        }
+    }
+    out
+}
+
 /// Bonus of a capital or first-order admin area over a town of the
 /// document's country that shares its name: about the country-focus bonus
 /// plus weak nearness, so that focus alone does not decide.
 const MAJOR_BEYOND_FOCUS: f64 = 0.25;
+
+/// Bonus of an admin-1 area whose document names two or more of its
+/// sibling areas: more than a namesake town gets from lying inside one of
+/// them (`doc-admin`) and near its middle.
+const PEER_AREAS: f64 = 0.4;
 
 /// Is `p` a capital or a first-order admin area outside the document's focus
 /// country whose rivals inside the focus are towns without evidence of their
@@ -645,6 +681,57 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         if let Some((w, name)) = support {
             score += w;
             rule!(rules, "doc-admin:", name.name(doc.gaz));
+        }
+    }
+    // An admin-1 area the text treats as one: the document names two or
+    // more of its sibling areas ("Georgia, Oklahoma, Wisconsin and
+    // California"), or places inside it ("Toronto" for "Ontario"). Not
+    // when a country or a capital has the name: that is what it means
+    // unless the text frames it ("Mexico", "Kinshasa", "WASHINGTON --").
+    if !doc.anchors.is_empty()
+        && cs.len() > 1
+        && p.is_admin1()
+        && facts.context.is_none()
+        && !cs.iter().any(|o| o.is_country() || o.feature_code == "PPLC")
+    {
+        let mut peers = 0;
+        let mut peer: Option<&Cand> = None;
+        let mut inside: Option<&Cand> = None;
+        for (am, ap) in doc.anchors {
+            if *am == mi
+                || ap.country != p.country
+                || doc.same_key(*am, mi)
+                || cs.iter().any(|o| o.geonameid == ap.geonameid)
+            {
+                continue;
+            }
+            if ap.is_admin1() {
+                if peer.is_none_or(|q| q.geonameid != ap.geonameid) {
+                    peers += 1;
+                }
+                peer = Some(ap);
+            } else if ap.feature_class == 'P' && ap.admin1_code == p.admin1_code && inside.is_none() {
+                inside = Some(ap);
+            }
+        }
+        if peers >= 2 {
+            score += PEER_AREAS;
+            rule!(rules, "peer-areas:", peer.map_or("", |q| q.name(doc.gaz)));
+        }
+        if let Some(town) = inside {
+            score += 0.3;
+            rule!(rules, "contains:", town.name(doc.gaz));
+        }
+    }
+    // A list names places of one kind: a country or an admin-1 area listed
+    // with another one ("Armenia, Azerbaijan, Georgia, Iraq").
+    if cs.len() > 1 && (p.is_country() || p.is_admin1()) {
+        let peer = facts.listed_with.iter().flatten().find(|n| {
+            n.level() == p.level() && (p.is_country() || n.country == p.country) && n.geonameid != p.geonameid
+        });
+        if let Some(n) = peer {
+            score += 0.3;
+            rule!(rules, "listed-with:", n.name(doc.gaz));
         }
     }
     // A country's name, not framed as a town, means the country.

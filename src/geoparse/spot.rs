@@ -532,6 +532,17 @@ impl<'t> Context<'t> {
                 break;
             }
         }
+        // "the province of Ontario", "the state of Washington", "the city
+        // of Mosul": the noun before "of" frames the name as it would after
+        // ("Department of Agriculture", capitalised, names an office).
+        let noun_before_of = before(if skip_the { 3 } else { 2 }).is_some_and(|t| !t.cap);
+        if admin_noun.is_none() && site_noun.is_none() && lw == "of" && noun_before_of {
+            if lw_prev_f & flag::ADMIN_NOUNS != 0 {
+                admin_noun = Some(lw_prev);
+            } else if lw_prev_f & flag::SITE_NOUNS != 0 {
+                site_noun = Some(lw_prev);
+            }
+        }
         let direct_locative = !skip_the && (f1 & flag::LOCATIVE != 0 || near);
         let in_name = begins_longer_name(toks, j) && admin_noun.is_none() && site_noun.is_none() && !locative;
         Context {
