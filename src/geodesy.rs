@@ -73,11 +73,22 @@ impl Located {
 
     /// Great-circle distance in km (haversine).
     pub fn distance_km(&self, other: &Located) -> f64 {
+        haversine_h_to_km(self.haversine_h(other))
+    }
+
+    /// The haversine of the central angle to `other`, `h` in
+    /// `d = 2 R asin(sqrt(h))`: it grows with the distance, so the nearest
+    /// of many places can be picked by `h` and only its `d` worked out.
+    pub fn haversine_h(&self, other: &Located) -> f64 {
         let dp = other.lat_rad - self.lat_rad;
         let dl = (other.position.lon - self.position.lon).to_radians();
-        let h = (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2);
-        2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+        (dp / 2.0).sin().powi(2) + self.cos_lat * other.cos_lat * (dl / 2.0).sin().powi(2)
     }
+}
+
+/// The distance in km of a haversine value from [`Located::haversine_h`].
+pub fn haversine_h_to_km(h: f64) -> f64 {
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
 /// Initial bearing from `a` to `b`, degrees clockwise from true north in [0, 360).

@@ -11,10 +11,14 @@
 //! index (borrowed, nothing allocated); a [`Place`] is built and the rule
 //! trail written only for the winner.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use super::spot::{Mention, MentionKind, Relation};
+use super::words::FxBuild;
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
-use crate::geodesy::{EARTH_RADIUS_KM, Located, LonLat};
+use crate::geodesy::{EARTH_RADIUS_KM, Located, LonLat, haversine_h_to_km};
 
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
@@ -103,13 +107,6 @@ impl<'a> Cand<'a> {
         match self.source {
             Source::Record(r) => gaz.name_of(r),
             Source::Area(p) => &p.name,
-        }
-    }
-
-    fn to_place(self, gaz: &Gazetteer) -> Place {
-        match self.source {
-            Source::Record(r) => gaz.place(r),
-            Source::Area(p) => p.clone(),
         }
     }
 
@@ -209,6 +206,53 @@ macro_rules! rule {
 fn whole_km(d: f64) -> String {
     debug_assert!((0.0..500.0).contains(&d));
     (d.round_ties_even() as u32).to_string()
+}
+
+/// The places chosen in earlier documents, per thread, with their admin-1
+/// names: the same places recur from document to document, and decoding a
+/// record into a [`Place`] (five strings validated and copied, the admin-1
+/// name looked up) costs about three times a clone.
+#[derive(Default)]
+struct PlaceCache {
+    /// Ids of the gazetteer's indexes the entries come from.
+    layers: Vec<u64>,
+    places: HashMap<PlaceRef, (Place, Option<String>), FxBuild>,
+}
+
+/// Entries kept before [`PlaceCache`] starts over (a few MiB).
+const MAX_CACHED_PLACES: usize = 1 << 16;
+
+impl PlaceCache {
+    fn with<R>(gaz: &Gazetteer, f: impl FnOnce(&mut PlaceCache) -> R) -> R {
+        thread_local! {
+            static PLACES: RefCell<PlaceCache> = RefCell::default();
+        }
+        PLACES.with(|c| {
+            let mut c = c.borrow_mut();
+            let same = c.layers.len() == gaz.layers().count()
+                && gaz.layers().zip(&c.layers).all(|((_, ix), id)| ix.id() == *id);
+            if !same || c.places.len() >= MAX_CACHED_PLACES {
+                c.places.clear();
+                c.layers.clear();
+                c.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
+            }
+            f(&mut c)
+        })
+    }
+
+    /// The place of a candidate and its admin-1 name (its own name for an
+    /// admin-1 area the tables lack).
+    fn get(&mut self, gaz: &Gazetteer, c: &Cand) -> (Place, Option<String>) {
+        let build = |p: Place| {
+            let name = gaz.admin1_name(&p.country, &p.admin1_code);
+            let admin1 = if p.is_admin1() { name.or_else(|| Some(p.name.clone())) } else { name };
+            (p, admin1)
+        };
+        match c.source {
+            Source::Record(r) => self.places.entry(r).or_insert_with(|| build(gaz.place(r))).clone(),
+            Source::Area(p) => build(p.clone()),
+        }
+    }
 }
 
 /// A candidate of one mention and its raw score.
@@ -366,41 +410,38 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         }));
     }
     let mut out = Vec::with_capacity(n);
-    for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
-        if weak[mi] {
-            continue;
-        }
-        let winner = chosen[mi];
-        let within = m
-            .enclosing
-            .and_then(|e| chosen[e])
-            .filter(|w| match winner {
-                Some(c) => encloses(w, c),
-                None => w.level() > 0,
-            })
-            .map(|w| w.to_place(gaz));
-        let place = winner.map(|c| c.to_place(gaz));
-        m.enclosing = m.enclosing.and_then(|e| new_index[e]);
-        let admin1 = place.as_ref().or(within.as_ref()).and_then(|p| {
-            if p.is_admin1() {
-                Some(gaz.admin1_name(&p.country, &p.admin1_code).unwrap_or_else(|| p.name.clone()))
-            } else {
-                gaz.admin1_name(&p.country, &p.admin1_code)
+    PlaceCache::with(gaz, |places| {
+        for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
+            if weak[mi] {
+                continue;
             }
-        });
-        let (score, rule) = match trail {
-            Some(t) => t,
-            None if m.kind == MentionKind::Unknown => (
-                0.0,
-                match &within {
-                    Some(w) => format!("unknown-name;within:{}", w.name),
-                    None => "unknown-name".to_string(),
-                },
-            ),
-            None => (0.0, "no-candidate".to_string()),
-        };
-        out.push(Resolution { mention: m, place, admin1, within, score, rule });
-    }
+            let winner = chosen[mi];
+            let within = m
+                .enclosing
+                .and_then(|e| chosen[e])
+                .filter(|w| match winner {
+                    Some(c) => encloses(w, c),
+                    None => w.level() > 0,
+                })
+                .map(|w| places.get(gaz, w));
+            let place = winner.map(|c| places.get(gaz, c));
+            m.enclosing = m.enclosing.and_then(|e| new_index[e]);
+            let admin1 = place.as_ref().or(within.as_ref()).and_then(|(_, a)| a.clone());
+            let (place, within) = (place.map(|(p, _)| p), within.map(|(p, _)| p));
+            let (score, rule) = match trail {
+                Some(t) => t,
+                None if m.kind == MentionKind::Unknown => (
+                    0.0,
+                    match &within {
+                        Some(w) => format!("unknown-name;within:{}", w.name),
+                        None => "unknown-name".to_string(),
+                    },
+                ),
+                None => (0.0, "no-candidate".to_string()),
+            };
+            out.push(Resolution { mention: m, place, admin1, within, score, rule });
+        }
+    });
     out
 }
 
@@ -614,6 +655,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     if !doc.anchors.is_empty() && cs.len() > 1 && !p.is_country() {
         // Only an anchor within 500 km earns a bonus: farther ones are
         // skipped on their latitude alone.
+        // Nearest by haversine value; the distance only for the winner.
         let mut nearest: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi
@@ -624,12 +666,13 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             {
                 continue;
             }
-            let d = p.at.distance_km(&ap.at);
-            if nearest.is_none_or(|(n, _)| d < n) {
-                nearest = Some((d, ap));
+            let h = p.at.haversine_h(&ap.at);
+            if nearest.is_none_or(|(n, _)| h < n) {
+                nearest = Some((h, ap));
             }
         }
-        if let Some((d, name)) = nearest {
+        if let Some((h, name)) = nearest {
+            let d = haversine_h_to_km(h);
             let bonus = if d < 50.0 {
                 0.25
             } else if d < 200.0 {
@@ -796,6 +839,34 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gazetteer::geonames::parse_row;
+    use crate::gazetteer::index::IndexBuilder;
+
+    /// A one-place gazetteer, opened from a file as a user's would be.
+    fn one_place(dir: &std::path::Path, id: i64, lat: f64, lon: f64, cc: &str) -> Gazetteer {
+        let mut b = IndexBuilder::new();
+        let row =
+            format!("{id}\tKhanaqin\tKhanaqin\t\t{lat}\t{lon}\tP\tPPL\t{cc}\t\t01\t\t\t\t1000\t\t\tUTC\t2024-01-01");
+        b.add_row(parse_row(&row).unwrap());
+        let path = dir.join(format!("{id}.idx"));
+        std::fs::write(&path, b.finish().unwrap()).unwrap();
+        Gazetteer::open(&path, false).unwrap()
+    }
+
+    #[test]
+    fn places_cached_for_one_gazetteer_are_not_served_for_another() {
+        let dir = tempfile::tempdir().unwrap();
+        // The same record (layer 0, index 0) in two gazetteers, one thread.
+        let a = one_place(dir.path(), 1, 34.35, 45.39, "IQ");
+        let b = one_place(dir.path(), 2, 10.0, 20.0, "TD");
+        for (gaz, id, cc) in [(&a, 1, "IQ"), (&b, 2, "TD"), (&a, 1, "IQ")] {
+            let text = "Shelling hit Khanaqin on Monday.";
+            let mentions = super::super::spot(gaz, text, 0);
+            let r = resolve(gaz, text, mentions, &ResolveOptions::default());
+            let p = r[0].place.as_ref().unwrap();
+            assert_eq!((p.geonameid, p.country.as_str()), (id, cc));
+        }
+    }
 
     #[test]
     fn whole_km_writes_what_float_formatting_writes() {
