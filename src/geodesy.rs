@@ -76,6 +76,26 @@ impl Located {
         haversine_h_to_km(self.haversine_h(other))
     }
 
+    /// Is `other` surely more than `km` away? A test without trigonometry
+    /// or square roots, for skipping far places; `false` means "maybe not".
+    /// It bounds the distance from below by the latitude difference, and by
+    /// the longitude difference scaled by both latitudes' cosines
+    /// (`h >= cos φ1 cos φ2 sin²(Δλ/2)`, `sin x >= 2x/π` on `[0, π/2]`,
+    /// `asin x >= x`), each less 0.1% for rounding.
+    pub fn surely_beyond(&self, other: &Located, km: f64) -> bool {
+        const SHRINK: f64 = 0.999;
+        if (other.lat_rad - self.lat_rad).abs() * (EARTH_RADIUS_KM * SHRINK) > km {
+            return true;
+        }
+        let mut dl = (other.position.lon - self.position.lon).abs();
+        if dl > 180.0 {
+            dl = 360.0 - dl;
+        }
+        // 2 R sqrt(cos φ1 cos φ2) Δλ/180 > km, squared.
+        let x = dl * (2.0 * EARTH_RADIUS_KM * SHRINK / 180.0);
+        self.cos_lat * other.cos_lat * x * x > km * km
+    }
+
     /// The haversine of the central angle to `other`, `h` in
     /// `d = 2 R asin(sqrt(h))`: it grows with the distance, so the nearest
     /// of many places can be picked by `h` and only its `d` worked out.
@@ -127,6 +147,35 @@ mod tests {
 
     fn ll(lon: f64, lat: f64) -> LonLat {
         LonLat::new(lon, lat).unwrap()
+    }
+
+    #[test]
+    fn surely_beyond_is_never_wrong_and_often_decides() {
+        // Poles, the antimeridian, the same point, and a grid in between.
+        let mut pts = vec![ll(0.0, 90.0), ll(0.0, -90.0), ll(179.9, 0.0), ll(-179.9, 0.0), ll(180.0, 45.0)];
+        for lat in (-90..=90).step_by(15) {
+            for lon in (-180..180).step_by(20) {
+                pts.push(ll(f64::from(lon) + 0.37, f64::from(lat) * 0.999));
+            }
+        }
+        let (mut far, mut decided) = (0, 0);
+        for a in &pts {
+            for b in &pts {
+                let (la, lb) = (Located::new(*a), Located::new(*b));
+                let d = la.distance_km(&lb);
+                for km in [0.0, 50.0, 500.0, 2000.0, d * 0.99, d, d * 1.001] {
+                    let beyond = la.surely_beyond(&lb, km);
+                    assert!(!beyond || d > km, "{a:?} {b:?}: {d} km is not beyond {km}");
+                    // Same parallel: only the longitude bound can decide.
+                    if km == 2000.0 && d > 4000.0 && a.lat == b.lat && a.lat.abs() <= 60.0 {
+                        far += 1;
+                        decided += usize::from(beyond);
+                    }
+                }
+            }
+        }
+        // Useful as well as safe: pairs twice the distance apart are decided.
+        assert!(far > 100 && decided == far, "{decided} of {far}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::spot::{Mention, MentionKind, Relation};
 use super::words::FxBuild;
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
-use crate::geodesy::{EARTH_RADIUS_KM, Located, LonLat, haversine_h_to_km};
+use crate::geodesy::{Located, LonLat, haversine_h_to_km};
 
 /// Knobs for [`resolve`].
 #[derive(Debug, Clone, Default)]
@@ -182,10 +182,10 @@ fn encloses(outer: &Cand, inner: &Cand) -> bool {
     outer.level() > inner.level()
 }
 
-/// Is the great-circle distance between `a` and `b` more than `km`? The
-/// latitude difference alone often settles it without trigonometry.
+/// Is the great-circle distance between `a` and `b` more than `km`? A
+/// lower bound without trigonometry often settles it.
 fn farther_than(a: &Located, b: &Located, km: f64) -> bool {
-    (a.position.lat - b.position.lat).abs().to_radians() * EARTH_RADIUS_KM > km || a.distance_km(b) > km
+    a.surely_beyond(b, km) || a.distance_km(b) > km
 }
 
 /// Appends a rule, the concatenation of its parts, to the trail
@@ -654,14 +654,14 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // A country is not near anything: its point is only a middle.
     if !doc.anchors.is_empty() && cs.len() > 1 && !p.is_country() {
         // Only an anchor within 500 km earns a bonus: farther ones are
-        // skipped on their latitude alone.
+        // skipped on a bound without trigonometry.
         // Nearest by haversine value; the distance only for the winner.
         let mut nearest: Option<(f64, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi
                 || ap.geonameid == p.geonameid
                 || ap.is_country()
-                || (ap.at.position.lat - p.at.position.lat).abs().to_radians() * EARTH_RADIUS_KM >= 500.0
+                || p.at.surely_beyond(&ap.at, 500.0)
                 || doc.same_key(*am, mi)
             {
                 continue;
