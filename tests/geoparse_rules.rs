@@ -224,6 +224,13 @@ fn an_admin1_area_named_with_its_sibling_areas_or_towns_is_the_area() {
     let p = r.place.unwrap();
     assert_eq!((p.country.as_str(), p.is_admin1()), ("CA", true), "{}", r.rule);
     assert!(r.rule.contains("contains:Toronto"), "{}", r.rule);
+    // Nor a sizeable town inside the area with its name: a jail in
+    // Sulaimani is in the city, sibling provinces notwithstanding.
+    let r = place_of(
+        "Attacks were reported in Anbar and Nineveh. Separately, twelve inmates escaped from a jail in Sulaimani.",
+        "Sulaimani",
+    );
+    assert_eq!(r.place.unwrap().feature_class, 'P', "{}", r.rule);
     // A country's or a capital's name is not overruled: Mexico stays the
     // country beside the state of Guerrero.
     let r =

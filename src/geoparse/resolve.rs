@@ -518,6 +518,16 @@ fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> 
 /// plus weak nearness, so that focus alone does not decide.
 const MAJOR_BEYOND_FOCUS: f64 = 0.25;
 
+/// Is `town` a sizeable town inside the admin-1 area `area` (both readings
+/// of one name: "Duhok", "Kirkuk", "Sulaimani")?
+fn is_namesake_town(town: &Cand, area: &Cand) -> bool {
+    town.feature_class == 'P'
+        && town.population >= 10_000
+        && area.is_admin1()
+        && town.country == area.country
+        && town.admin1_code == area.admin1_code
+}
+
 /// Bonus of an admin-1 area whose document names two or more of its
 /// sibling areas: more than a namesake town gets from lying inside one of
 /// them (`doc-admin`) and near its middle.
@@ -692,12 +702,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // it lies in is what a bare name means; "Kirkuk province" or
     // "northern Kirkuk" still mean the province.
     let bare = m.admin_noun.is_none() && !matches!(m.relation, Relation::Part(_)) && !facts.encloses_other;
-    if bare
-        && doc.focus.is_none_or(|f| p.country == f)
-        && p.feature_class == 'P'
-        && p.population >= 10_000
-        && cs.iter().any(|o| o.is_admin1() && o.country == p.country && o.admin1_code == p.admin1_code)
-    {
+    if bare && doc.focus.is_none_or(|f| p.country == f) && cs.iter().any(|o| is_namesake_town(p, o)) {
         score += 0.3;
         rule!(rules, "namesake-town");
     }
@@ -729,13 +734,15 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // An admin-1 area the text treats as one: the document names two or
     // more of its sibling areas ("Georgia, Oklahoma, Wisconsin and
     // California"), or places inside it ("Toronto" for "Ontario"). Not
-    // when a country or a capital has the name: that is what it means
-    // unless the text frames it ("Mexico", "Kinshasa", "WASHINGTON --").
+    // when a country, a capital or a sizeable town inside the area has the
+    // name: that is what it means unless the text frames it ("Mexico",
+    // "Kinshasa", "a prison in Sulaimani"); a list still can ("Bihar and
+    // Uttar Pradesh", below).
     if !doc.anchors.is_empty()
         && cs.len() > 1
         && p.is_admin1()
         && facts.context.is_none()
-        && !cs.iter().any(|o| o.is_country() || o.feature_code == "PPLC")
+        && !cs.iter().any(|o| o.is_country() || o.feature_code == "PPLC" || is_namesake_town(o, p))
     {
         let mut peers = 0;
         let mut peer: Option<&Cand> = None;
