@@ -306,8 +306,10 @@ impl Doc<'_, '_> {
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
+    let wants_areas = mentions.iter().any(|m| m.admin_noun.is_some());
     let areas: Vec<Vec<Place>> = mentions
         .iter()
+        .take(if wants_areas { mentions.len() } else { 0 })
         .map(|m| {
             let wants_area = matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"));
             if wants_area && !m.candidates.iter().any(|r| Cand::from_record(gaz, *r).is_admin2()) {
@@ -319,8 +321,9 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         .collect();
     let cands: Vec<Vec<Cand>> = mentions
         .iter()
-        .zip(&areas)
-        .map(|(m, extra)| {
+        .enumerate()
+        .map(|(mi, m)| {
+            let extra = areas.get(mi).map_or(&[][..], Vec::as_slice);
             let mut cs: Vec<Cand> = Vec::with_capacity(m.candidates.len() + extra.len());
             cs.extend(m.candidates.iter().map(|r| Cand::from_record(gaz, *r)));
             cs.extend(extra.iter().map(Cand::from_place));
@@ -330,8 +333,8 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: Vec<(&[u8], f64)> = Vec::new();
-    let mut countries: Vec<&[u8]> = Vec::new();
+    let mut votes: Vec<(&[u8], f64)> = Vec::with_capacity(8);
+    let mut countries: Vec<&[u8]> = Vec::with_capacity(8);
     for cs in &cands {
         countries.clear();
         countries.extend(cs.iter().map(|p| p.country.0));
@@ -364,8 +367,9 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
     let mut last: Vec<Option<usize>> = vec![None; mentions.len()];
-    let mut facts: Vec<MentionFacts> = Vec::new();
-    let mut anchors: Vec<(usize, Cand)> = Vec::new();
+    let mut next: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+    let mut facts: Vec<MentionFacts> = Vec::with_capacity(mentions.len());
+    let mut anchors: Vec<(usize, Cand)> = Vec::with_capacity(mentions.len());
     let option_country = opts.country.as_deref();
     // The document as every scoring sees it; each pass adds its anchors.
     let base = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &[], key_ids: &key_ids };
@@ -374,11 +378,15 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         if pass > 0 {
             anchors.extend(last.iter().enumerate().filter_map(|(m, c)| c.map(|i| (m, cands[m][i]))));
         }
-        facts = (0..mentions.len())
-            .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi]))
-            .collect();
+        facts.clear();
+        facts.extend(
+            (0..mentions.len())
+                .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi])),
+        );
         let doc = Doc { anchors: &anchors, ..base };
-        last = facts.iter().map(|f| best_candidate(&doc, f)).collect();
+        next.clear();
+        next.extend(facts.iter().map(|f| best_candidate(&doc, f)));
+        std::mem::swap(&mut last, &mut next);
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
 
