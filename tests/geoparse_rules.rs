@@ -177,6 +177,14 @@ fn a_country_takes_no_nearness_from_its_middle() {
 }
 
 #[test]
+fn the_kurdistan_region_is_iraqs_not_irans_province() {
+    // "Region" after "Kurdistan" once made it Iran's Kurdistan Province.
+    let r = place_of("Officials of the Kurdistan Region's interior ministry met in Erbil.", "Kurdistan Region");
+    let p = r.place.unwrap();
+    assert_eq!((p.country.as_str(), p.feature_code.as_str()), ("IQ", "ADMD"), "{}", r.rule);
+}
+
+#[test]
 fn an_ayn_written_as_an_apostrophe_keeps_a_name_whole() {
     // GeoNames writes "Tall ‘Afar"; news writes "Tal ‘Afar" and "Tal 'Afar".
     for text in ["Gunmen attacked a checkpoint in Tal \u{2018}Afar on Monday.", "Clashes in Tal 'Afar."] {
