@@ -752,7 +752,10 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         && facts.context.is_none()
         && !cs.iter().any(|o| o.is_country() || o.feature_code == "PPLC" || is_namesake_town(o, p))
     {
-        let mut peers = 0;
+        // The first sibling area seen, whether a different one follows, and
+        // the last one (named in the trail).
+        let mut first_peer: Option<i64> = None;
+        let mut two_peers = false;
         let mut peer: Option<&Cand> = None;
         let mut inside: Option<&Cand> = None;
         for (am, ap) in doc.anchors {
@@ -764,15 +767,16 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
                 continue;
             }
             if ap.is_admin1() {
-                if peer.is_none_or(|q| q.geonameid != ap.geonameid) {
-                    peers += 1;
+                match first_peer {
+                    None => first_peer = Some(ap.geonameid),
+                    Some(id) => two_peers |= id != ap.geonameid,
                 }
                 peer = Some(ap);
             } else if ap.feature_class == 'P' && ap.admin1_code == p.admin1_code && inside.is_none() {
                 inside = Some(ap);
             }
         }
-        if peers >= 2 {
+        if two_peers {
             score += PEER_AREAS;
             rule!(rules, "peer-areas:", peer.map_or("", |q| q.name(doc.gaz)));
         }
