@@ -176,6 +176,17 @@ impl Gazetteer {
         self.layers.iter().enumerate().map(|(i, (_, idx))| (i as u8, idx))
     }
 
+    /// The process-unique ids of this gazetteer's indexes, in layer order:
+    /// what a per-thread cache records to know whose entries it holds.
+    pub(crate) fn layer_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.layers.iter().map(|(_, ix)| ix.id())
+    }
+
+    /// Are `ids` this gazetteer's [`layer_ids`](Self::layer_ids)?
+    pub(crate) fn has_layer_ids(&self, ids: &[u64]) -> bool {
+        self.layer_ids().eq(ids.iter().copied())
+    }
+
     /// The index record behind a reference (borrowed, nothing allocated).
     pub(crate) fn record(&self, r: PlaceRef) -> Record<'_> {
         self.layers[r.layer as usize].1.record(r.idx)

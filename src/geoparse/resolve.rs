@@ -229,12 +229,10 @@ impl PlaceCache {
         }
         PLACES.with(|c| {
             let mut c = c.borrow_mut();
-            let same = c.layers.len() == gaz.layers().count()
-                && gaz.layers().zip(&c.layers).all(|((_, ix), id)| ix.id() == *id);
-            if !same || c.places.len() >= MAX_CACHED_PLACES {
+            if !gaz.has_layer_ids(&c.layers) || c.places.len() >= MAX_CACHED_PLACES {
                 c.places.clear();
                 c.layers.clear();
-                c.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
+                c.layers.extend(gaz.layer_ids());
             }
             f(&mut c)
         })

@@ -105,15 +105,13 @@ impl Vocab {
 
     /// Starts over when the gazetteer changed or the table is full.
     fn prepare(&mut self, gaz: &Gazetteer) {
-        let same = self.layers.len() == gaz.layers().count()
-            && gaz.layers().zip(&self.layers).all(|((_, ix), id)| ix.id() == *id);
-        if !same || self.words.len() >= MAX_WORDS || self.pairs.len() >= MAX_PAIRS {
+        if !gaz.has_layer_ids(&self.layers) || self.words.len() >= MAX_WORDS || self.pairs.len() >= MAX_PAIRS {
             self.short.clear();
             self.long.clear();
             self.words.clear();
             self.pairs.clear();
             self.layers.clear();
-            self.layers.extend(gaz.layers().map(|(_, ix)| ix.id()));
+            self.layers.extend(gaz.layer_ids());
         }
     }
 
