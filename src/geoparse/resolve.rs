@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use super::spot::{Mention, MentionKind, Relation};
+use super::spot::{Mention, MentionKind, Relation, listed_together};
 use super::words::FxBuild;
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef};
@@ -494,24 +494,14 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     best.map(|b| b.idx)
 }
 
-/// For each mention, the mentions listed right before and after it: only
-/// a comma, "and", "or" (or both) between them. "Atlanta, Georgia" is a
-/// town in its state, not a list: the scorer only counts neighbours of the
-/// same level.
+/// For each mention, the mentions listed right before and after it
+/// ([`listed_together`], as the spotter passes a locative down a list).
+/// "Atlanta, Georgia" is a town in its state, not a list: the scorer only
+/// counts neighbours of the same level.
 fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> {
     let mut out = vec![[None, None]; mentions.len()];
     for k in 1..mentions.len() {
-        let (a, b) = (&mentions[k - 1], &mentions[k]);
-        if a.end > b.start {
-            continue;
-        }
-        let Some(gap) = text.get(a.end..b.start) else { continue };
-        let gap = gap.trim();
-        let gap = gap.strip_prefix(',').unwrap_or(gap).trim_start();
-        if gap.is_empty() || matches!(gap, "and" | "or") {
-            if gap.is_empty() && !text[a.end..b.start].contains(',') {
-                continue;
-            }
+        if listed_together(text, &mentions[k - 1], &mentions[k]) {
             out[k - 1][1] = Some(k);
             out[k][0] = Some(k - 1);
         }

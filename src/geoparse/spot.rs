@@ -399,13 +399,17 @@ fn inherit_locative(text: &str, mentions: &mut [Mention]) {
         if !mentions[a].locative || mentions[b].locative {
             continue;
         }
-        // Skip a parenthesis right after the first item ("Jurf al-Nasr (formerly ...)").
-        let between = text.get(mentions[a].end..mentions[b].start).unwrap_or("");
-        let between = between.trim();
-        if matches!(between, "," | "and" | ", and" | "or" | ", or") {
+        if listed_together(text, &mentions[a], &mentions[b]) {
             mentions[b].locative = true;
         }
     }
+}
+
+/// Are mentions `a` and `b` (in text order) items of one list: only a
+/// comma, "and" or "or" (or a comma and one of them) between them?
+pub(super) fn listed_together(text: &str, a: &Mention, b: &Mention) -> bool {
+    let between = text.get(a.end..b.start).unwrap_or("").trim();
+    matches!(between, "," | "and" | ", and" | "or" | ", or")
 }
 
 /// The mention of an abbreviation ("W.Va.") or demonym ("Iraqi") at
