@@ -304,19 +304,22 @@ impl Doc<'_, '_> {
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
-    let wants_areas = mentions.iter().any(|m| m.admin_noun.is_some());
-    let areas: Vec<Vec<Place>> = mentions
-        .iter()
-        .take(if wants_areas { mentions.len() } else { 0 })
-        .map(|m| {
-            let wants_area = matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"));
-            if wants_area && !m.candidates.iter().any(|r| Cand::from_record(gaz, *r).is_admin2()) {
-                gaz.admin2_areas(&m.name)
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
+    // Most documents have none: then no list at all (`areas` is empty).
+    let wants_area = |m: &Mention| matches!(m.admin_noun.as_deref(), Some("county" | "district" | "parish"));
+    let areas: Vec<Vec<Place>> = if mentions.iter().any(wants_area) {
+        mentions
+            .iter()
+            .map(|m| {
+                if wants_area(m) && !m.candidates.iter().any(|r| Cand::from_record(gaz, *r).is_admin2()) {
+                    gaz.admin2_areas(&m.name)
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let cands: Vec<Vec<Cand>> = mentions
         .iter()
         .enumerate()
