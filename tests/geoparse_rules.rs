@@ -6,6 +6,7 @@ use std::process::Command;
 
 use incidentmap::document::Document;
 use incidentmap::gazetteer::Gazetteer;
+use incidentmap::geodesy::{LonLat, haversine_km};
 use incidentmap::geoparse::{MentionKind, Relation, Resolution, ResolveOptions, geoparse};
 
 fn parse(text: &str) -> Vec<Resolution> {
@@ -173,6 +174,24 @@ fn a_country_takes_no_nearness_from_its_middle() {
     for x in iraq {
         assert!(x.place.as_ref().unwrap().is_country());
         assert!(!x.rule.contains("near:"), "{}", x.rule);
+    }
+}
+
+#[test]
+fn a_country_whose_largest_part_does_not_stand_for_it_sits_at_its_conventional_centre() {
+    // Borneo's middle is not Indonesia's, nor is Manitoba's Canada's: such countries sit at the
+    // Factbook's centre; a compact one keeps the centroid of its largest part.
+    let text = "Aid reached Indonesia and Canada, and later Iraq.";
+    // (name, Factbook centre, at it?)
+    for (name, lon, lat, at_centre) in
+        [("Indonesia", 120.0, -5.0, true), ("Canada", -95.0, 60.0, true), ("Iraq", 44.0, 33.0, false)]
+    {
+        let r = place_of(text, name);
+        let p = r.place.unwrap();
+        assert!(p.is_country(), "{name}: {}", r.rule);
+        let d = haversine_km(p.position, LonLat { lon, lat });
+        let ok = if at_centre { d < 1.0 } else { (1.0..100.0).contains(&d) };
+        assert!(ok, "{name} at {:?}, {d:.0} km from {lat} {lon}", p.position);
     }
 }
 

@@ -25,7 +25,8 @@ pub struct Place {
     pub geonameid: i64,
     /// Primary name.
     pub name: String,
-    /// Position (for areas: a point inside the area).
+    /// Position (for areas: a point inside the area; for a country of islands or far-flung
+    /// parts, its conventional centre, which may lie at sea).
     pub position: LonLat,
     /// GeoNames feature class (`P` populated place, `A` admin area, `H`, `T`, ...).
     pub feature_class: char,
