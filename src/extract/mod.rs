@@ -847,9 +847,9 @@ fn code_location(gaz: &Gazetteer, r: &Resolution, all: &[Resolution], date: Naiv
             _ => m.name.clone(),
         }
     };
-    inc.place_name = place.name.clone();
+    inc.place_name = place.name.to_string();
     inc.geonameid = Some(place.geonameid);
-    inc.country = place.country.clone();
+    inc.country = place.country.to_string();
     inc.admin1 = gaz
         .admin1_name(&place.country, &place.admin1_code)
         .or_else(|| gaz.admin1_at(place.position).map(|a| a.name.clone()))

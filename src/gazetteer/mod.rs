@@ -18,26 +18,27 @@ pub use admin::AdminArea;
 
 use crate::geodesy::LonLat;
 
-/// One gazetteer entry.
+/// One gazetteer entry. Its strings are [`SmolStr`]s: short ones live inline and
+/// long ones are shared, so a clone allocates nothing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Place {
     /// GeoNames id (synthetic ids for supplement places are >= 900,000,000).
     pub geonameid: i64,
     /// Primary name.
-    pub name: String,
+    pub name: SmolStr,
     /// Position (for areas: a point inside the area; for a country of islands or far-flung
     /// parts, its conventional centre, which may lie at sea).
     pub position: LonLat,
     /// GeoNames feature class (`P` populated place, `A` admin area, `H`, `T`, ...).
     pub feature_class: char,
     /// GeoNames feature code (`PPL`, `PPLC`, `ADM1`, `PCLI`, ...).
-    pub feature_code: String,
+    pub feature_code: SmolStr,
     /// ISO 3166-1 alpha-2 country code.
-    pub country: String,
+    pub country: SmolStr,
     /// GeoNames admin1 code within the country ("10" for Diyala).
-    pub admin1_code: String,
+    pub admin1_code: SmolStr,
     /// GeoNames admin2 code, or empty.
-    pub admin2_code: String,
+    pub admin2_code: SmolStr,
     /// Population (0 when unknown).
     pub population: u64,
 }
@@ -58,6 +59,8 @@ impl Place {
         self.feature_class == 'A' && self.feature_code.starts_with("PCL")
     }
 }
+
+pub use smol_str::SmolStr;
 
 pub mod store;
 pub use store::{Candidate, Gazetteer, LookupOptions, MatchKind, PlaceRef};

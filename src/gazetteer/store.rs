@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use super::Place;
 use super::admin::{AdminArea, parse_admin_geojson};
 use super::fold::{fold_name, loose_key};
 use super::index::{Bytes, Index, PRIMARY, Record};
+use super::{Place, SmolStr};
 use crate::error::{Error, Result};
 use crate::geodesy::{LonLat, haversine_km};
 
@@ -463,13 +463,13 @@ impl Gazetteer {
                 }
                 out.push(Place {
                     geonameid: -seat.geonameid,
-                    name: area_name.clone(),
+                    name: area_name.into(),
                     position: seat.position,
                     feature_class: 'A',
-                    feature_code: "ADM2".to_string(),
-                    country: country.to_string(),
-                    admin1_code: a1.to_string(),
-                    admin2_code: a2.to_string(),
+                    feature_code: "ADM2".into(),
+                    country: country.into(),
+                    admin1_code: a1.into(),
+                    admin2_code: a2.into(),
                     population: 0,
                 });
             }
@@ -595,13 +595,13 @@ pub fn user_dir() -> Option<PathBuf> {
 fn to_place(r: &Record<'_>) -> Place {
     Place {
         geonameid: r.geonameid,
-        name: r.name.to_string(),
+        name: r.name.into(),
         position: LonLat { lon: r.lon, lat: r.lat },
         feature_class: r.feature_class,
-        feature_code: r.feature_code.to_string(),
-        country: r.country.to_string(),
-        admin1_code: r.admin1.to_string(),
-        admin2_code: r.admin2.to_string(),
+        feature_code: r.feature_code.into(),
+        country: r.country.into(),
+        admin1_code: r.admin1.into(),
+        admin2_code: r.admin2.into(),
         population: u64::from(r.population),
     }
 }
@@ -687,7 +687,7 @@ fn rank(p: &Place, kind: MatchKind, wants_admin: bool) -> (f64, Vec<String>) {
 /// when the town is small or only a fuzzy match.
 fn prefer_namesake_town(cands: &mut [Candidate]) {
     const MIN_POPULATION: u64 = 10_000;
-    let areas: Vec<(String, String, f64)> = cands
+    let areas: Vec<(SmolStr, SmolStr, f64)> = cands
         .iter()
         .filter(|c| c.place.is_admin1() && !matches!(c.kind, MatchKind::Fuzzy(_)))
         .map(|c| (c.place.country.clone(), c.place.admin1_code.clone(), c.score))

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use super::spot::{Mention, MentionKind, Relation, listed_together};
 use super::words::FxBuild;
 use crate::gazetteer::store::{prominence, prominence_of};
-use crate::gazetteer::{Gazetteer, Place, PlaceRef};
+use crate::gazetteer::{Gazetteer, Place, PlaceRef, SmolStr};
 use crate::geodesy::{Located, LonLat, haversine_h_to_km};
 
 /// Knobs for [`resolve`].
@@ -35,7 +35,7 @@ pub struct Resolution {
     /// The chosen place; `None` for names the gazetteer does not know.
     pub place: Option<Place>,
     /// Admin-1 name of the place (or of the enclosing area for unknown names).
-    pub admin1: Option<String>,
+    pub admin1: Option<SmolStr>,
     /// For unknown names: the enclosing place the text gives ("Diyala").
     pub within: Option<Place>,
     /// Confidence in 0..=1.
@@ -216,7 +216,7 @@ fn whole_km(d: f64) -> String {
 struct PlaceCache {
     /// Ids of the gazetteer's indexes the entries come from.
     layers: Vec<u64>,
-    places: HashMap<PlaceRef, (Place, Option<String>), FxBuild>,
+    places: HashMap<PlaceRef, (Place, Option<SmolStr>), FxBuild>,
 }
 
 /// Entries kept before [`PlaceCache`] starts over (a few MiB).
@@ -240,9 +240,9 @@ impl PlaceCache {
 
     /// The place of a candidate and its admin-1 name (its own name for an
     /// admin-1 area the tables lack).
-    fn get(&mut self, gaz: &Gazetteer, c: &Cand) -> (Place, Option<String>) {
+    fn get(&mut self, gaz: &Gazetteer, c: &Cand) -> (Place, Option<SmolStr>) {
         let build = |p: Place| {
-            let name = gaz.admin1_name(&p.country, &p.admin1_code);
+            let name = gaz.admin1_name(&p.country, &p.admin1_code).map(SmolStr::from);
             let admin1 = if p.is_admin1() { name.or_else(|| Some(p.name.clone())) } else { name };
             (p, admin1)
         };
