@@ -132,6 +132,42 @@ const BACKGROUND: &[&[&str]] = &[
     &["tactics"],
 ];
 
+/// Natural and accidental causes of death: with nothing but a casualty word
+/// ("killed", "died") for a trigger, a sentence naming one reports a
+/// disaster or an accident, not political violence.
+const NON_VIOLENT_CAUSES: &[&str] = &[
+    "landslide",
+    "landslides",
+    "mudslide",
+    "mudslides",
+    "flood",
+    "floods",
+    "flooding",
+    "earthquake",
+    "earthquakes",
+    "quake",
+    "storm",
+    "storms",
+    "cyclone",
+    "typhoon",
+    "hurricane",
+    "tornado",
+    "avalanche",
+    "lightning",
+    "tsunami",
+    "heatwave",
+    "drowned",
+    "drowning",
+    "accident",
+    "accidents",
+    "crash",
+    "collision",
+    "derailed",
+    "capsized",
+    "epidemic",
+    "cholera",
+];
+
 /// A word of a sentence with its byte offset in the document.
 #[derive(Debug, Clone)]
 struct Word<'a> {
@@ -245,6 +281,11 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             let plural_generic = trigger.priority <= 40
                 && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
             if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
+                break 'incidents;
+            }
+            // "12 people were killed when a landslide buried homes": a bare
+            // casualty word with a natural or accidental cause.
+            if trigger.priority <= 35 && lower.iter().any(|w| NON_VIOLENT_CAUSES.contains(&w.as_str())) {
                 break 'incidents;
             }
             // Date: explicit, "the same day", or carried from the previous incident.
@@ -1110,5 +1151,22 @@ mod tests {
         assert!(one("The group said it carried out 42 attacks in Diyala between May 7 and 13.").is_empty());
         assert!(one("Militants will attack prisons in Baghdad, the group warned.").is_empty());
         assert!(one("\u{201C}We will kill you all in Kirkuk,\u{201D} the spokesman said.").is_empty());
+    }
+
+    #[test]
+    fn disasters_and_accidents_are_not_political_violence() {
+        for text in [
+            "At least 12 people were killed in Erbil when a landslide buried homes after heavy rain.",
+            "Five people were killed in Mosul as floods swept through low-lying streets.",
+            "Two soldiers were killed in a traffic accident near Kirkuk on Monday.",
+        ] {
+            assert!(one(text).is_empty(), "{text}");
+        }
+        // A named attack is still one, whatever else the sentence says.
+        let v = one("Gunmen attacked a checkpoint in Kirkuk during the storm, and two policemen were killed.");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].fatalities, 2);
+        // A bare casualty word with no such cause still reports an incident.
+        assert_eq!(one("Two policemen were killed in Kirkuk on Monday.").len(), 1);
     }
 }
