@@ -225,12 +225,37 @@ pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     Vocab::with(gaz, |vocab| spot_with(gaz, vocab, text, from))
 }
 
+/// Buffers up to this size are kept for the next document.
+const KEEP_BUFFER_BYTES: usize = 1 << 20;
+
+/// The buffers one document's spotting fills, reused by the next one.
+#[derive(Default)]
+pub(super) struct Buffers {
+    lower_text: LowerText,
+    scratch: Scratch,
+}
+
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let mut lower_text = LowerText::default();
-    let toks = tokenize(text, from, &mut lower_text);
-    let mut scratch = Scratch::default();
+    let Buffers { mut lower_text, mut scratch } = std::mem::take(&mut vocab.buffers);
+    let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch);
+    // A huge document's copy is not kept for the thread's lifetime.
+    if lower_text.capacity() <= KEEP_BUFFER_BYTES {
+        vocab.buffers = Buffers { lower_text, scratch };
+    }
+    mentions
+}
+
+fn spot_into(
+    gaz: &Gazetteer,
+    vocab: &mut Vocab,
+    text: &str,
+    from: usize,
+    lower_text: &mut LowerText,
+    scratch: &mut Scratch,
+) -> Vec<Mention> {
+    let toks = tokenize(text, from, lower_text);
     let lowercase_words = LowercaseWords::new(&toks);
-    let mut mentions: Vec<Mention> = Vec::new();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(8);
     let mut persons: HashSet<String, FxBuild> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
@@ -250,7 +275,7 @@ fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec
             continue;
         }
         // A multi-word gazetteer name wins over a demonym ("British Columbia").
-        let found = if t.cap { longest_match(gaz, vocab, &toks, i, &mut scratch) } else { None };
+        let found = if t.cap { longest_match(gaz, vocab, &toks, i, scratch) } else { None };
         let multi = found.as_ref().is_some_and(|f| f.last > i);
         if t.cap && !t.all_caps && !multi {
             // "Iraqi", "Sri Lankan": a demonym stands for its country.
@@ -287,7 +312,7 @@ fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec
             // A known name after it takes it as a qualifier ("Eastern
             // Ukraine"); else, or when that name is an ordinary word ("East
             // Bank"), the whole name is one the gazetteer lacks.
-            let next = longest_match(gaz, vocab, &toks, i + 1, &mut scratch);
+            let next = longest_match(gaz, vocab, &toks, i + 1, scratch);
             let n = &toks[i + 1];
             let ordinary = n.is(flag::COMMON) || lowercase_words.contains(n.lower);
             if next.is_none_or(|n| n.last == i + 1 && ordinary) {

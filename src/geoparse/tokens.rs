@@ -154,6 +154,13 @@ pub(super) struct LowerText {
     other: String,
 }
 
+impl LowerText {
+    /// Bytes held.
+    pub(super) fn capacity(&self) -> usize {
+        self.ascii.capacity() + self.other.capacity()
+    }
+}
+
 pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
     tokenize_with::<true>(text, from, bufs)
 }

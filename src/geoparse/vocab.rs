@@ -88,6 +88,8 @@ pub(super) struct Vocab {
     pairs: HashMap<u64, Option<Walk>, FxBuild>,
     /// Scratch for folding.
     folded: String,
+    /// The spotter's per-document buffers, kept for the next document.
+    pub(super) buffers: super::spot::Buffers,
 }
 
 impl Vocab {
