@@ -11,8 +11,8 @@ everything (what score.py prints), this reports:
     point lies inside that country (the shipped admin-1 polygons of
     gazetteer/admin1.geojson), i.e. whether the right country was chosen.
 
-Matching is score.py's section B: a gold toponym with coordinates and the
-first overlapping system toponym that has coordinates.
+Matching is score.py's section B, simplified: a gold toponym with coordinates
+and the first system toponym overlapping it, when that one has coordinates.
 
 Usage: bench/country_breakdown.py GOLD.jsonl SYSTEM.jsonl
 Standard library only.
@@ -60,38 +60,47 @@ def in_country(countries, cc, lat, lon):
     return False
 
 
-def main():
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    gold = {}
-    with open(sys.argv[1], encoding="utf-8") as fh:
+def toponyms_by_doc(path):
+    """doc_id -> toponyms of a gold or system JSONL file."""
+    out = {}
+    with open(path, encoding="utf-8") as fh:
         for line in fh:
             d = json.loads(line)
-            gold[d["doc_id"]] = d["toponyms"]
-    system = {}
-    with open(sys.argv[2], encoding="utf-8") as fh:
-        for line in fh:
-            d = json.loads(line)
-            system[d["doc_id"]] = d["toponyms"]
-    countries = load_countries(ADMIN1)
-    rest = [0, 0]
-    ctry = [0, 0, 0]  # n, within 161 km, inside the chosen country
+            out[d["doc_id"]] = d["toponyms"]
+    return out
+
+
+def matched(gold_path, system_path):
+    """(gold, system) toponym pairs, matched as described above."""
+    gold, system = toponyms_by_doc(gold_path), toponyms_by_doc(system_path)
     for doc, gts in gold.items():
         for g in gts:
             if g.get("lat") is None:
                 continue
             match = [s for s in system.get(doc, []) if s["start"] < g["end"] and g["start"] < s["end"]]
-            if not match or match[0].get("lat") is None:
-                continue
-            s = match[0]
-            hit = haversine_km(g["lat"], g["lon"], s["lat"], s["lon"]) <= 161
-            if (s.get("feature_code") or "").startswith("PCL"):
-                ctry[0] += 1
-                ctry[1] += hit
-                ctry[2] += in_country(countries, s.get("country"), g["lat"], g["lon"])
-            else:
-                rest[0] += 1
-                rest[1] += hit
+            if match and match[0].get("lat") is not None:
+                yield g, match[0]
+
+
+def is_country(s):
+    return (s.get("feature_code") or "").startswith("PCL")
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    countries = load_countries(ADMIN1)
+    rest = [0, 0]
+    ctry = [0, 0, 0]  # n, within 161 km, inside the chosen country
+    for g, s in matched(sys.argv[1], sys.argv[2]):
+        hit = haversine_km(g["lat"], g["lon"], s["lat"], s["lon"]) <= 161
+        if is_country(s):
+            ctry[0] += 1
+            ctry[1] += hit
+            ctry[2] += in_country(countries, s.get("country"), g["lat"], g["lon"])
+        else:
+            rest[0] += 1
+            rest[1] += hit
     n = rest[0] + ctry[0]
     print(f"   all resolved:       n={n}  acc@161km={(rest[1] + ctry[1]) / max(n, 1):.3f}")
     print(f"   not countries:      n={rest[0]}  acc@161km={rest[1] / max(rest[0], 1):.3f}")

@@ -19,7 +19,6 @@ running the full evaluation after a change, which bench/eval_geoparse.sh does).
 Usage: bench/country_points.py [EVAL_DIR]      (Python 3 standard library; needs ogr2ogr)
 Says so and exits 0 when the cache or the evaluation output is absent.
 """
-import json
 import math
 import os
 import subprocess
@@ -27,16 +26,12 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.dont_write_bytecode = True  # no __pycache__ left in bench/ or gazetteer/
+sys.path.insert(0, HERE)
+from country_breakdown import haversine_km, is_country, matched  # noqa: E402
 ROOT = os.path.dirname(HERE)
 CORPORA = ("lgl", "geovirus")
 THRESHOLDS_KM = (0, 100, 200, 250, 300, 350, 400, 500, 700, 1000, math.inf)
-
-
-def haversine_km(lat1, lon1, lat2, lon2):
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def country_points(places):
@@ -58,25 +53,10 @@ def build(out, km):
 
 
 def country_mentions(corpus_dir):
-    """(gold (lat, lon), system geonameid) for each gold toponym whose first overlapping
-    resolved system toponym is a country (score.py's section B matching)."""
-    gold = {}
-    with open(os.path.join(corpus_dir, "gold.jsonl"), encoding="utf-8") as fh:
-        for line in fh:
-            j = json.loads(line)
-            gold[j["doc_id"]] = j["toponyms"]
-    rows = []
-    with open(os.path.join(corpus_dir, "system.jsonl"), encoding="utf-8") as fh:
-        for line in fh:
-            j = json.loads(line)
-            system = [t for t in j["toponyms"] if t.get("lat") is not None]
-            for g in gold.get(j["doc_id"], []):
-                if g.get("lat") is None:
-                    continue
-                hit = next((t for t in system if t["start"] < g["end"] and g["start"] < t["end"]), None)
-                if hit and hit.get("feature_code") == "PCLI":
-                    rows.append(((g["lat"], g["lon"]), int(hit["geonameid"])))
-    return rows
+    """(gold (lat, lon), system geonameid) of each gold toponym matched to a country
+    (country_breakdown.py's matching, score.py's section B)."""
+    pairs = matched(os.path.join(corpus_dir, "gold.jsonl"), os.path.join(corpus_dir, "system.jsonl"))
+    return [((g["lat"], g["lon"]), int(s["geonameid"])) for g, s in pairs if is_country(s)]
 
 
 def main():
