@@ -1,4 +1,4 @@
-//! Argument groups shared by several subcommands.
+//! Argument groups and output shared by several subcommands.
 
 use std::path::PathBuf;
 
@@ -70,4 +70,16 @@ pub fn read_documents(
 /// Parses a `YYYY-MM-DD` argument.
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// Runs `write` on standard output through a buffer, then flushes it:
+/// stdout alone is line-buffered, one write(2) per line.
+pub fn to_stdout<E: From<std::io::Error>>(
+    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    write(&mut out)?;
+    out.flush()?;
+    Ok(())
 }

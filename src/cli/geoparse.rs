@@ -112,10 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             write_atomic(path, |w| write(w).map_err(|e| incidentmap::Error::io(path, e)))?;
         }
         _ => {
-            // Stdout alone is line-buffered: one write(2) per line.
-            let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-            write(&mut out)?;
-            out.flush()?;
+            super::common::to_stdout(write)?;
         }
     }
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
