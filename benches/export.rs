@@ -6,8 +6,8 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use incidentmap::export::read::{ReadOptions, read_incidents};
 use incidentmap::export::{csv, geojson, gpkg};
+use incidentmap::input::{ReadOptions, read_incidents};
 use incidentmap::{Incident, LonLat};
 
 /// Deterministic incidents in the Iraq/Syria box (xorshift; no RNG crate).

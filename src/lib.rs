@@ -3,12 +3,17 @@
 //! The data flows one way, one module per stage:
 //!
 //! ```text
-//! document (files, stdin, URLs) -> geoparse (spot + resolve with the gazetteer)
+//! input (the front door: classify and open every input)
+//!   -> document (reports) -> geoparse (spot + resolve with the gazetteer)
 //!   -> extract (incidents) -> spatial (index, queries, clusters) -> export (layers)
 //! ```
 //!
-//! The `incidentmap` binary is a thin shell over these modules.
+//! [`schema`] defines the incident record's columns for every reader and
+//! writer; [`jobs`] holds each command's work (map, extract, cluster, near,
+//! export) as one library function with validated options. The
+//! `incidentmap` binary is a thin shell over [`jobs`].
 
+pub mod dates;
 pub mod document;
 pub mod error;
 pub mod export;
@@ -17,7 +22,10 @@ pub mod fetch;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod geoparse;
-pub mod pipeline;
+pub mod input;
+pub mod jobs;
+pub mod json;
+pub mod schema;
 pub mod spatial;
 
 pub use error::{Error, Result};

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use incidentmap::export::read::{ReadOptions, read_incidents};
+use incidentmap::input::{ReadOptions, read_incidents};
 
 const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
 

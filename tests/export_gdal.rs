@@ -8,8 +8,8 @@ use std::process::Command;
 use chrono::NaiveDate;
 use geo::{BoundingRect, MultiPolygon};
 use incidentmap::export::layers::{Layers, write_layers};
-use incidentmap::export::read::{ReadOptions, read_incidents};
 use incidentmap::gazetteer::admin::AdminArea;
+use incidentmap::input::{ReadOptions, read_incidents};
 use incidentmap::spatial::cluster::Cluster;
 use incidentmap::{Incident, LonLat};
 
@@ -246,10 +246,13 @@ fn qml_sidecars_are_well_formed_xml() {
 
 #[test]
 fn geojson_text_sequence_opens_in_gdal() {
-    use incidentmap::export::{Format, convert};
+    use incidentmap::export::Format;
+    use incidentmap::jobs::export::run_export;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("incidents.geojsonl");
-    let r = convert(&[fixture("acled_iraq_syria.csv")], &out, Format::GeoJsonSeq, &ReadOptions::default()).unwrap();
+    let input = fixture("acled_iraq_syria.csv").to_string_lossy().into_owned();
+    let gaz = incidentmap::input::GazetteerSource::new(None);
+    let r = run_export(&[input], &Default::default(), &gaz, &out, Format::GeoJsonSeq).unwrap();
     assert_eq!((r.written, r.skipped.len()), (8, 0));
     let info = ogrinfo(&["-al", "-so", out.to_str().unwrap()]);
     assert!(info.contains("GeoJSONSeq"), "{info}");

@@ -2,9 +2,12 @@
 
 use std::path::PathBuf;
 
+use incidentmap::extract::ExtractOptions;
 use incidentmap::gazetteer::Gazetteer;
+use incidentmap::input::{GazetteerSource, LoadOptions};
 
-/// How reports are read: their publication date and country focus.
+/// How reports are read wherever they are extracted: their publication
+/// date and country focus.
 #[derive(Debug, Clone, clap::Args)]
 pub struct ReportArgs {
     /// Publication date for reports without one (YYYY-MM-DD); relative dates
@@ -14,15 +17,16 @@ pub struct ReportArgs {
     /// Prefer places in this country (ISO alpha-2).
     #[arg(long, value_name = "CC")]
     pub country: Option<String>,
-    /// Stop at the first report that cannot be read or dated.
-    #[arg(long)]
-    pub strict: bool,
 }
 
 impl ReportArgs {
-    /// The extraction options these arguments give.
-    pub fn extract_options(&self) -> incidentmap::extract::ExtractOptions {
-        incidentmap::extract::ExtractOptions { published: self.published, country: self.country.clone() }
+    /// The load options these arguments give.
+    pub fn load_options(&self, lenient: bool) -> LoadOptions {
+        LoadOptions {
+            lenient,
+            extract: ExtractOptions { published: self.published, country: self.country.clone() },
+            ..LoadOptions::default()
+        }
     }
 }
 
@@ -41,6 +45,28 @@ impl GazetteerArgs {
     pub fn open(&self) -> anyhow::Result<Gazetteer> {
         Ok(Gazetteer::load(self.gazetteer.as_deref())?)
     }
+
+    /// The gazetteer, opened when first needed.
+    pub fn source(&self) -> GazetteerSource {
+        GazetteerSource::new(self.gazetteer.clone())
+    }
+}
+
+/// Inputs as the library takes them.
+pub fn input_strings(inputs: &[PathBuf]) -> Vec<String> {
+    inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect()
+}
+
+/// Reports problems on stderr (at most `max`, then how many more) and
+/// returns how many there were.
+pub fn report_problems(problems: &[incidentmap::Error], prefix: &str, max: usize) -> usize {
+    for e in problems.iter().take(max) {
+        eprintln!("incidentmap: {prefix}{e}");
+    }
+    if problems.len() > max {
+        eprintln!("incidentmap: ... and {} more", problems.len() - max);
+    }
+    problems.len()
 }
 
 /// Reads reports: files, directories, `-` (standard input), http(s) URLs
@@ -50,7 +76,7 @@ pub fn read_documents(
     inputs: &[PathBuf],
     strict: bool,
 ) -> anyhow::Result<(Vec<incidentmap::document::Document>, usize)> {
-    let inputs: Vec<String> = inputs.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let inputs = input_strings(inputs);
     let (docs, errors) = incidentmap::fetch::load_inputs(&inputs, &incidentmap::fetch::http::FetchOptions::default());
     if strict {
         if let Some(e) = errors.into_iter().next() {
@@ -67,19 +93,7 @@ pub fn read_documents(
     Ok((docs, errors.len()))
 }
 
-/// Parses a `YYYY-MM-DD` argument.
+/// Parses a date argument (the one date parser: YYYY-MM-DD, 15 May 2020, ...).
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))
-}
-
-/// Runs `write` on standard output through a buffer, then flushes it:
-/// stdout alone is line-buffered, one write(2) per line.
-pub fn to_stdout<E: From<std::io::Error>>(
-    write: impl FnOnce(&mut dyn std::io::Write) -> Result<(), E>,
-) -> Result<(), E> {
-    use std::io::Write;
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    write(&mut out)?;
-    out.flush()?;
-    Ok(())
+    incidentmap::dates::parse_date(s)
 }

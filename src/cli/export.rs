@@ -1,32 +1,48 @@
-//! `incidentmap export`: convert incidents between GeoJSON, GeoJSONSeq, CSV
-//! and GeoPackage.
+//! `incidentmap export`: convert incidents between GeoJSON, GeoJSONSeq, CSV,
+//! JSON lines and GeoPackage.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, bail};
-use incidentmap::export::read::ReadOptions;
-use incidentmap::export::{Format, convert};
+use anyhow::Context;
+use incidentmap::export::Format;
+use incidentmap::jobs::export::{output_format, run_export};
 
 use super::Outcome;
+use super::common::{GazetteerArgs, ReportArgs, input_strings};
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-enum FormatArg {
+pub enum FormatArg {
     /// RFC 7946 FeatureCollection.
     Geojson,
     /// RFC 8142 GeoJSON text sequence (one feature per line, RS-framed).
     Geojsonseq,
     /// CSV with ACLED column names.
     Csv,
+    /// JSON lines: one flat object per incident.
+    Jsonl,
     /// GeoPackage with spatial index and QGIS style.
     Gpkg,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Geojson => Format::GeoJson,
+            FormatArg::Geojsonseq => Format::GeoJsonSeq,
+            FormatArg::Csv => Format::Csv,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Gpkg => Format::Gpkg,
+        }
+    }
 }
 
 /// Arguments.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Incident files: our GeoJSON, GeoJSONSeq or CSV, any CSV with
-    /// latitude/longitude columns, ACLED exports. `-` reads stdin.
+    /// Incident layers: our GeoJSON, GeoJSONSeq, CSV or GeoPackage, any CSV
+    /// with latitude/longitude columns, ACLED exports; reports are extracted.
+    /// `-` reads stdin.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output file; the format follows the extension (.geojson/.json,
@@ -40,25 +56,16 @@ pub struct Args {
     /// without it the first bad record stops the run and nothing is written.
     #[arg(long)]
     lenient: bool,
+    #[command(flatten)]
+    reports: ReportArgs,
+    #[command(flatten)]
+    gaz: GazetteerArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let format = match args.format {
-        Some(FormatArg::Geojson) => Format::GeoJson,
-        Some(FormatArg::Geojsonseq) => Format::GeoJsonSeq,
-        Some(FormatArg::Csv) => Format::Csv,
-        Some(FormatArg::Gpkg) => Format::Gpkg,
-        None if args.output.as_os_str() == "-" => bail!("writing to stdout (-o -) needs --format"),
-        None => match Format::from_path(&args.output) {
-            Some(f) => f,
-            None => bail!(
-                "cannot tell the output format from {:?}; use .geojson, .geojsonl, .csv or .gpkg, or --format",
-                args.output
-            ),
-        },
-    };
-    let opts = ReadOptions { lenient: args.lenient };
-    let report = convert(&args.inputs, &args.output, format, &opts)
+    let format = output_format(&args.output, args.format.map(Format::from))?;
+    let load = args.reports.load_options(args.lenient);
+    let report = run_export(&input_strings(&args.inputs), &load, &args.gaz.source(), &args.output, format)
         .with_context(|| format!("export to {}", args.output.display()))?;
     if report.skipped.is_empty() {
         return Ok(Outcome::Done);

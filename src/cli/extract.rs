@@ -1,19 +1,21 @@
 //! `incidentmap extract FILES...`: incidents from reports.
 
-use std::io::Write;
 use std::path::PathBuf;
 
-use incidentmap::export::atomic::write_atomic;
-use incidentmap::pipeline::{incident_json, incidents_from_documents};
+use incidentmap::export::Format;
+use incidentmap::jobs::extract::run_extract;
 
 use super::Outcome;
-use super::common::{GazetteerArgs, ReportArgs};
+use super::common::{GazetteerArgs, ReportArgs, input_strings, report_problems};
 
 /// Output format of `extract`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub enum FormatArg {
+    /// RFC 7946 FeatureCollection.
     Geojson,
+    /// One flat JSON object per incident.
     Jsonl,
+    /// CSV with ACLED column names.
     Csv,
 }
 
@@ -27,7 +29,10 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "geojson")]
-    format: Format,
+    format: FormatArg,
+    /// Stop at the first report that cannot be read or dated.
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -35,42 +40,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let gaz = args.gaz.open()?;
-    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.reports.strict)?;
-    let opts = args.reports.extract_options();
-    let (incidents, errors) = incidents_from_documents(&gaz, &docs, &opts);
-    for e in &errors {
-        if args.reports.strict {
-            anyhow::bail!("{e}");
-        }
-        eprintln!("incidentmap: {e}");
-        failures += 1;
-    }
-    let write = |w: &mut dyn Write| -> anyhow::Result<()> {
-        match args.format {
-            Format::Jsonl => {
-                for i in &incidents {
-                    serde_json::to_writer(&mut *w, &incident_json(i))?;
-                    writeln!(w)?;
-                }
-            }
-            Format::Geojson => {
-                incidentmap::export::geojson::write_incidents(&mut *w, &incidents)?;
-            }
-            Format::Csv => {
-                incidentmap::export::csv::write_incidents(&mut *w, &incidents)?;
-            }
-        }
-        Ok(())
+    let format = match args.format {
+        FormatArg::Geojson => Format::GeoJson,
+        FormatArg::Jsonl => Format::Jsonl,
+        FormatArg::Csv => Format::Csv,
     };
-    match &args.output {
-        Some(path) if path.as_os_str() != "-" => {
-            write_atomic(path, |w| write(w).map_err(|e| incidentmap::Error::bad_input(path, e.to_string())))?;
-        }
-        _ => {
-            super::common::to_stdout(write)?;
-        }
-    }
-    eprintln!("incidentmap: {} incidents from {} reports", incidents.len(), docs.len());
+    let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let load = args.reports.load_options(!args.strict);
+    let s = run_extract(&input_strings(&args.inputs), &load, &args.gaz.source(), &output, format)?;
+    let failures = report_problems(&s.errors, "", usize::MAX);
+    eprintln!("incidentmap: {} incidents from {} reports", s.incidents, s.documents);
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

@@ -1,24 +1,26 @@
-//! `incidentmap map REPORTS... -o DIR`: the main job.
+//! `incidentmap map INPUT... -o DIR`: the main job.
 
 use std::path::PathBuf;
 
-use incidentmap::pipeline::{MapOptions, run_map};
+use incidentmap::jobs::cluster::ClusterOptions;
+use incidentmap::jobs::map::{MapOptions, run_map};
 
 use super::Outcome;
-use super::common::{GazetteerArgs, ReportArgs};
+use super::common::{GazetteerArgs, ReportArgs, input_strings, report_problems};
 
 /// Arguments of `map`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Reports: .txt/.html files, directories of them, http(s) URLs, RSS/Atom
-    /// feeds, or `-` for standard input.
-    #[arg(required = true)]
+    /// Reports (.txt/.html files, directories of them, http(s) URLs, RSS/Atom
+    /// feeds, `-` for standard input) and incident layers (GeoJSON, CSV,
+    /// GeoPackage) to add to them.
+    #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// Output directory for the layers (created if missing).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
     /// Clustering radius in km.
-    #[arg(long, default_value_t = 25.0, value_name = "KM")]
+    #[arg(long, default_value_t = 25.0, value_name = "KM", allow_hyphen_values = true)]
     eps_km: f64,
     /// Incidents a cluster core needs within the radius (itself included).
     #[arg(long, default_value_t = 3, value_name = "N")]
@@ -26,6 +28,9 @@ pub struct Args {
     /// Space-time clustering: neighbours must also be within this many days.
     #[arg(long, value_name = "DAYS")]
     max_days: Option<u32>,
+    /// Stop at the first input that cannot be read or report that cannot be dated.
+    #[arg(long)]
+    strict: bool,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -33,23 +38,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let gaz = args.gaz.open()?;
-    let (docs, mut failures) = super::common::read_documents(&args.inputs, args.reports.strict)?;
     let opts = MapOptions {
-        extract: args.reports.extract_options(),
-        eps_km: args.eps_km,
-        min_points: args.min_points,
-        max_days: args.max_days,
-        strict: args.reports.strict,
+        load: args.reports.load_options(!args.strict),
+        cluster: ClusterOptions::new(args.eps_km, args.min_points)?.max_days(args.max_days),
     };
-    let summary = run_map(&gaz, &docs, &opts, &args.output)?;
-    for e in &summary.errors {
-        eprintln!("incidentmap: {e}");
-        failures += 1;
-    }
+    let summary = run_map(&input_strings(&args.inputs), &opts, &args.gaz.source(), &args.output)?;
+    let failures = report_problems(&summary.errors, "", usize::MAX);
     eprintln!(
         "incidentmap: {} reports -> {} incidents, {} clusters; wrote {} files to {}",
-        docs.len(),
+        summary.documents,
         summary.incidents,
         summary.clusters,
         summary.files.len(),

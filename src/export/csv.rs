@@ -1,76 +1,67 @@
 //! CSV with ACLED's column names plus ours, in the order of
-//! [`INCIDENT_COLUMNS`]: `event_date` as `YYYY-MM-DD`, `latitude` and
+//! [`COLUMNS`](crate::schema::COLUMNS): `event_date` as `YYYY-MM-DD`, `latitude` and
 //! `longitude` with 6 decimals, empty cells for absent values. The readers in
 //! [`read`](super::read) take it back unchanged.
 
 use std::io::{self, Write};
 
-use super::{INCIDENT_COLUMNS, push_date, push_fixed6, push_i64, push_u64};
+use super::{push_date, push_fixed6, push_i64, push_u64};
 use crate::extract::incident::Incident;
+use crate::schema::{COLUMNS, Extra, Value};
 
-/// Streams incidents as CSV rows under a header.
+/// Streams incidents as CSV rows under a header: the columns of
+/// [`COLUMNS`], then any extra columns.
 pub struct IncidentCsvWriter<W: Write> {
     w: csv::Writer<W>,
     scratch: Vec<u8>,
+    extras: usize,
 }
 
 impl<W: Write> IncidentCsvWriter<W> {
     /// Writes the header.
     pub fn new(w: W) -> io::Result<Self> {
+        Self::with_extras(w, &[])
+    }
+
+    /// Writes the header, with extra columns after the record's own.
+    pub fn with_extras(w: W, extras: &[Extra]) -> io::Result<Self> {
         let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(w);
-        w.write_record(INCIDENT_COLUMNS).map_err(into_io)?;
-        Ok(IncidentCsvWriter { w, scratch: Vec::with_capacity(64) })
+        let header = crate::schema::names().chain(extras.iter().map(|e| e.name));
+        w.write_record(header).map_err(into_io)?;
+        Ok(IncidentCsvWriter { w, scratch: Vec::with_capacity(64), extras: extras.len() })
     }
 
     /// Writes one incident as a row.
     pub fn write(&mut self, inc: &Incident) -> io::Result<()> {
-        let Self { w, scratch } = self;
-        let mut num = |w: &mut csv::Writer<W>, f: &dyn Fn(&mut Vec<u8>)| {
+        self.write_with(inc, &[])
+    }
+
+    /// Writes one incident as a row, with the values of the extra columns.
+    pub fn write_with(&mut self, inc: &Incident, values: &[Value]) -> io::Result<()> {
+        debug_assert_eq!(values.len(), self.extras);
+        let Self { w, scratch, .. } = self;
+        let mut field = |v: Value| -> csv::Result<()> {
             scratch.clear();
-            f(scratch);
+            match v {
+                Value::Text(s) => return w.write_field(s),
+                Value::UInt(n) => push_u64(scratch, n),
+                Value::Int(n) => push_i64(scratch, n),
+                Value::Real(x) => push_fixed6(scratch, x),
+                Value::Date(d) => push_date(scratch, d),
+                Value::Null => {}
+            }
             w.write_field(&scratch[..])
         };
         (|| -> csv::Result<()> {
-            num(w, &|b| push_u64(b, inc.id))?;
-            w.write_field(&inc.event_id)?;
-            num(w, &|b| push_date(b, inc.event_date))?;
-            num(w, &|b| push_u64(b, inc.time_precision.into()))?;
-            w.write_field(&inc.event_type)?;
-            w.write_field(&inc.sub_event_type)?;
-            w.write_field(&inc.actor1)?;
-            w.write_field(&inc.actor2)?;
-            num(w, &|b| push_u64(b, inc.fatalities.into()))?;
-            num(w, &|b| push_u64(b, inc.injured.into()))?;
-            w.write_field(&inc.location)?;
-            w.write_field(&inc.place_name)?;
-            num(w, &|b| {
-                if let Some(g) = inc.geonameid {
-                    push_i64(b, g)
-                }
-            })?;
-            w.write_field(&inc.admin1)?;
-            w.write_field(&inc.admin2)?;
-            w.write_field(&inc.country)?;
-            num(w, &|b| push_fixed6(b, inc.position.lat))?;
-            num(w, &|b| push_fixed6(b, inc.position.lon))?;
-            num(w, &|b| push_u64(b, inc.geo_precision.into()))?;
-            w.write_field(inc.location_type.as_str())?;
-            w.write_field(&inc.source)?;
-            num(w, &|b| {
-                if let Some(d) = inc.source_date {
-                    push_date(b, d)
-                }
-            })?;
-            w.write_field(&inc.notes)?;
-            num(w, &|b| push_fixed6(b, inc.confidence))?;
-            w.write_field(&inc.resolution)?;
-            num(w, &|b| {
-                if let Some(c) = inc.cluster_id {
-                    push_u64(b, c.into())
-                }
-            })?;
-            w.write_record(None::<&[u8]>)
+            for c in &COLUMNS {
+                field(c.column.value(inc))?;
+            }
+            for v in values {
+                field(*v)?;
+            }
+            Ok(())
         })()
+        .and_then(|()| w.write_record(None::<&[u8]>))
         .map_err(into_io)
     }
 
@@ -84,19 +75,7 @@ impl<W: Write> IncidentCsvWriter<W> {
 /// sidecar both read (`incidents.csvt` next to `incidents.csv`), so that
 /// `event_date` opens as a Date and counts as integers without guessing.
 pub fn csvt() -> String {
-    let types: Vec<String> = super::INCIDENT_COLUMNS
-        .iter()
-        .map(|c| {
-            let t = match *c {
-                "id" | "geonameid" => "Integer64",
-                "time_precision" | "fatalities" | "injured" | "geo_precision" | "cluster_id" => "Integer",
-                "event_date" | "source_date" => "Date",
-                "latitude" | "longitude" | "confidence" => "Real",
-                _ => "String",
-            };
-            format!("\"{t}\"")
-        })
-        .collect();
+    let types: Vec<String> = COLUMNS.iter().map(|c| format!("\"{}\"", c.ty.csvt())).collect();
     types.join(",") + "\n"
 }
 
@@ -125,7 +104,7 @@ mod tests {
     fn header_matches_geojson_properties() {
         let bytes = write_incidents(Vec::new(), &[]).unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        assert_eq!(text.trim_end(), INCIDENT_COLUMNS.join(","));
+        assert_eq!(text.trim_end(), crate::schema::names().collect::<Vec<_>>().join(","));
     }
 
     #[test]

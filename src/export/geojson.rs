@@ -24,6 +24,7 @@ use super::{push_date, push_fixed6, push_i64, push_u64};
 use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
 use crate::geodesy::LonLat;
+use crate::schema::{COLUMNS, Extra, Value};
 use crate::spatial::cluster::Cluster;
 
 /// RS, the record separator that starts each text of an RFC 8142 sequence.
@@ -34,20 +35,34 @@ pub const RS: u8 = 0x1E;
 pub(crate) struct FeatureBuf {
     pub(crate) buf: Vec<u8>,
     first_prop: bool,
+    /// Formatting a flat JSON object (a JSON line) rather than a Feature.
+    object: bool,
 }
 
 impl FeatureBuf {
     pub(crate) fn new() -> FeatureBuf {
-        FeatureBuf { buf: Vec::with_capacity(1024), first_prop: true }
+        FeatureBuf { buf: Vec::with_capacity(1024), first_prop: true, object: false }
     }
 
     /// Starts a feature with an integer id; the geometry comes next.
     fn begin(&mut self, id: u64) {
         self.buf.clear();
         self.first_prop = true;
+        self.object = false;
         self.buf.extend_from_slice(b"{\"type\":\"Feature\",\"id\":");
         push_u64(&mut self.buf, id);
         self.buf.extend_from_slice(b",\"geometry\":");
+    }
+
+    /// Starts a flat JSON object; its members come next.
+    fn begin_object(&mut self) {
+        self.buf.clear();
+        self.first_prop = true;
+        self.object = true;
+    }
+
+    fn props_open(&self) -> &'static [u8] {
+        if self.object { b"{" } else { b",\"properties\":{" }
     }
 
     fn point(&mut self, p: LonLat) {
@@ -116,7 +131,8 @@ impl FeatureBuf {
 
     fn key(&mut self, k: &str) {
         if self.first_prop {
-            self.buf.extend_from_slice(b",\"properties\":{\"");
+            self.buf.extend_from_slice(self.props_open());
+            self.buf.push(b'"');
             self.first_prop = false;
         } else {
             self.buf.extend_from_slice(b",\"");
@@ -127,20 +143,12 @@ impl FeatureBuf {
 
     fn str(&mut self, k: &str, v: &str) {
         self.key(k);
-        push_json_str(&mut self.buf, v);
+        crate::json::push_str(&mut self.buf, v);
     }
 
     fn uint(&mut self, k: &str, v: u64) {
         self.key(k);
         push_u64(&mut self.buf, v);
-    }
-
-    fn opt_int(&mut self, k: &str, v: Option<i64>) {
-        self.key(k);
-        match v {
-            Some(v) => push_i64(&mut self.buf, v),
-            None => self.buf.extend_from_slice(b"null"),
-        }
     }
 
     fn num(&mut self, k: &str, v: f64) {
@@ -167,43 +175,52 @@ impl FeatureBuf {
 
     fn end(&mut self) {
         if self.first_prop {
-            self.buf.extend_from_slice(b",\"properties\":{");
+            self.buf.extend_from_slice(self.props_open());
         }
-        self.buf.extend_from_slice(b"}}");
+        self.buf.extend_from_slice(if self.object { b"}" } else { b"}}" });
     }
 
-    /// Formats an incident feature (Point, the properties of
-    /// [`INCIDENT_COLUMNS`](super::INCIDENT_COLUMNS) in order).
-    pub(crate) fn incident(&mut self, inc: &Incident) {
+    /// One typed value under key `k`.
+    fn value(&mut self, k: &str, v: Value) {
+        self.key(k);
+        match v {
+            Value::UInt(n) => push_u64(&mut self.buf, n),
+            Value::Int(n) => push_i64(&mut self.buf, n),
+            Value::Real(x) => push_fixed6(&mut self.buf, x),
+            Value::Text(s) => crate::json::push_str(&mut self.buf, s),
+            Value::Date(d) => {
+                self.buf.push(b'"');
+                push_date(&mut self.buf, d);
+                self.buf.push(b'"');
+            }
+            Value::Null => self.buf.extend_from_slice(b"null"),
+        }
+    }
+
+    /// The incident's columns (in [`COLUMNS`] order), then the extra ones.
+    fn record_props(&mut self, inc: &Incident, extras: &[Extra], values: &[Value]) {
+        for c in &COLUMNS {
+            self.value(c.name, c.column.value(inc));
+        }
+        for (e, v) in extras.iter().zip(values) {
+            self.value(e.name, *v);
+        }
+        self.end();
+    }
+
+    /// Formats an incident as a flat JSON object (a JSON line): the
+    /// properties of its feature, extra columns after them.
+    pub(crate) fn incident_object(&mut self, inc: &Incident, extras: &[Extra], values: &[Value]) {
+        self.begin_object();
+        self.record_props(inc, extras, values);
+    }
+
+    /// Formats an incident feature: a Point, the properties of [`COLUMNS`]
+    /// in order, then the extra columns.
+    pub(crate) fn incident(&mut self, inc: &Incident, extras: &[Extra], values: &[Value]) {
         self.begin(inc.id);
         self.point(inc.position);
-        self.uint("id", inc.id);
-        self.str("event_id", &inc.event_id);
-        self.date("event_date", inc.event_date);
-        self.uint("time_precision", inc.time_precision.into());
-        self.str("event_type", &inc.event_type);
-        self.str("sub_event_type", &inc.sub_event_type);
-        self.str("actor1", &inc.actor1);
-        self.str("actor2", &inc.actor2);
-        self.uint("fatalities", inc.fatalities.into());
-        self.uint("injured", inc.injured.into());
-        self.str("location", &inc.location);
-        self.str("place_name", &inc.place_name);
-        self.opt_int("geonameid", inc.geonameid);
-        self.str("admin1", &inc.admin1);
-        self.str("admin2", &inc.admin2);
-        self.str("country", &inc.country);
-        self.num("latitude", inc.position.lat);
-        self.num("longitude", inc.position.lon);
-        self.uint("geo_precision", inc.geo_precision.into());
-        self.str("location_type", inc.location_type.as_str());
-        self.str("source", &inc.source);
-        self.opt_date("source_date", inc.source_date);
-        self.str("notes", &inc.notes);
-        self.num("confidence", inc.confidence);
-        self.str("resolution", &inc.resolution);
-        self.opt_int("cluster_id", inc.cluster_id.map(i64::from));
-        self.end();
+        self.record_props(inc, extras, values);
     }
 
     fn cluster_props(&mut self, c: &Cluster) {
@@ -315,33 +332,6 @@ pub(crate) fn ring_signed_area(pts: impl Iterator<Item = (f64, f64)> + Clone) ->
     .sum()
 }
 
-/// Appends `s` as a JSON string literal.
-pub(crate) fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[start..i]);
-        if esc.is_empty() {
-            out.extend_from_slice(format!("\\u{b:04x}").as_bytes());
-        } else {
-            out.extend_from_slice(esc);
-        }
-        start = i + 1;
-    }
-    out.extend_from_slice(&bytes[start..]);
-    out.push(b'"');
-}
-
 /// Whether features go into a FeatureCollection or an RFC 8142 sequence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Framing {
@@ -411,23 +401,36 @@ impl<W: Write> FeatureStream<W> {
 /// ```
 pub struct IncidentGeoJsonWriter<W: Write> {
     inner: FeatureStream<W>,
+    extras: Vec<Extra>,
 }
 
 impl<W: Write> IncidentGeoJsonWriter<W> {
     /// A FeatureCollection writer (RFC 7946).
     pub fn new(w: W) -> io::Result<Self> {
-        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Collection)? })
+        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Collection)?, extras: Vec::new() })
     }
 
     /// A GeoJSON text sequence writer (RFC 8142: RS before, newline after
     /// each feature), for pipes.
     pub fn new_seq(w: W) -> io::Result<Self> {
-        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Sequence)? })
+        Ok(IncidentGeoJsonWriter { inner: FeatureStream::new(w, Framing::Sequence)?, extras: Vec::new() })
+    }
+
+    /// Adds columns after the record's own (query results); their values
+    /// go to [`IncidentGeoJsonWriter::write_with`].
+    pub fn with_extras(mut self, extras: &[Extra]) -> Self {
+        self.extras = extras.to_vec();
+        self
     }
 
     /// Writes one incident.
     pub fn write(&mut self, inc: &Incident) -> io::Result<()> {
-        self.inner.feature.incident(inc);
+        self.write_with(inc, &[])
+    }
+
+    /// Writes one incident with the values of the extra columns.
+    pub fn write_with(&mut self, inc: &Incident, values: &[Value]) -> io::Result<()> {
+        self.inner.feature.incident(inc, &self.extras, values);
         self.inner.emit()
     }
 
@@ -553,11 +556,10 @@ pub(crate) mod tests {
         // serde_json's map sorts keys, so check the written order on the text.
         let text = String::from_utf8(write_incidents(Vec::new(), &[sample(1)]).unwrap()).unwrap();
         let props = &text[text.find("\"properties\"").unwrap()..];
-        let at: Vec<usize> =
-            crate::export::INCIDENT_COLUMNS.iter().map(|k| props.find(&format!("\"{k}\":")).unwrap()).collect();
+        let at: Vec<usize> = crate::schema::names().map(|k| props.find(&format!("\"{k}\":")).unwrap()).collect();
         assert!(at.windows(2).all(|w| w[0] < w[1]), "{props}");
-        assert_eq!(p0.len(), crate::export::INCIDENT_COLUMNS.len());
-        for k in crate::export::INCIDENT_COLUMNS {
+        assert_eq!(p0.len(), crate::schema::COLUMNS.len());
+        for k in crate::schema::names() {
             let (a, b) = (kind(&p0[k]), kind(&p1[k]));
             if a != b {
                 assert!(["geonameid", "cluster_id", "source_date"].contains(&k) && b == "null", "{k}: {a} vs {b}");

@@ -115,24 +115,23 @@ impl Layer {
         }
     }
 
-    fn columns(self) -> &'static str {
+    fn columns(self) -> std::borrow::Cow<'static, str> {
         match self {
-            Layer::Incidents => {
-                "id INTEGER, event_id TEXT, event_date DATE, time_precision MEDIUMINT, event_type TEXT, \
-                 sub_event_type TEXT, actor1 TEXT, actor2 TEXT, fatalities INTEGER, injured INTEGER, \
-                 location TEXT, place_name TEXT, geonameid INTEGER, admin1 TEXT, admin2 TEXT, country TEXT, \
-                 latitude REAL, longitude REAL, geo_precision MEDIUMINT, location_type TEXT, source TEXT, \
-                 source_date DATE, notes TEXT, confidence REAL, resolution TEXT, cluster_id INTEGER"
-            }
+            Layer::Incidents => crate::schema::COLUMNS
+                .iter()
+                .map(|c| format!("{} {}", c.name, c.ty.sql()))
+                .collect::<Vec<_>>()
+                .join(", ")
+                .into(),
             Layer::Clusters | Layer::ClusterAreas => {
                 "cluster_id INTEGER, count INTEGER, distinct_locations INTEGER, fatalities INTEGER, \
                  injured INTEGER, first_date DATE, last_date DATE, event_type TEXT, actor TEXT, \
                  bbox_west REAL, bbox_south REAL, bbox_east REAL, bbox_north REAL"
+                    .into()
             }
-            Layer::Admin1 => {
-                "code TEXT, name TEXT, country TEXT, incident_count INTEGER, fatalities INTEGER, \
+            Layer::Admin1 => "code TEXT, name TEXT, country TEXT, incident_count INTEGER, fatalities INTEGER, \
                  injured INTEGER, first_date DATE, last_date DATE"
-            }
+                .into(),
         }
     }
 
@@ -142,6 +141,24 @@ impl Layer {
 
     fn index(self) -> usize {
         self as usize
+    }
+}
+
+/// A schema value as an SQLite value: dates as `YYYY-MM-DD` text.
+struct SqlValue<'a>(crate::schema::Value<'a>);
+
+impl rusqlite::ToSql for SqlValue<'_> {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use crate::schema::Value;
+        use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
+        Ok(match self.0 {
+            Value::UInt(n) => ToSqlOutput::Owned(Sql::Integer(n as i64)),
+            Value::Int(n) => ToSqlOutput::Owned(Sql::Integer(n)),
+            Value::Real(x) => ToSqlOutput::Owned(Sql::Real(x)),
+            Value::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Value::Date(d) => ToSqlOutput::Owned(Sql::Text(date_string(d))),
+            Value::Null => ToSqlOutput::Owned(Sql::Null),
+        })
     }
 }
 
@@ -259,40 +276,10 @@ impl GpkgWriter {
     /// Adds one incident to the `incidents` layer.
     pub fn add_incident(&mut self, inc: &Incident) -> Result<()> {
         let env = point_blob(&mut self.blob, inc.position);
-        let date = date_string(inc.event_date);
-        let sdate = inc.source_date.map(date_string);
-        self.insert(
-            Layer::Incidents,
-            env,
-            params![
-                inc.id as i64,
-                inc.event_id,
-                date,
-                inc.time_precision,
-                inc.event_type,
-                inc.sub_event_type,
-                inc.actor1,
-                inc.actor2,
-                inc.fatalities,
-                inc.injured,
-                inc.location,
-                inc.place_name,
-                inc.geonameid,
-                inc.admin1,
-                inc.admin2,
-                inc.country,
-                inc.position.lat,
-                inc.position.lon,
-                inc.geo_precision,
-                inc.location_type.as_str(),
-                inc.source,
-                sdate,
-                inc.notes,
-                inc.confidence,
-                inc.resolution,
-                inc.cluster_id,
-            ],
-        )
+        let values: [SqlValue; crate::schema::COLUMNS.len()] =
+            std::array::from_fn(|k| SqlValue(crate::schema::COLUMNS[k].column.value(inc)));
+        let refs: [&dyn rusqlite::ToSql; crate::schema::COLUMNS.len()] = std::array::from_fn(|k| &values[k] as _);
+        self.insert(Layer::Incidents, env, &refs)
     }
 
     fn add_cluster(&mut self, layer: Layer, c: &Cluster, env: [f64; 4]) -> Result<()> {

@@ -105,6 +105,44 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
     Ok(out)
 }
 
+/// The file names [`write_cluster_layers`] writes, in order.
+pub const CLUSTER_FILES: [&str; 6] = [
+    "clusters.geojson",
+    "clusters.qml",
+    "cluster_areas.geojson",
+    "cluster_areas.qml",
+    "incidents.geojson",
+    "incidents.qml",
+];
+
+/// Writes the layers of a clustering into `dir` (created if needed), each
+/// file atomically: cluster centres, cluster hulls and the incidents with
+/// their `cluster_id`, each GeoJSON with its QGIS style beside it.
+pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Cluster]) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let mut out = Vec::with_capacity(CLUSTER_FILES.len());
+    let p = dir.join("clusters.geojson");
+    write_atomic(&p, |w| geojson::write_clusters(w, clusters).map(drop).map_err(io_err(&p)))?;
+    out.push(p);
+    let p = dir.join("cluster_areas.geojson");
+    write_atomic(&p, |w| geojson::write_cluster_areas(w, clusters).map(drop).map_err(io_err(&p)))?;
+    out.push(p);
+    let p = dir.join("incidents.geojson");
+    write_atomic(&p, |w| geojson::write_incidents(w, incidents).map(drop).map_err(io_err(&p)))?;
+    out.push(p);
+    for (name, qml) in [
+        ("clusters.qml", style::clusters_qml()),
+        ("cluster_areas.qml", style::cluster_areas_qml()),
+        ("incidents.qml", style::incidents_qml()),
+    ] {
+        let p = dir.join(name);
+        write_bytes_atomic(&p, qml.as_bytes())?;
+        out.push(p);
+    }
+    out.sort_by_key(|p| CLUSTER_FILES.iter().position(|n| p.ends_with(n)));
+    Ok(out)
+}
+
 /// Folds a name for matching incident `admin1` names to areas.
 fn fold(s: &str) -> String {
     s.trim().to_lowercase()

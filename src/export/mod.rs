@@ -1,56 +1,20 @@
-//! Layers out (GeoJSON, GeoJSONSeq, CSV, GeoPackage with QGIS styles) and
-//! incident files in (our own formats and ACLED exports).
-//!
-//! Every writer here produces the same flat incident record, with the
-//! columns of [`INCIDENT_COLUMNS`] in that order, so that a layer written in
-//! one format reads back unchanged from any other.
+//! Layers out: GeoJSON, GeoJSONSeq, JSON lines, CSV (+ `.csvt`) and
+//! GeoPackage with QGIS styles, every incident writer driven by the columns
+//! of [`schema::COLUMNS`](crate::schema::COLUMNS), so that a layer written
+//! in one format reads back unchanged from any other (see
+//! [`input`](crate::input)).
 
 pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;
 pub mod layers;
-pub mod read;
+pub mod mentions;
+pub mod output;
 pub mod style;
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
+pub mod table;
 
 use chrono::{Datelike, NaiveDate};
-
-use crate::error::{Error, Result};
-use read::ReadOptions;
-
-/// The incident columns of every layer and CSV, in output order. The names
-/// follow ACLED's export where one exists.
-pub const INCIDENT_COLUMNS: [&str; 26] = [
-    "id",
-    "event_id",
-    "event_date",
-    "time_precision",
-    "event_type",
-    "sub_event_type",
-    "actor1",
-    "actor2",
-    "fatalities",
-    "injured",
-    "location",
-    "place_name",
-    "geonameid",
-    "admin1",
-    "admin2",
-    "country",
-    "latitude",
-    "longitude",
-    "geo_precision",
-    "location_type",
-    "source",
-    "source_date",
-    "notes",
-    "confidence",
-    "resolution",
-    "cluster_id",
-];
 
 /// The output formats for incidents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,12 +25,15 @@ pub enum Format {
     GeoJsonSeq,
     /// CSV with ACLED column names.
     Csv,
+    /// JSON lines: one flat object per incident.
+    Jsonl,
     /// OGC GeoPackage (SQLite).
     Gpkg,
 }
 
 impl Format {
-    /// The format a file name's extension names, if any.
+    /// The format a file name's extension names, if any (`.jsonl` and
+    /// `.ndjson` are GeoJSON sequences, which every GIS reads).
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
@@ -84,112 +51,11 @@ impl Format {
             "geojson" => Format::GeoJson,
             "geojsonseq" | "geojsonl" | "geojsons" => Format::GeoJsonSeq,
             "csv" => Format::Csv,
+            "jsonl" | "json" => Format::Jsonl,
             "gpkg" | "geopackage" => Format::Gpkg,
             _ => return None,
         })
     }
-}
-
-/// What [`convert`] did.
-#[derive(Debug, Default)]
-pub struct ConvertReport {
-    /// Incidents written.
-    pub written: u64,
-    /// Records (and, when lenient, whole inputs) that were skipped, with why.
-    pub skipped: Vec<Error>,
-}
-
-/// Converts incident files into one output file (`-` is stdout), streaming:
-/// records go from the readers straight into the writer, so memory does not
-/// grow with the input. With several inputs the ids are renumbered 1..n.
-///
-/// Without `opts.lenient` the first bad record (or unreadable input) is the
-/// error, and an existing output file is left untouched. With it, bad
-/// records and unreadable inputs are collected in the report and the rest
-/// is written. A GeoPackage cannot go to stdout.
-pub fn convert(inputs: &[PathBuf], output: &Path, format: Format, opts: &ReadOptions) -> Result<ConvertReport> {
-    if output.as_os_str() == "-" {
-        if format == Format::Gpkg {
-            return Err(Error::invalid("output", "-", "a GeoPackage cannot be written to stdout"));
-        }
-        let out = std::io::stdout().lock();
-        let w = std::io::BufWriter::with_capacity(1 << 16, out);
-        let (mut w, report) = stream_into(w, format, inputs, output, opts)?;
-        w.flush().map_err(atomic::io_err(output))?;
-        return Ok(report);
-    }
-    if format == Format::Gpkg {
-        let mut g = gpkg::GpkgWriter::create(output)?;
-        g.create_layer(gpkg::Layer::Incidents)?;
-        let report = each_input(inputs, opts, &mut |inc| g.add_incident(&inc))?;
-        g.add_style(gpkg::Layer::Incidents, "incidents", &style::incidents_qml())?;
-        g.finish()?;
-        return Ok(report);
-    }
-    let mut report = None;
-    atomic::write_atomic(output, |w| {
-        let (_, r) = stream_into(w, format, inputs, output, opts)?;
-        report = Some(r);
-        Ok(())
-    })?;
-    Ok(report.unwrap_or_default())
-}
-
-fn stream_into<W: Write>(
-    w: W,
-    format: Format,
-    inputs: &[PathBuf],
-    output: &Path,
-    opts: &ReadOptions,
-) -> Result<(W, ConvertReport)> {
-    let io = atomic::io_err(output);
-    match format {
-        Format::GeoJson | Format::GeoJsonSeq => {
-            let mut gw = if format == Format::GeoJson {
-                geojson::IncidentGeoJsonWriter::new(w)
-            } else {
-                geojson::IncidentGeoJsonWriter::new_seq(w)
-            }
-            .map_err(&io)?;
-            let report = each_input(inputs, opts, &mut |inc| gw.write(&inc).map_err(&io))?;
-            Ok((gw.finish().map_err(&io)?, report))
-        }
-        Format::Csv => {
-            let mut cw = csv::IncidentCsvWriter::new(w).map_err(&io)?;
-            let report = each_input(inputs, opts, &mut |inc| cw.write(&inc).map_err(&io))?;
-            Ok((cw.finish().map_err(&io)?, report))
-        }
-        Format::Gpkg => Err(Error::invalid("format", "gpkg", "not a stream format")),
-    }
-}
-
-/// Feeds every incident of every input to `f`, renumbering ids when there
-/// are several inputs. Errors from `f` always end the run; input errors do
-/// unless lenient.
-fn each_input(
-    inputs: &[PathBuf],
-    opts: &ReadOptions,
-    f: &mut dyn FnMut(crate::Incident) -> Result<()>,
-) -> Result<ConvertReport> {
-    let mut report = ConvertReport::default();
-    let renumber = inputs.len() > 1;
-    for input in inputs {
-        let mut sink_failed = false;
-        let r = read::for_each_incident(input, opts, &mut |mut inc| {
-            if renumber {
-                inc.id = report.written + 1;
-            }
-            f(inc).inspect_err(|_| sink_failed = true)?;
-            report.written += 1;
-            Ok(())
-        });
-        match r {
-            Ok(mut skipped) => report.skipped.append(&mut skipped),
-            Err(e) if opts.lenient && !sink_failed => report.skipped.push(e),
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(report)
 }
 
 /// Appends `x` rounded to 6 decimals (about 0.1 m), in plain decimal

@@ -289,9 +289,73 @@ pub fn parse_distance_km(s: &str) -> Result<f64> {
     Ok(v * factor)
 }
 
+/// `LAT,LON` (latitude first, decimal degrees) as a position; `Ok(None)`
+/// when `s` does not look like two numbers (then it is a place name); an
+/// error when it does but a value is out of range.
+///
+/// ```
+/// use incidentmap::spatial::query::parse_lat_lon;
+/// assert_eq!(parse_lat_lon("34.3482,45.39065").unwrap().unwrap().lon, 45.39065);
+/// assert_eq!(parse_lat_lon("Khanaqin").unwrap(), None);
+/// assert!(parse_lat_lon("95,10").is_err());
+/// ```
+pub fn parse_lat_lon(s: &str) -> Result<Option<LonLat>> {
+    let Some((a, b)) = s.split_once(',') else {
+        return Ok(None);
+    };
+    let (Ok(lat), Ok(lon)) = (a.trim().parse::<f64>(), b.trim().parse::<f64>()) else {
+        return Ok(None);
+    };
+    if !lat.is_finite() || !(-90.0..=90.0).contains(&lat) {
+        return Err(Error::invalid("LAT,LON", s, "latitude (the first number) must be in -90..90"));
+    }
+    if !lon.is_finite() || !(-180.0..=180.0).contains(&lon) {
+        return Err(Error::invalid("LAT,LON", s, "longitude (the second number) must be in -180..180"));
+    }
+    Ok(LonLat::new(lon, lat))
+}
+
+/// `WEST,SOUTH,EAST,NORTH` in degrees (`WEST > EAST` crosses the antimeridian).
+pub fn parse_bbox(s: &str) -> Result<[f64; 4]> {
+    let bad = |m: &str| Error::invalid("bounding box", s, m);
+    let v: Vec<f64> = s
+        .split(',')
+        .map(|t| t.trim().parse::<f64>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
+    let [w, so, e, n]: [f64; 4] = v.try_into().map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
+    if ![w, e].iter().all(|x| (-180.0..=180.0).contains(x)) {
+        return Err(bad("longitudes must be in -180..180"));
+    }
+    if ![so, n].iter().all(|x| (-90.0..=90.0).contains(x)) || so > n {
+        return Err(bad("latitudes must be in -90..90 with SOUTH <= NORTH"));
+    }
+    Ok([w, so, e, n])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lat_lon_positional() {
+        assert_eq!(parse_lat_lon("34.3482,45.39065").unwrap(), LonLat::new(45.39065, 34.3482));
+        assert_eq!(parse_lat_lon("33.3,-44.1").unwrap(), LonLat::new(-44.1, 33.3));
+        assert_eq!(parse_lat_lon("-33.9, 18.4").unwrap(), LonLat::new(18.4, -33.9));
+        assert_eq!(parse_lat_lon("Khanaqin").unwrap(), None);
+        assert_eq!(parse_lat_lon("Khanaqin, Diyala").unwrap(), None);
+        assert!(parse_lat_lon("95,10").is_err());
+        assert!(parse_lat_lon("10,190").is_err());
+    }
+
+    #[test]
+    fn bbox_argument() {
+        assert_eq!(parse_bbox("-10,-5,10,5").unwrap(), [-10.0, -5.0, 10.0, 5.0]);
+        assert_eq!(parse_bbox("170,-5,-170,5").unwrap(), [170.0, -5.0, -170.0, 5.0]);
+        assert!(parse_bbox("1,2,3").is_err());
+        assert!(parse_bbox("0,5,1,4").is_err());
+        assert!(parse_bbox("0,0,200,1").is_err());
+    }
 
     fn inc(id: u64, lon: f64, lat: f64) -> Incident {
         let mut i = Incident::new(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), LonLat { lon, lat });

@@ -1,0 +1,171 @@
+//! Geoparsing results out: one JSON line per document (the shape
+//! `bench/eval_geoparse.sh` scores) or one GeoJSON point per resolved
+//! mention.
+
+use std::io::{self, Write};
+
+use serde_json::ser::Formatter;
+
+use crate::geoparse::{Relation, Resolution};
+
+/// Writes one document's (or line's) JSONL line (newline included): byte for byte what
+/// `serde_json` writes for `{"doc_id": ..., "toponyms": [toponym_json(r), ...]}`
+/// (keys in the sorted order of its maps, compact, its number formatting),
+/// without building the `Value`s.
+pub fn write_jsonl_line(w: &mut Vec<u8>, doc_id: &str, line: Option<usize>, rs: &[Resolution]) {
+    w.extend_from_slice(b"{\"doc_id\":\"");
+    crate::json::escape_into(w, doc_id);
+    if let Some(n) = line {
+        w.push(b':');
+        number(w, n as u64);
+    }
+    w.extend_from_slice(b"\",\"toponyms\":[");
+    for (i, r) in rs.iter().enumerate() {
+        if i > 0 {
+            w.push(b',');
+        }
+        write_toponym(w, r);
+    }
+    w.extend_from_slice(b"]}\n");
+}
+
+/// One mention's object, the fields of [`toponym_json`] in key order.
+fn write_toponym(w: &mut Vec<u8>, r: &Resolution) {
+    let m = &r.mention;
+    let p = r.place.as_ref();
+    w.extend_from_slice(b"{\"admin1\":");
+    opt_str(w, r.admin1.as_deref());
+    w.extend_from_slice(b",\"country\":");
+    opt_str(w, p.or(r.within.as_ref()).map(|p| p.country.as_str()));
+    w.extend_from_slice(b",\"end\":");
+    number(w, m.name_end as u64);
+    w.extend_from_slice(b",\"feature_code\":");
+    opt_str(w, p.map(|p| p.feature_code.as_str()));
+    w.extend_from_slice(b",\"geonameid\":");
+    match p {
+        Some(p) => serde_json::ser::CompactFormatter.write_i64(w, p.geonameid).expect("writing JSON to memory"),
+        None => w.extend_from_slice(b"null"),
+    }
+    w.extend_from_slice(b",\"lat\":");
+    opt_f64(w, p.map(|p| round6(p.position.lat)));
+    w.extend_from_slice(b",\"lon\":");
+    opt_f64(w, p.map(|p| round6(p.position.lon)));
+    w.extend_from_slice(b",\"name\":");
+    string(w, &m.name);
+    w.extend_from_slice(b",\"place_name\":");
+    opt_str(w, p.map(|p| p.name.as_str()));
+    w.extend_from_slice(b",\"relation\":");
+    string(
+        w,
+        match &m.relation {
+            Relation::At => "at",
+            Relation::Near => "near",
+            Relation::Part(d) => d,
+        },
+    );
+    w.extend_from_slice(b",\"rule\":");
+    string(w, &r.rule);
+    w.extend_from_slice(b",\"score\":");
+    opt_f64(w, Some(r.score));
+    w.extend_from_slice(b",\"start\":");
+    number(w, m.name_start as u64);
+    w.extend_from_slice(b",\"within\":");
+    opt_str(w, r.within.as_ref().map(|w| w.name.as_str()));
+    w.push(b'}');
+}
+
+fn number(w: &mut Vec<u8>, n: u64) {
+    serde_json::ser::CompactFormatter.write_u64(w, n).expect("writing JSON to memory");
+}
+
+/// A float as `serde_json` writes it: shortest round-trip form, `null` when
+/// not finite.
+fn opt_f64(w: &mut Vec<u8>, x: Option<f64>) {
+    match x {
+        Some(x) if x.is_finite() => serde_json::ser::CompactFormatter.write_f64(w, x).expect("writing JSON to memory"),
+        _ => w.extend_from_slice(b"null"),
+    }
+}
+
+fn opt_str(w: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(w, s),
+        None => w.extend_from_slice(b"null"),
+    }
+}
+
+fn string(w: &mut Vec<u8>, s: &str) {
+    crate::json::push_str(w, s);
+}
+
+pub(crate) fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// The JSON record of one mention, in the shape `bench/eval_geoparse.sh` scores.
+pub fn toponym_json(r: &Resolution) -> serde_json::Value {
+    let m = &r.mention;
+    let p = r.place.as_ref();
+    serde_json::json!({
+        "start": m.name_start,
+        "end": m.name_end,
+        "name": m.name,
+        "relation": match &m.relation {
+            Relation::At => "at".to_string(),
+            Relation::Near => "near".to_string(),
+            Relation::Part(d) => d.clone(),
+        },
+        "lat": p.map(|p| round6(p.position.lat)),
+        "lon": p.map(|p| round6(p.position.lon)),
+        "geonameid": p.map(|p| p.geonameid),
+        "place_name": p.map(|p| p.name.clone()),
+        "feature_code": p.map(|p| p.feature_code.clone()),
+        "country": p.or(r.within.as_ref()).map(|p| p.country.clone()),
+        "admin1": r.admin1,
+        "within": r.within.as_ref().map(|w| w.name.clone()),
+        "score": r.score,
+        "rule": r.rule,
+    })
+}
+
+/// Writes a FeatureCollection with one Point per resolved mention, each
+/// with the properties of [`toponym_json`] and its `doc_id`.
+pub fn write_geojson<'a, W: Write>(
+    w: &mut W,
+    docs: impl Iterator<Item = (String, &'a [Resolution])>,
+) -> io::Result<()> {
+    let mut features = Vec::new();
+    for (id, rs) in docs {
+        for r in rs {
+            let Some(p) = &r.place else { continue };
+            let mut props = toponym_json(r);
+            props["doc_id"] = serde_json::json!(id);
+            features.push(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round6(p.position.lon), round6(p.position.lat)]},
+                "properties": props,
+            }));
+        }
+    }
+    serde_json::to_writer(&mut *w, &serde_json::json!({"type": "FeatureCollection", "features": features}))?;
+    writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_as_serde_json_does() {
+        for x in
+            [0.0, -0.0, 34.5624, 0.867, 44.40088, 1.0, 1e-7, 123456.789, -179.999999, 1e21, f64::NAN, f64::INFINITY]
+        {
+            let mut w = Vec::new();
+            opt_f64(&mut w, Some(x));
+            assert_eq!(String::from_utf8(w).unwrap(), serde_json::to_string(&x).unwrap(), "{x}");
+        }
+        let mut w = Vec::new();
+        number(&mut w, u64::MAX);
+        assert_eq!(String::from_utf8(w).unwrap(), u64::MAX.to_string());
+    }
+}

@@ -1,0 +1,431 @@
+//! The front door: every input of every command is classified here, once,
+//! and opened by the reader for its kind.
+//!
+//! # Kinds
+//! [`classify`] sorts an argument into an [`Input`]:
+//! - `-` is standard input, whose first bytes decide (a GeoJSON or CSV
+//!   layer, else a report);
+//! - `http(s)://` and `file://` URLs are pages or RSS/Atom feeds (reports);
+//! - a directory holds reports (its `.txt`/`.html`/`.htm` files);
+//! - an incident layer by extension: `.geojson`/`.json` (a FeatureCollection,
+//!   or a sequence when its first line is a whole Feature),
+//!   `.geojsonl`/`.geojsons`/`.geojsonseq`/`.jsonl`/`.ndjson` (RFC 8142
+//!   sequence), `.csv`/`.tsv` (CSV: ours, ACLED's, any lat/lon table),
+//!   `.gpkg` (GeoPackage);
+//! - `.html`/`.htm` are reports; `.txt` and files without a known extension
+//!   are sniffed: SQLite's header is a GeoPackage, `{` or RS GeoJSON, a first
+//!   line naming event_date, latitude and longitude columns a CSV layer, and
+//!   anything else a report.
+//!
+//! # Reading
+//! [`for_each_incident`] streams one layer record by record (a million-row
+//! CSV is never held whole); [`load`] takes a whole mix of inputs: layers
+//! first, in order, then the incidents extracted from all the reports
+//! together (so that reports of the same event merge). Ids are kept for a
+//! single layer and numbered 1..n across several inputs.
+//!
+//! # Errors
+//! A bad record is [`Error::BadRecord`] with the file, the 1-based physical
+//! line (of a CSV record's start, a sequence's line, a FeatureCollection
+//! feature's first line, a GeoPackage row) and what was wrong. With
+//! [`ReadOptions::lenient`] it is collected and reading goes on; otherwise
+//! the first one is the error.
+
+pub mod countries;
+mod csv;
+mod geojson;
+pub mod gpkg;
+mod record;
+pub mod sites;
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+use crate::document::Document;
+use crate::error::{Error, Result};
+use crate::extract::ExtractOptions;
+use crate::extract::incident::Incident;
+use crate::gazetteer::Gazetteer;
+
+/// How strictly to read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReadOptions {
+    /// Skip bad records and unreadable inputs (collecting their errors)
+    /// instead of failing on the first.
+    pub lenient: bool,
+}
+
+/// The incident layer formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerFormat {
+    /// GeoJSON: a FeatureCollection, or a sequence (sniffed).
+    GeoJson,
+    /// An RFC 8142 GeoJSON text sequence.
+    GeoJsonSeq,
+    /// CSV or TSV with a header row.
+    Csv,
+    /// A GeoPackage.
+    Gpkg,
+}
+
+/// What one input argument is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `-`: standard input (a layer or a report, decided by its first bytes).
+    Stdin,
+    /// An http(s) or file URL: a page or a feed of reports.
+    Url(String),
+    /// A directory of reports.
+    Dir(PathBuf),
+    /// A report file (.txt, .html).
+    Report(PathBuf),
+    /// An incident layer.
+    Layer(PathBuf, LayerFormat),
+}
+
+impl Input {
+    /// True for inputs that hold reports to extract rather than incidents.
+    pub fn is_report(&self) -> bool {
+        matches!(self, Input::Url(_) | Input::Dir(_) | Input::Report(_))
+    }
+}
+
+/// Classifies one argument (see the module documentation). A path that
+/// cannot be opened is classified by its extension; opening it later gives
+/// the error.
+pub fn classify(arg: &str) -> Input {
+    if arg == "-" {
+        return Input::Stdin;
+    }
+    if crate::fetch::is_url(arg) {
+        return Input::Url(arg.trim().to_string());
+    }
+    let path = PathBuf::from(arg);
+    if path.is_dir() {
+        return Input::Dir(path);
+    }
+    let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).unwrap_or_default();
+    let format = match ext.as_str() {
+        "geojson" | "json" => Some(LayerFormat::GeoJson),
+        "geojsonl" | "geojsons" | "geojsonseq" | "jsonl" | "ndjson" => Some(LayerFormat::GeoJsonSeq),
+        "csv" | "tsv" => Some(LayerFormat::Csv),
+        "gpkg" => Some(LayerFormat::Gpkg),
+        "html" | "htm" => return Input::Report(path),
+        _ => None,
+    };
+    if let Some(f) = format {
+        return Input::Layer(path, f);
+    }
+    // .txt and unknown extensions: look at the first bytes.
+    let mut head = Vec::with_capacity(4096);
+    if let Ok(f) = File::open(&path) {
+        let _ = f.take(4096).read_to_end(&mut head);
+    }
+    match sniff(&head) {
+        Some(f) => Input::Layer(path, f),
+        None => Input::Report(path),
+    }
+}
+
+/// The layer format the first bytes of an input show, or `None` for text
+/// that is not a layer (a report).
+pub fn sniff(bytes: &[u8]) -> Option<LayerFormat> {
+    if bytes.starts_with(gpkg::SQLITE_MAGIC) {
+        return Some(LayerFormat::Gpkg);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    match bytes[start] {
+        0x1E => Some(LayerFormat::GeoJsonSeq),
+        b'{' => Some(LayerFormat::GeoJson),
+        _ => {
+            let line = bytes[start..].split(|&b| b == b'\n').next().unwrap_or_default();
+            let line = String::from_utf8_lossy(line);
+            let sep = if !line.contains(',') && line.contains('\t') {
+                '\t'
+            } else if !line.contains(',') && line.contains(';') {
+                ';'
+            } else {
+                ','
+            };
+            let fields = record::targets(line.split(sep).map(|h| h.trim().trim_matches('"')));
+            use crate::schema::Column;
+            let has = |c| fields.contains(&Some(record::Target::Column(c)));
+            (has(Column::EventDate) && has(Column::Latitude) && has(Column::Longitude)).then_some(LayerFormat::Csv)
+        }
+    }
+}
+
+/// Whether a GeoJSON text starts with a whole Feature on its first line
+/// (a sequence) rather than a FeatureCollection.
+fn is_sequence(bytes: &[u8]) -> bool {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Some(start) = bytes.iter().position(|b| !b.is_ascii_whitespace()) else {
+        return false;
+    };
+    let rest = &bytes[start..];
+    if rest[0] == 0x1E {
+        return true;
+    }
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
+    matches!(serde_json::from_slice::<geojson::RawFeature>(line), Ok(f) if f.ty.0 == "Feature")
+}
+
+/// The incidents read and the errors of the records skipped.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    /// Incidents in file order.
+    pub incidents: Vec<Incident>,
+    /// One [`Error::BadRecord`] per skipped record (only when lenient).
+    pub skipped: Vec<Error>,
+}
+
+/// Reads every incident of one layer (`-` is stdin).
+pub fn read_incidents(path: &Path, opts: &ReadOptions) -> Result<ReadOutcome> {
+    let mut incidents = Vec::new();
+    let skipped = for_each_incident(path, opts, &mut |inc| {
+        incidents.push(inc);
+        Ok(())
+    })?;
+    Ok(ReadOutcome { incidents, skipped })
+}
+
+/// Reads several layers in order. With more than one the ids are
+/// renumbered 1..n across all of them, since feature ids must be unique
+/// within a layer.
+pub fn read_many<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<ReadOutcome> {
+    let mut out = ReadOutcome::default();
+    for p in paths {
+        let mut o = read_incidents(p.as_ref(), opts)?;
+        out.incidents.append(&mut o.incidents);
+        out.skipped.append(&mut o.skipped);
+    }
+    if paths.len() > 1 {
+        for (i, inc) in out.incidents.iter_mut().enumerate() {
+            inc.id = i as u64 + 1;
+        }
+    }
+    Ok(out)
+}
+
+/// Streams the incidents of one layer (`-` is stdin) into `f`, one at a
+/// time; returns the errors of the skipped records. An error from `f` stops
+/// reading and is returned. The format follows [`classify`]; a file that is
+/// not a layer is read as CSV, whose header check then says what is missing.
+pub fn for_each_incident(
+    path: &Path,
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(Incident) -> Result<()>,
+) -> Result<Vec<Error>> {
+    if path.as_os_str() == "-" {
+        let bytes = read_stdin()?;
+        return for_each_in_bytes(&bytes, sniff(&bytes).unwrap_or(LayerFormat::Csv), opts, f);
+    }
+    let format = match classify(&path.to_string_lossy()) {
+        Input::Layer(_, f) => f,
+        _ => LayerFormat::Csv,
+    };
+    let mut sink = record::Sink { path, opts, skipped: Vec::new(), f };
+    if format == LayerFormat::Gpkg {
+        gpkg::read_gpkg(path, &mut sink)?;
+        return Ok(sink.skipped);
+    }
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut r = BufReader::with_capacity(1 << 20, file);
+    let format = match format {
+        // Sniffed from the first buffer (1 MiB: a sequence's first line,
+        // one feature, fits).
+        LayerFormat::GeoJson if is_sequence(r.fill_buf().map_err(|e| Error::io(path, e))?) => LayerFormat::GeoJsonSeq,
+        f => f,
+    };
+    match format {
+        LayerFormat::GeoJsonSeq => geojson::read_sequence(r, &mut sink)?,
+        LayerFormat::GeoJson => geojson::read_collection(r, &mut sink)?,
+        LayerFormat::Csv => csv::read_csv(r, &mut sink)?,
+        LayerFormat::Gpkg => unreachable!("read above"),
+    }
+    Ok(sink.skipped)
+}
+
+/// Reads a layer held in memory (standard input).
+fn for_each_in_bytes(
+    bytes: &[u8],
+    format: LayerFormat,
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(Incident) -> Result<()>,
+) -> Result<Vec<Error>> {
+    let path = Path::new("-");
+    let mut sink = record::Sink { path, opts, skipped: Vec::new(), f };
+    match format {
+        LayerFormat::Gpkg => {
+            return Err(Error::bad_input(path, "a GeoPackage cannot be read from standard input; give its path"));
+        }
+        LayerFormat::GeoJson | LayerFormat::GeoJsonSeq if is_sequence(bytes) => {
+            geojson::read_sequence(bytes, &mut sink)?
+        }
+        LayerFormat::GeoJson | LayerFormat::GeoJsonSeq => geojson::read_collection(bytes, &mut sink)?,
+        LayerFormat::Csv => csv::read_csv(bytes, &mut sink)?,
+    }
+    Ok(sink.skipped)
+}
+
+fn read_stdin() -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| Error::io("-", e))?;
+    Ok(bytes)
+}
+
+/// A gazetteer opened on first use: reading layers needs none, extracting
+/// reports does.
+#[derive(Default)]
+pub struct GazetteerSource {
+    dir: Option<PathBuf>,
+    cell: std::sync::OnceLock<Gazetteer>,
+}
+
+impl GazetteerSource {
+    /// The gazetteer [`Gazetteer::load`] finds for `dir`.
+    pub fn new(dir: Option<PathBuf>) -> GazetteerSource {
+        GazetteerSource { dir, cell: std::sync::OnceLock::new() }
+    }
+
+    /// An already opened gazetteer.
+    pub fn with(gaz: Gazetteer) -> GazetteerSource {
+        let cell = std::sync::OnceLock::new();
+        let _ = cell.set(gaz);
+        GazetteerSource { dir: None, cell }
+    }
+
+    /// Opens it (once).
+    pub fn get(&self) -> Result<&Gazetteer> {
+        if let Some(g) = self.cell.get() {
+            return Ok(g);
+        }
+        let g = Gazetteer::load(self.dir.as_deref())?;
+        Ok(self.cell.get_or_init(|| g))
+    }
+}
+
+impl std::fmt::Debug for GazetteerSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GazetteerSource").field("dir", &self.dir).field("open", &self.cell.get().is_some()).finish()
+    }
+}
+
+/// How [`load`] reads a mix of inputs.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Skip bad records, unreadable inputs and reports that cannot be
+    /// dated, collecting their errors, instead of failing on the first.
+    pub lenient: bool,
+    /// How reports are extracted (publication date, country focus).
+    pub extract: ExtractOptions,
+    /// How URLs are fetched.
+    pub fetch: crate::fetch::http::FetchOptions,
+}
+
+/// What [`load`] read.
+#[derive(Debug, Default)]
+pub struct LoadReport {
+    /// Incidents passed on.
+    pub incidents: u64,
+    /// Reports read (documents, after feeds were expanded).
+    pub documents: usize,
+    /// Skipped records and failed inputs (only when lenient).
+    pub problems: Vec<Error>,
+}
+
+/// Reads a mix of inputs (see the module documentation) into `f`: layers
+/// record by record, then the incidents extracted from every report.
+pub fn load(
+    inputs: &[String],
+    opts: &LoadOptions,
+    gaz: &GazetteerSource,
+    f: &mut dyn FnMut(Incident) -> Result<()>,
+) -> Result<LoadReport> {
+    let read_opts = ReadOptions { lenient: opts.lenient };
+    let mut report = LoadReport::default();
+    let renumber = inputs.len() > 1;
+    let mut reports: Vec<String> = Vec::new();
+    let mut stdin_doc: Option<Document> = None;
+    let mut pass = |report: &mut LoadReport, mut inc: Incident| -> Result<()> {
+        if renumber {
+            inc.id = report.incidents + 1;
+        }
+        f(inc)?;
+        report.incidents += 1;
+        Ok(())
+    };
+    for arg in inputs {
+        let input = classify(arg);
+        let r = match &input {
+            Input::Stdin => {
+                let bytes = read_stdin()?;
+                match sniff(&bytes) {
+                    Some(format) => {
+                        let mut sink_failed = None;
+                        let r = for_each_in_bytes(&bytes, format, &read_opts, &mut |inc| {
+                            pass(&mut report, inc).inspect_err(|_| sink_failed = Some(()))
+                        });
+                        if sink_failed.is_some() {
+                            return r.map(|_| report);
+                        }
+                        r
+                    }
+                    None => match String::from_utf8(bytes) {
+                        Ok(text) => {
+                            stdin_doc = Some(Document::from_text("stdin", "-", text));
+                            Ok(Vec::new())
+                        }
+                        Err(e) => Err(Error::BadEncoding {
+                            path: "-".into(),
+                            byte: e.utf8_error().valid_up_to() as u64,
+                            message: "not UTF-8".into(),
+                        }),
+                    },
+                }
+            }
+            Input::Layer(path, _) => {
+                let mut sink_failed = false;
+                let r = for_each_incident(path, &read_opts, &mut |inc| {
+                    pass(&mut report, inc).inspect_err(|_| sink_failed = true)
+                });
+                if sink_failed {
+                    return r.map(|_| report);
+                }
+                r
+            }
+            Input::Url(_) | Input::Dir(_) | Input::Report(_) => {
+                reports.push(arg.clone());
+                Ok(Vec::new())
+            }
+        };
+        match r {
+            Ok(mut skipped) => report.problems.append(&mut skipped),
+            Err(e) if opts.lenient => report.problems.push(e),
+            Err(e) => return Err(e),
+        }
+    }
+    if reports.is_empty() && stdin_doc.is_none() {
+        return Ok(report);
+    }
+    let (mut docs, mut errors) = crate::fetch::load_inputs(&reports, &opts.fetch);
+    if let Some(d) = stdin_doc {
+        docs.insert(0, d);
+    }
+    report.documents = docs.len();
+    let (found, mut extract_errors) = crate::extract::extract(gaz.get()?, &docs, &opts.extract);
+    errors.append(&mut extract_errors);
+    if !opts.lenient && !errors.is_empty() {
+        return Err(errors.swap_remove(0));
+    }
+    report.problems.append(&mut errors);
+    for inc in found {
+        pass(&mut report, inc)?;
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests;

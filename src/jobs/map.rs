@@ -1,0 +1,73 @@
+//! The main job, end to end: inputs -> incidents -> clusters -> layers.
+
+use std::path::{Path, PathBuf};
+
+use super::cluster::{ClusterOptions, assign_clusters};
+use crate::error::{Error, Result};
+use crate::input::{GazetteerSource, LoadOptions};
+
+/// Knobs of the main job.
+#[derive(Debug, Clone)]
+pub struct MapOptions {
+    /// How inputs are read and reports extracted. Not lenient (`--strict`):
+    /// the first report that cannot be read or dated stops the run.
+    pub load: LoadOptions,
+    /// Clustering (validated on construction).
+    pub cluster: ClusterOptions,
+}
+
+impl Default for MapOptions {
+    fn default() -> Self {
+        MapOptions {
+            load: LoadOptions { lenient: true, ..LoadOptions::default() },
+            cluster: ClusterOptions::new(25.0, 3).expect("valid defaults"),
+        }
+    }
+}
+
+/// What the main job did.
+#[derive(Debug, Default)]
+pub struct MapSummary {
+    /// Reports read.
+    pub documents: usize,
+    /// Incidents written.
+    pub incidents: usize,
+    /// Clusters found.
+    pub clusters: usize,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+    /// Inputs and reports that could not be processed (the rest were).
+    pub errors: Vec<Error>,
+}
+
+/// The main job: reads the inputs (reports are extracted, incident layers
+/// read), clusters the incidents and writes every layer into `dir` (each
+/// file atomically).
+///
+/// # Errors
+/// The first failed input when `opts.load.lenient` is off; an error when
+/// inputs were given but none could be read.
+pub fn run_map(inputs: &[String], opts: &MapOptions, gaz: &GazetteerSource, dir: &Path) -> Result<MapSummary> {
+    let mut incidents = Vec::new();
+    let report = crate::input::load(inputs, &opts.load, gaz, &mut |inc| {
+        incidents.push(inc);
+        Ok(())
+    })?;
+    if incidents.is_empty() && report.documents == 0 && !report.problems.is_empty() {
+        return Err(Error::invalid(
+            "inputs",
+            inputs.join(" "),
+            format!("none could be read ({} failed; the first: {})", report.problems.len(), report.problems[0]),
+        ));
+    }
+    let (_, clusters) = assign_clusters(&mut incidents, &opts.cluster);
+    let layers = crate::export::layers::Layers::new(&incidents, &clusters, gaz.get()?.admin_areas());
+    let files = crate::export::layers::write_layers(dir, &layers)?;
+    Ok(MapSummary {
+        documents: report.documents,
+        incidents: incidents.len(),
+        clusters: clusters.len(),
+        files,
+        errors: report.problems,
+    })
+}
