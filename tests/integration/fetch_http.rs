@@ -3,8 +3,6 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,7 +11,7 @@ use incidentmap::Error;
 use incidentmap::document::read_file;
 use incidentmap::fetch::{FetchOptions, Fetcher, fetch_documents, load_inputs, url_id};
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/web");
+use crate::util::{Dir, incidentmap};
 
 /// Our own Arabic sentence (no publication's text): "Police said a bomb
 /// exploded near a market in Baqubah on Friday."
@@ -144,7 +142,7 @@ fn serve(mut stream: TcpStream, base: &str, log: &Mutex<Vec<Request>>) {
 }
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(FIXTURES).join(name)).unwrap()
+    std::fs::read(crate::util::fixture("web", name)).unwrap()
 }
 
 fn route(req: &Request, base: &str) -> Reply {
@@ -384,8 +382,8 @@ fn gzip_response_is_decoded() {
 #[test]
 fn cache_revalidates_and_reuses_the_body_on_304() {
     let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let cached = FetchOptions { cache_dir: Some(dir.path().join("cache")), ..opts() };
+    let dir = Dir::new();
+    let cached = FetchOptions { cache_dir: Some(dir.join("cache")), ..opts() };
     let url = server.url("/etag.html");
     let first = Fetcher::new(cached.clone()).unwrap().get(&url).unwrap();
     assert!(!first.from_cache);
@@ -422,13 +420,12 @@ fn politeness_delay_spaces_requests_to_one_host() {
 #[test]
 fn load_inputs_mixes_files_and_urls_and_expands_sniffed_feeds() {
     let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("local.txt");
-    std::fs::write(&file, "Published: 2021-01-05\n\nA clash in Hit.\n").unwrap();
+    let dir = Dir::new();
+    let file = dir.create("local.txt", "Published: 2021-01-05\n\nA clash in Hit.\n");
     let inputs = vec![
         file.display().to_string(),
         server.url("/feeds/rss.xml"),
-        dir.path().join("nope.txt").display().to_string(),
+        dir.join("nope.txt").display().to_string(),
         "ftp://example.test/x".to_string(),
     ];
     let (docs, errors) = load_inputs(&inputs, &opts());
@@ -441,24 +438,18 @@ fn load_inputs_mixes_files_and_urls_and_expands_sniffed_feeds() {
     assert!(errors[1].to_string().contains("unsupported URL scheme \"ftp\""));
 }
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_incidentmap"))
-}
-
 #[test]
 fn cli_saves_reports_that_read_back_like_the_urls() {
     let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("reports");
-    let run = bin()
-        .args(["fetch", &server.url("/news/article.html"), &server.url("/missing")])
+    let dir = Dir::new();
+    let out = dir.join("reports");
+    let stderr = incidentmap(["fetch", &server.url("/news/article.html"), &server.url("/missing")])
         .args(["--feed", &server.url("/feeds/atom.xml")])
         .args(["--delay", "0", "--timeout", "2", "-o"])
         .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stderr}");
+        .run()
+        .assert_exit(1)
+        .stderr();
     assert!(stderr.contains(&format!("incidentmap: {}: HTTP 404 Not Found", server.url("/missing"))), "{stderr}");
 
     let mut names: Vec<String> =
@@ -495,24 +486,20 @@ fn cli_saves_reports_that_read_back_like_the_urls() {
 #[test]
 fn cli_exit_codes_all_good_and_nothing_fetched() {
     let server = Server::start();
-    let dir = tempfile::tempdir().unwrap();
-    let ok = bin()
-        .args(["fetch", &server.url("/news/second.html"), "--delay", "0", "-o"])
-        .arg(dir.path().join("ok"))
-        .output()
-        .unwrap();
-    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stderr));
+    let dir = Dir::new();
+    incidentmap(["fetch", &server.url("/news/second.html"), "--delay", "0", "-o"])
+        .arg(dir.join("ok"))
+        .run()
+        .assert_exit(0);
 
-    let bad = bin()
-        .args(["fetch", &server.url("/missing"), "file:///etc/passwd", "--delay", "0", "-o"])
-        .arg(dir.path().join("bad"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&bad.stderr);
-    assert_eq!(bad.status.code(), Some(2), "{stderr}");
+    let stderr = incidentmap(["fetch", &server.url("/missing"), "file:///etc/passwd", "--delay", "0", "-o"])
+        .arg(dir.join("bad"))
+        .run()
+        .assert_exit(2)
+        .stderr();
     assert!(stderr.contains("incidentmap: file:///etc/passwd: unsupported URL scheme"), "{stderr}");
     assert!(stderr.contains("nothing could be fetched"), "{stderr}");
 
-    let usage = bin().args(["fetch", "-o"]).arg(dir.path().join("x")).output().unwrap();
-    assert_eq!(usage.status.code(), Some(2), "a URL or --feed is required");
+    // A URL or --feed is required.
+    incidentmap(["fetch", "-o"]).arg(dir.join("x")).run().assert_exit(2);
 }

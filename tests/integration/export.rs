@@ -1,44 +1,36 @@
 //! `incidentmap export` run as a real process on fixture files.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::PathBuf;
 
 use incidentmap::input::{ReadOptions, read_incidents};
 
-const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+use crate::util::{Dir, Run, incidentmap, s};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export").join(name)
+    crate::util::fixture("export", name)
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().unwrap()
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
+fn run(args: &[&str]) -> Run {
+    incidentmap(args).run()
 }
 
 #[test]
 fn converts_through_every_format_without_loss() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let src = fixture("acled_iraq_syria.csv");
     let want = read_incidents(&src, &ReadOptions::default()).unwrap().incidents;
     assert_eq!(want.len(), 8);
     let mut prev = src;
     // CSV -> GeoJSON -> GeoJSONSeq -> CSV, each read back equal.
     for name in ["a.geojson", "b.geojsonl", "c.csv", "d.json", "e.geojsons"] {
-        let out = dir.path().join(name);
-        let o = run(&["export", s(&prev), "-o", s(&out)]);
-        assert_eq!(o.status.code(), Some(0), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        let out = dir.join(name);
+        run(&["export", s(&prev), "-o", s(&out)]).assert_exit(0);
         let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
         assert_eq!(got, want, "{name}");
         prev = out;
     }
-    let gpkg = dir.path().join("f.gpkg");
-    let o = run(&["export", s(&prev), "-o", s(&gpkg)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    let gpkg = dir.join("f.gpkg");
+    run(&["export", s(&prev), "-o", s(&gpkg)]).assert_exit(0);
     let c = rusqlite::Connection::open(&gpkg).unwrap();
     let n: i64 = c.query_row("SELECT count(*) FROM incidents", [], |r| r.get(0)).unwrap();
     assert_eq!(n, 8);
@@ -46,28 +38,26 @@ fn converts_through_every_format_without_loss() {
 
 #[test]
 fn bad_row_fails_and_leaves_existing_output_byte_for_byte() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let bad = fixture("bad_rows.csv");
     for name in ["out.geojson", "out.csv", "out.gpkg"] {
-        let out = dir.path().join(name);
-        std::fs::write(&out, b"previous contents\n").unwrap();
+        let out = dir.create(name, b"previous contents\n");
         let o = run(&["export", s(&bad), "-o", s(&out)]);
-        assert_eq!(o.status.code(), Some(2), "{name}");
-        let err = String::from_utf8_lossy(&o.stderr);
+        o.assert_exit(2);
+        let err = o.stderr();
         assert!(err.contains("bad_rows.csv:3: latitude 133.7466 is outside -90..90"), "{err}");
         assert_eq!(std::fs::read(&out).unwrap(), b"previous contents\n", "{name}");
     }
-    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-    assert_eq!(left.len(), 3, "no temporary files left behind");
+    assert_eq!(dir.names().len(), 3, "no temporary files left behind");
 }
 
 #[test]
 fn lenient_skips_reports_and_exits_1() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.csv");
+    let dir = Dir::new();
+    let out = dir.join("out.csv");
     let o = run(&["export", s(&fixture("bad_rows.csv")), "-o", s(&out), "--lenient"]);
-    assert_eq!(o.status.code(), Some(1));
-    let err = String::from_utf8_lossy(&o.stderr);
+    o.assert_exit(1);
+    let err = o.stderr();
     assert!(err.contains("skipped 3 record(s)"), "{err}");
     assert!(err.contains("bad_rows.csv:4: event_date \"2021-13-02\" is not a date"), "{err}");
     assert!(err.contains("bad_rows.csv:6: fatalities -2 is negative"), "{err}");
@@ -79,16 +69,9 @@ fn lenient_skips_reports_and_exits_1() {
 #[test]
 fn stdin_to_stdout_as_geojson_text_sequence() {
     let csv = std::fs::read(fixture("acled_iraq_syria.csv")).unwrap();
-    let mut child = Command::new(BIN)
-        .args(["export", "-", "-o", "-", "--format", "geojsonseq"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(&csv).unwrap();
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(0));
-    let texts: Vec<&[u8]> = o.stdout.split(|&b| b == 0x1E).skip(1).collect();
+    let o = incidentmap(["export", "-", "-o", "-", "--format", "geojsonseq"]).stdin(csv).run();
+    o.assert_exit(0);
+    let texts: Vec<&[u8]> = o.stdout_bytes().split(|&b| b == 0x1E).skip(1).collect();
     assert_eq!(texts.len(), 8);
     for t in texts {
         let v: serde_json::Value = serde_json::from_slice(t).unwrap();
@@ -100,23 +83,21 @@ fn stdin_to_stdout_as_geojson_text_sequence() {
 fn stdout_needs_a_format_and_gpkg_needs_a_file() {
     let src = fixture("acled_iraq_syria.csv");
     let o = run(&["export", s(&src), "-o", "-"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("needs --format"));
-    let o = run(&["export", s(&src), "-o", "-", "--format", "gpkg"]);
-    assert_eq!(o.status.code(), Some(2));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("needs --format"));
+    run(&["export", s(&src), "-o", "-", "--format", "gpkg"]).assert_exit(2);
     let o = run(&["export", s(&src), "-o", "out.xyz"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the output format"));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("cannot tell the output format"));
 }
 
 #[test]
 fn several_inputs_are_renumbered() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("all.geojson");
+    let dir = Dir::new();
+    let out = dir.join("all.geojson");
     let src = fixture("acled_iraq_syria.csv");
     let gj = fixture("incidents_iraq_syria.geojson");
-    let o = run(&["export", s(&src), s(&gj), "-o", s(&out)]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    run(&["export", s(&src), s(&gj), "-o", s(&out)]).assert_exit(0);
     let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
     let ids: Vec<u64> = got.iter().map(|i| i.id).collect();
     assert_eq!(ids, (1..=16).collect::<Vec<u64>>());
@@ -124,18 +105,17 @@ fn several_inputs_are_renumbered() {
 
 #[test]
 fn lenient_reports_an_unreadable_input_and_converts_the_rest() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.geojson");
-    let missing = dir.path().join("missing.csv");
+    let dir = Dir::new();
+    let out = dir.join("out.geojson");
+    let missing = dir.join("missing.csv");
     let src = fixture("acled_iraq_syria.csv");
     let o = run(&["export", s(&missing), s(&src), "-o", s(&out), "--lenient"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("missing.csv"));
+    o.assert_exit(1);
+    assert!(o.stderr().contains("missing.csv"));
     let got = read_incidents(&out, &ReadOptions::default()).unwrap().incidents;
     assert_eq!(got.len(), 8);
     // Strict: the same run is an error and writes nothing.
-    let out2 = dir.path().join("strict.geojson");
-    let o = run(&["export", s(&missing), s(&src), "-o", s(&out2)]);
-    assert_eq!(o.status.code(), Some(2));
+    let out2 = dir.join("strict.geojson");
+    run(&["export", s(&missing), s(&src), "-o", s(&out2)]).assert_exit(2);
     assert!(!out2.exists());
 }

@@ -2,7 +2,7 @@
 //! `ogrinfo` (the reader QGIS uses). CI installs gdal-bin; without it these
 //! tests fail and say so rather than pass vacuously.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use chrono::NaiveDate;
@@ -13,8 +13,10 @@ use incidentmap::input::{ReadOptions, read_incidents};
 use incidentmap::spatial::cluster::Cluster;
 use incidentmap::{Incident, LonLat};
 
+use crate::util::Dir;
+
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export").join(name)
+    crate::util::fixture("export", name)
 }
 
 /// Runs `ogrinfo` and returns stdout; fails the test when GDAL is missing
@@ -113,11 +115,11 @@ fn check_layer(info: &str, geometry: &str, count: usize) {
 
 #[test]
 fn geojson_layers_open_in_gdal_with_types() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let (incs, cl, areas) = (incidents(), clusters(), admin_areas());
     let written = write_layers(dir.path(), &Layers::new(&incs, &cl, &areas)).unwrap();
     assert!(written.iter().all(|p| p.exists()));
-    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
 
     let info = ogrinfo(&["-al", "-so", &p("incidents.geojson")]);
     check_layer(&info, "Point", 8);
@@ -165,10 +167,10 @@ fn geojson_layers_open_in_gdal_with_types() {
 
 #[test]
 fn geopackage_is_valid_and_every_layer_opens() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let (incs, cl, areas) = (incidents(), clusters(), admin_areas());
     write_layers(dir.path(), &Layers::new(&incs, &cl, &areas)).unwrap();
-    let gpkg = dir.path().join("layers.gpkg");
+    let gpkg = dir.join("layers.gpkg");
 
     let c = rusqlite::Connection::open(&gpkg).unwrap();
     let ok: String = c.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
@@ -212,9 +214,9 @@ fn geopackage_is_valid_and_every_layer_opens() {
 
 #[test]
 fn empty_layers_are_valid_files() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     write_layers(dir.path(), &Layers::new(&[], &[], &[])).unwrap();
-    let p = |n: &str| dir.path().join(n).to_str().unwrap().to_string();
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
     for f in ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson", "admin1.geojson"] {
         let info = ogrinfo(&["-al", "-so", &p(f)]);
         assert!(info.contains("Feature Count: 0"), "{f}: {info}");
@@ -230,12 +232,12 @@ fn empty_layers_are_valid_files() {
 
 #[test]
 fn qml_sidecars_are_well_formed_xml() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let (incs, cl, areas) = (incidents(), clusters(), admin_areas());
     write_layers(dir.path(), &Layers::new(&incs, &cl, &areas)).unwrap();
     let files: Vec<String> = ["incidents", "clusters", "cluster_areas", "admin1"]
         .iter()
-        .map(|n| dir.path().join(format!("{n}.qml")).to_str().unwrap().to_string())
+        .map(|n| dir.join(format!("{n}.qml")).to_str().unwrap().to_string())
         .collect();
     let script = "import sys, xml.dom.minidom as m\nfor f in sys.argv[1:]:\n    d = m.parse(f)\n    assert d.documentElement.tagName == 'qgis', f\n    assert d.getElementsByTagName('renderer-v2'), f\n";
     match Command::new("python3").arg("-c").arg(script).args(&files).output() {
@@ -248,8 +250,8 @@ fn qml_sidecars_are_well_formed_xml() {
 fn geojson_text_sequence_opens_in_gdal() {
     use incidentmap::export::Format;
     use incidentmap::jobs::export::run_export;
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("incidents.geojsonl");
+    let dir = Dir::new();
+    let out = dir.join("incidents.geojsonl");
     let input = fixture("acled_iraq_syria.csv").to_string_lossy().into_owned();
     let gaz = incidentmap::input::GazetteerSource::new(None);
     let r = run_export(&[input], &Default::default(), &gaz, &out, Format::GeoJsonSeq).unwrap();

@@ -1,11 +1,8 @@
 //! Runs `incidentmap near` on small CSV files and checks what it prints.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+use crate::util::{Dir, Run, incidentmap, s};
 
 const HEADER: &str = "event_id_cnty,event_date,event_type,sub_event_type,actor1,actor2,admin1,admin2,location,latitude,longitude,geo_precision,fatalities,notes";
 
@@ -24,28 +21,18 @@ const ROWS: &[&str] = &[
     "BRA1,2024-05-02,Riots,Mob violence,Rioters (Brazil),,Bahia,,Somewhere,-3.3,-44.1,1,0,mob",
 ];
 
-fn fixture(dir: &Path) -> PathBuf {
-    let p = dir.join("incidents.csv");
+fn fixture(dir: &Dir) -> PathBuf {
     let mut s = String::from(HEADER);
     for r in ROWS {
         s.push('\n');
         s.push_str(r);
     }
     s.push('\n');
-    std::fs::write(&p, s).unwrap();
-    p
+    dir.create("incidents.csv", s)
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run incidentmap")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).unwrap()
+fn run(args: &[&str]) -> Run {
+    incidentmap(args).run()
 }
 
 /// Runs `near ... --format csv` and returns the event ids and parsed rows.
@@ -54,8 +41,8 @@ fn near_csv(args: &[&str]) -> (Vec<String>, Vec<csv::StringRecord>, csv::StringR
     all.extend_from_slice(args);
     all.extend_from_slice(&["--format", "csv"]);
     let o = run(&all);
-    assert!(o.status.success(), "{all:?}: {}", stderr(&o));
-    let mut r = csv::Reader::from_reader(o.stdout.as_slice());
+    o.assert_exit(0);
+    let mut r = csv::Reader::from_reader(o.stdout_bytes());
     let header = r.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let col = header.iter().position(|h| h == "event_id").unwrap();
@@ -64,9 +51,9 @@ fn near_csv(args: &[&str]) -> (Vec<String>, Vec<csv::StringRecord>, csv::StringR
 
 #[test]
 fn within_30km_of_lat_lon_sorted_by_distance_with_every_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let (ids, rows, header) = near_csv(&["34.3482,45.39065", "--within", "30km", f.to_str().unwrap()]);
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let (ids, rows, header) = near_csv(&["34.3482,45.39065", "--within", "30km", s(&f)]);
     assert_eq!(ids, ["IRQ1", "IRQ2", "IRQ3"]);
     for name in [
         "id",
@@ -105,17 +92,17 @@ fn within_30km_of_lat_lon_sorted_by_distance_with_every_column() {
 /// empty embedded gazetteer this test fails until that lands).
 #[test]
 fn place_name_khanaqin() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let (ids, _, _) = near_csv(&["Khanaqin", "--within", "30km", f.to_str().unwrap()]);
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let (ids, _, _) = near_csv(&["Khanaqin", "--within", "30km", s(&f)]);
     assert_eq!(ids, ["IRQ1", "IRQ2", "IRQ3"]);
 }
 
 #[test]
 fn units_and_filters() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let f = f.to_str().unwrap();
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let f = s(&f);
     let at = "34.3482,45.39065";
     assert_eq!(near_csv(&[at, "--within", "50km", f]).0, ["IRQ1", "IRQ2", "IRQ3", "IRQ4"]);
     assert_eq!(near_csv(&[at, "--within", "20mi", f]).0, ["IRQ1", "IRQ2", "IRQ3"]);
@@ -134,9 +121,9 @@ fn units_and_filters() {
 
 #[test]
 fn negative_coordinates_bbox_and_antimeridian() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let f = f.to_str().unwrap();
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let f = s(&f);
     assert_eq!(near_csv(&["-3.3,-44.1", "--within", "1km", f]).0, ["BRA1"]);
     assert_eq!(near_csv(&["-16.43,179.999", "--within", "5km", f]).0, ["FJI1", "FJI2"]);
     assert_eq!(near_csv(&["0,0", "--bbox", "-50,-5,-40,5", f]).0, ["BRA1"]);
@@ -147,11 +134,11 @@ fn negative_coordinates_bbox_and_antimeridian() {
 
 #[test]
 fn geojson_and_json_lines() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let o = run(&["near", "34.3482,45.39065", "--within", "30km", f.to_str().unwrap(), "--format", "geojson"]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let v = run(&["near", "34.3482,45.39065", "--within", "30km", s(&f), "--format", "geojson"])
+        .assert_exit(0)
+        .stdout_json();
     assert_eq!(v["type"], "FeatureCollection");
     assert!(v.get("crs").is_none());
     let feats = v["features"].as_array().unwrap();
@@ -164,9 +151,9 @@ fn geojson_and_json_lines() {
     assert_eq!(p["fatalities"], 3);
     assert_eq!(p["latitude"], 34.3482);
 
-    let o = run(&["near", "34.3482,45.39065", "--within", "30km", f.to_str().unwrap(), "--format", "json"]);
-    assert!(o.status.success());
-    let lines: Vec<Value> = stdout(&o).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = run(&["near", "34.3482,45.39065", "--within", "30km", s(&f), "--format", "json"])
+        .assert_exit(0)
+        .stdout_json_lines();
     assert_eq!(lines.len(), 3);
     assert_eq!(lines[1]["event_id"], "IRQ2");
     assert!(lines[1]["bearing_deg"].is_number());
@@ -174,26 +161,25 @@ fn geojson_and_json_lines() {
 
 #[test]
 fn table_and_zero_hits() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let o = run(&["near", "34.3482,45.39065", "--within", "30km", f.to_str().unwrap()]);
-    assert!(o.status.success());
-    let out = stdout(&o);
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let out = run(&["near", "34.3482,45.39065", "--within", "30km", s(&f)]).assert_exit(0).stdout();
     assert_eq!(out.lines().count(), 4, "{out}");
     assert!(out.lines().nth(2).unwrap().contains(" N "), "compass point: {out}");
     assert!(out.contains("Jalawla road") && out.contains("Diyala"));
 
-    let o = run(&["near", "0,0", "--within", "1km", f.to_str().unwrap()]);
-    assert!(o.status.success(), "zero hits is not an error");
-    assert!(stdout(&o).is_empty());
-    assert!(stderr(&o).contains("no incidents within"), "{}", stderr(&o));
+    let o = run(&["near", "0,0", "--within", "1km", s(&f)]);
+    // Zero hits is not an error.
+    o.assert_exit(0);
+    assert!(o.stdout().is_empty());
+    assert!(o.stderr().contains("no incidents within"), "{}", o.stderr());
 }
 
 #[test]
 fn bad_arguments_exit_2() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let f = f.to_str().unwrap();
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let f = s(&f);
     for args in [
         vec!["near", "95,45", "--within", "30km", f],
         vec!["near", "34,190", "--within", "30km", f],
@@ -202,23 +188,23 @@ fn bad_arguments_exit_2() {
         vec!["near", "34,45", "--bbox", "1,2,3", f],
     ] {
         let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains("invalid"), "{args:?}: {}", stderr(&o));
+        o.assert_exit(2);
+        assert!(o.stderr().contains("invalid"), "{args:?}: {}", o.stderr());
     }
 }
 
 #[test]
 fn malformed_row_names_file_and_line_and_lenient_skips_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let p = dir.path().join("bad.csv");
-    std::fs::write(&p, format!("{HEADER}\n{}\nX,2024-13-01,Battles,,,,,,,34.3,45.3,1,0,\n{}\n", ROWS[0], ROWS[1]))
-        .unwrap();
-    let f = p.to_str().unwrap();
+    let dir = Dir::new();
+    let p = dir
+        .create("bad.csv", format!("{HEADER}\n{}\nX,2024-13-01,Battles,,,,,,,34.3,45.3,1,0,\n{}\n", ROWS[0], ROWS[1]));
+    let f = s(&p);
     let o = run(&["near", "34.3482,45.39065", "--within", "30km", f]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("bad.csv:3"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("bad.csv:3"), "{}", o.stderr());
     let o = run(&["near", "34.3482,45.39065", "--within", "30km", f, "--lenient", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(1), "partial success");
-    assert!(stderr(&o).contains("bad.csv:3"));
-    assert_eq!(stdout(&o).lines().count(), 3);
+    // Partial success.
+    o.assert_exit(1);
+    assert!(o.stderr().contains("bad.csv:3"));
+    assert_eq!(o.stdout().lines().count(), 3);
 }

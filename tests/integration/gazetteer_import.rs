@@ -6,16 +6,15 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use incidentmap::Error;
 use incidentmap::gazetteer::import::{FileKind, ImportParams, Input, MAX_LISTED, import};
 use incidentmap::gazetteer::{Gazetteer, LookupOptions};
 
-const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+use crate::util::{Dir, Run, incidentmap, s};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/geonames").join(name)
+    crate::util::fixture("geonames", name)
 }
 
 fn all_fixtures() -> Vec<Input> {
@@ -33,23 +32,18 @@ fn all_fixtures() -> Vec<Input> {
     .collect()
 }
 
-fn run(args: &[&str], dir: &Path) -> Output {
-    Command::new(BIN).args(args).arg("--gazetteer").arg(dir).env_remove("INCIDENTMAP_GAZETTEER").output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// `incidentmap ARGS... --gazetteer DIR`, whatever INCIDENTMAP_GAZETTEER says.
+fn run(args: &[&str], dir: &Path) -> Run {
+    incidentmap(args).arg("--gazetteer").arg(dir).env_remove("INCIDENTMAP_GAZETTEER").run()
 }
 
 /// A place file with one good row and then `bad` (a full line).
-fn with_bad_row(dir: &Path, name: &str, bad: &[u8]) -> PathBuf {
+fn with_bad_row(dir: &Dir, name: &str, bad: &[u8]) -> PathBuf {
     let good = std::fs::read(fixture("IQ.txt")).unwrap();
     let mut text = good.clone();
     text.extend_from_slice(bad);
     text.push(b'\n');
-    let p = dir.join(name);
-    std::fs::write(&p, text).unwrap();
-    p
+    dir.create(name, text)
 }
 
 fn khanaqin_row() -> String {
@@ -63,7 +57,7 @@ fn lookup_ids(g: &Gazetteer, name: &str) -> Vec<i64> {
 
 #[test]
 fn imports_dumps_tables_alternates_and_overlay() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut params = ImportParams::new(dir.path(), all_fixtures());
     params.overlay = Some(fixture("overlay.txt"));
     let report = import(&params).unwrap();
@@ -97,7 +91,7 @@ fn imports_dumps_tables_alternates_and_overlay() {
 
 #[test]
 fn all_scripts_keeps_other_scripts() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut params = ImportParams::new(dir.path(), all_fixtures());
     params.all_scripts = true;
     let report = import(&params).unwrap();
@@ -109,8 +103,8 @@ fn all_scripts_keeps_other_scripts() {
 
 #[test]
 fn reads_zip_and_gzip_streams() {
-    let dir = tempfile::tempdir().unwrap();
-    let zip_path = dir.path().join("IQ.zip");
+    let dir = Dir::new();
+    let zip_path = dir.join("IQ.zip");
     {
         let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
@@ -120,14 +114,14 @@ fn reads_zip_and_gzip_streams() {
         z.write_all(&std::fs::read(fixture("IQ.txt")).unwrap()).unwrap();
         z.finish().unwrap();
     }
-    let gz_path = dir.path().join("SY.txt.gz");
+    let gz_path = dir.join("SY.txt.gz");
     {
         let mut e =
             flate2::write::GzEncoder::new(std::fs::File::create(&gz_path).unwrap(), flate2::Compression::fast());
         e.write_all(&std::fs::read(fixture("SY.txt")).unwrap()).unwrap();
         e.finish().unwrap();
     }
-    let out = dir.path().join("gaz");
+    let out = dir.join("gaz");
     let report =
         import(&ImportParams::new(&out, vec![Input::detect(&zip_path).unwrap(), Input::detect(&gz_path).unwrap()]))
             .unwrap();
@@ -137,8 +131,8 @@ fn reads_zip_and_gzip_streams() {
 
 #[test]
 fn bad_row_in_zip_member_is_named_archive_bang_member() {
-    let dir = tempfile::tempdir().unwrap();
-    let zip_path = dir.path().join("cities1000.zip");
+    let dir = Dir::new();
+    let zip_path = dir.join("cities1000.zip");
     {
         let mut z = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
         z.start_file("cities1000.txt", zip::write::SimpleFileOptions::default()).unwrap();
@@ -146,7 +140,7 @@ fn bad_row_in_zip_member_is_named_archive_bang_member() {
         z.write_all(b"\n1\tonly two columns\n").unwrap();
         z.finish().unwrap();
     }
-    let err = import(&ImportParams::new(dir.path().join("gaz"), vec![Input::detect(&zip_path).unwrap()])).unwrap_err();
+    let err = import(&ImportParams::new(dir.join("gaz"), vec![Input::detect(&zip_path).unwrap()])).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("cities1000.zip!cities1000.txt:2:"), "{msg}");
     assert!(msg.contains("19"), "{msg}");
@@ -154,13 +148,13 @@ fn bad_row_in_zip_member_is_named_archive_bang_member() {
 
 #[test]
 fn strict_import_stops_at_first_bad_row_and_keeps_old_index() {
-    let dir = tempfile::tempdir().unwrap();
-    let gaz = dir.path().join("gaz");
+    let dir = Dir::new();
+    let gaz = dir.join("gaz");
     import(&ImportParams::new(&gaz, vec![Input::detect(fixture("SY.txt")).unwrap()])).unwrap();
     let before = std::fs::read(gaz.join("gazetteer.idx")).unwrap();
 
     let bad_lat = khanaqin_row().replace("\t34.3482\t", "\t123\t");
-    let p = with_bad_row(dir.path(), "IQ.txt", bad_lat.as_bytes());
+    let p = with_bad_row(&dir, "IQ.txt", bad_lat.as_bytes());
     let err = import(&ImportParams::new(&gaz, vec![Input::detect(&p).unwrap()])).unwrap_err();
     match &err {
         Error::BadRecord { path, line, message } => {
@@ -173,20 +167,20 @@ fn strict_import_stops_at_first_bad_row_and_keeps_old_index() {
     assert_eq!(std::fs::read(gaz.join("gazetteer.idx")).unwrap(), before, "old index untouched");
 
     // Through the binary: exit 2, the file and line named.
-    let o = run(&["gazetteer", "import", p.to_str().unwrap()], &gaz);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("IQ.txt:18: latitude 123"), "{}", stderr(&o));
+    let o = run(&["gazetteer", "import", s(&p)], &gaz);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("IQ.txt:18: latitude 123"), "{}", o.stderr());
     assert_eq!(std::fs::read(gaz.join("gazetteer.idx")).unwrap(), before);
 }
 
 #[test]
 fn bad_utf8_names_line_and_byte() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut row = khanaqin_row().into_bytes();
     row[7] = 0xFF; // inside the name "Khānaqīn"
-    let p = with_bad_row(dir.path(), "IQ.txt", &row);
+    let p = with_bad_row(&dir, "IQ.txt", &row);
     let offset = std::fs::read(fixture("IQ.txt")).unwrap().len() + 7;
-    let err = import(&ImportParams::new(dir.path().join("gaz"), vec![Input::detect(&p).unwrap()])).unwrap_err();
+    let err = import(&ImportParams::new(dir.join("gaz"), vec![Input::detect(&p).unwrap()])).unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("IQ.txt:18:"), "{msg}");
     assert!(msg.contains(&format!("invalid UTF-8 at byte {offset}")), "{msg}");
@@ -194,7 +188,7 @@ fn bad_utf8_names_line_and_byte() {
 
 #[test]
 fn lenient_import_skips_counts_and_exits_1() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let good = khanaqin_row();
     let mut bad: Vec<Vec<u8>> = vec![
         b"1\ttoo\tfew".to_vec(),
@@ -213,20 +207,17 @@ fn lenient_import_skips_counts_and_exits_1() {
         text.extend_from_slice(b);
         text.push(b'\n');
     }
-    let p = dir.path().join("IQ.txt");
-    std::fs::write(&p, text).unwrap();
+    let p = dir.create("IQ.txt", text);
 
-    let mut params = ImportParams::new(dir.path().join("lib"), vec![Input::detect(&p).unwrap()]);
+    let mut params = ImportParams::new(dir.join("lib"), vec![Input::detect(&p).unwrap()]);
     params.lenient = true;
     let report = import(&params).unwrap();
     assert_eq!(report.places, 17);
     assert_eq!(report.bad_count, bad.len() as u64);
     assert_eq!(report.bad_rows.len(), MAX_LISTED);
 
-    let gaz = dir.path().join("cli");
-    let o = run(&["gazetteer", "import", "--lenient", p.to_str().unwrap()], &gaz);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(1), "{err}");
+    let gaz = dir.join("cli");
+    let err = run(&["gazetteer", "import", "--lenient", s(&p)], &gaz).assert_exit(1).stderr();
     assert!(err.contains(&format!("skipped {} malformed rows", bad.len())), "{err}");
     assert!(err.contains("IQ.txt:19: geonameid"), "{err}");
     assert!(err.contains("and 4 more"), "{err}");
@@ -235,40 +226,37 @@ fn lenient_import_skips_counts_and_exits_1() {
 
 #[test]
 fn overlay_from_a_spreadsheet_with_bom_and_crlf() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = Dir::new();
     let mut text = b"\xEF\xBB\xBF".to_vec();
     text.extend_from_slice(std::fs::read_to_string(fixture("overlay.txt")).unwrap().replace('\n', "\r\n").as_bytes());
-    let overlay = dir.path().join("mine.txt");
-    std::fs::write(&overlay, text).unwrap();
-    let mut params = ImportParams::new(dir.path().join("gaz"), vec![Input::detect(fixture("IQ.txt")).unwrap()]);
+    let overlay = dir.create("mine.txt", text);
+    let mut params = ImportParams::new(dir.join("gaz"), vec![Input::detect(fixture("IQ.txt")).unwrap()]);
     params.overlay = Some(overlay);
     let report = import(&params).unwrap();
     assert_eq!(report.places, 18);
-    let g = Gazetteer::open(&dir.path().join("gaz"), false).unwrap();
+    let g = Gazetteer::open(&dir.join("gaz"), false).unwrap();
     assert_eq!(g.by_id(990000001).unwrap().name, "Zaghniya");
     assert_eq!(g.by_id(93818).unwrap().name, "Makhmur");
 }
 
 #[test]
 fn kind_override_and_unused_geonames_files() {
-    let dir = tempfile::tempdir().unwrap();
-    let odd = dir.path().join("places-export.tsv");
+    let dir = Dir::new();
+    let odd = dir.join("places-export.tsv");
     std::fs::copy(fixture("SY.txt"), &odd).unwrap();
-    let gaz = dir.path().join("gaz");
-    let o = run(&["gazetteer", "import", "--kind", "places", odd.to_str().unwrap()], &gaz);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let gaz = dir.join("gaz");
+    run(&["gazetteer", "import", "--kind", "places", s(&odd)], &gaz).assert_exit(0);
 
-    let readme = dir.path().join("readme.txt");
-    std::fs::write(&readme, "hello").unwrap();
-    let o = run(&["gazetteer", "import", readme.to_str().unwrap()], &gaz);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("does not use"), "{}", stderr(&o));
+    let readme = dir.create("readme.txt", "hello");
+    let o = run(&["gazetteer", "import", s(&readme)], &gaz);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("does not use"), "{}", o.stderr());
 }
 
 #[test]
 fn cli_import_info_and_no_default() {
-    let dir = tempfile::tempdir().unwrap();
-    let gaz = dir.path().join("gaz");
+    let dir = Dir::new();
+    let gaz = dir.join("gaz");
     let mut args: Vec<String> = vec!["gazetteer".into(), "import".into(), "--no-default".into()];
     for f in ["IQ.txt", "SY.txt", "admin1CodesASCII.txt", "countryInfo.txt"] {
         args.push(fixture(f).display().to_string());
@@ -276,22 +264,18 @@ fn cli_import_info_and_no_default() {
     args.push("--overlay".into());
     args.push(fixture("overlay.txt").display().to_string());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let o = run(&args, &gaz);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let err = run(&args, &gaz).assert_exit(0).stderr();
     assert!(err.contains("IQ.txt: 17 rows as places"), "{err}");
     assert!(err.contains("imported 21 places"), "{err}");
     assert!(gaz.join("no-default").exists());
 
     let o = run(&["gazetteer", "info"], &gaz);
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = o.stdout();
     assert!(out.contains("places:         21"), "{out}");
     assert!(!out.contains("layer default"), "--no-default: one layer only\n{out}");
 
     // Without the shipped default, a place it would know is unknown here.
-    let o = run(&["geocode", "Zaghniya", "--format", "json"], &gaz);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_slice(o.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    let v = run(&["geocode", "Zaghniya", "--format", "json"], &gaz).assert_exit(0).stdout_first_json();
     assert_eq!(v["geonameid"], 990000001);
     assert_eq!(v["admin1"], "Diyala");
 }
@@ -349,10 +333,10 @@ fn handle(mut stream: TcpStream, root: &Path) -> std::io::Result<()> {
 }
 
 /// A server root laid out like download.geonames.org/export/dump/.
-fn geonames_server() -> (tempfile::TempDir, String) {
-    let root = tempfile::tempdir().unwrap();
+fn geonames_server() -> (Dir, String) {
+    let root = Dir::new();
     let zip_of = |name: &str, member: &str, src: &str| {
-        let mut z = zip::ZipWriter::new(std::fs::File::create(root.path().join(name)).unwrap());
+        let mut z = zip::ZipWriter::new(std::fs::File::create(root.join(name)).unwrap());
         let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
         z.start_file(member, opts).unwrap();
         z.write_all(&std::fs::read(fixture(src)).unwrap()).unwrap();
@@ -362,11 +346,11 @@ fn geonames_server() -> (tempfile::TempDir, String) {
     };
     zip_of("IQ.zip", "IQ.txt", "IQ.txt");
     zip_of("SY.zip", "SY.txt", "SY.txt");
-    std::fs::create_dir(root.path().join("alternatenames")).unwrap();
+    std::fs::create_dir(root.join("alternatenames")).unwrap();
     zip_of("alternatenames/IQ.zip", "IQ.txt", "alternateNamesV2.txt");
     zip_of("alternatenames/SY.zip", "SY.txt", "alternateNamesV2.txt");
     for t in ["admin1CodesASCII.txt", "admin2Codes.txt", "countryInfo.txt"] {
-        std::fs::copy(fixture(t), root.path().join(t)).unwrap();
+        std::fs::copy(fixture(t), root.join(t)).unwrap();
     }
     let url = serve(root.path().to_path_buf());
     (root, url)
@@ -375,11 +359,11 @@ fn geonames_server() -> (tempfile::TempDir, String) {
 #[test]
 fn download_fetches_and_imports() {
     let (_root, url) = geonames_server();
-    let dir = tempfile::tempdir().unwrap();
-    let gaz = dir.path().join("gaz");
-    let o = run(&["gazetteer", "download", "IQ", "sy", "--alternate-names", "--base-url", &url], &gaz);
-    let err = stderr(&o);
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    let dir = Dir::new();
+    let gaz = dir.join("gaz");
+    let err = run(&["gazetteer", "download", "IQ", "sy", "--alternate-names", "--base-url", &url], &gaz)
+        .assert_exit(0)
+        .stderr();
     for f in ["IQ.zip", "SY.zip", "alternateNames_IQ.zip", "admin1CodesASCII.txt", "admin2Codes.txt", "countryInfo.txt"]
     {
         assert!(gaz.join("downloads").join(f).is_file(), "{f} missing; {err}");
@@ -399,28 +383,28 @@ fn download_fetches_and_imports() {
 #[test]
 fn download_errors_are_clear() {
     let (_root, url) = geonames_server();
-    let dir = tempfile::tempdir().unwrap();
-    let gaz = dir.path().join("gaz");
+    let dir = Dir::new();
+    let gaz = dir.join("gaz");
 
     let o = run(&["gazetteer", "download", "FR", "--base-url", &url], &gaz);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("FR.zip: HTTP 404"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("FR.zip: HTTP 404"), "{}", o.stderr());
 
     let o = run(&["gazetteer", "download", "IQ", "--max-bytes", "100", "--base-url", &url], &gaz);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("over the 100 byte limit"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("over the 100 byte limit"), "{}", o.stderr());
 
     let o = run(&["gazetteer", "download", "IQ", "--base-url", &format!("{url}cut/")], &gaz);
-    assert_eq!(o.status.code(), Some(2));
+    o.assert_exit(2);
     assert!(!gaz.join("downloads/IQ.zip").exists(), "a cut download is not kept");
 
     // Nothing listens on port 9 of localhost: the message says we could not reach it.
     let o = run(&["gazetteer", "download", "IQ", "--base-url", "http://127.0.0.1:9/"], &gaz);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("could not reach 127.0.0.1"), "{}", stderr(&o));
-    assert!(stderr(&o).contains("(offline?)"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("could not reach 127.0.0.1"), "{}", o.stderr());
+    assert!(o.stderr().contains("(offline?)"), "{}", o.stderr());
 
     let o = run(&["gazetteer", "download", "cities42", "--base-url", &url], &gaz);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("cities42"), "{}", stderr(&o));
+    o.assert_exit(2);
+    assert!(o.stderr().contains("cities42"), "{}", o.stderr());
 }

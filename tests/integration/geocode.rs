@@ -5,28 +5,23 @@
 //! These need the shipped data in `gazetteer/`; without it the embedded
 //! gazetteer is empty and they fail with "the gazetteer is empty".
 
-use std::process::{Command, Output};
-
 use incidentmap::LonLat;
 use incidentmap::geodesy::haversine_km;
 
-const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+use crate::util::{Dir, Run, incidentmap};
 
-fn geocode(args: &[&str]) -> Output {
+fn geocode(args: &[&str]) -> Run {
     // An empty directory as the user gazetteer location keeps a developer's
     // own imported gazetteer out of these tests.
-    let empty = tempfile::tempdir().unwrap();
-    Command::new(BIN).arg("geocode").args(args).env("INCIDENTMAP_GAZETTEER", empty.path()).output().unwrap()
+    let empty = Dir::new();
+    incidentmap(["geocode"]).args(args).env("INCIDENTMAP_GAZETTEER", empty.path()).run()
 }
 
 /// The top candidate as JSON.
 fn top(name: &str, extra: &[&str]) -> serde_json::Value {
     let mut args = vec![name, "--format", "json"];
     args.extend_from_slice(extra);
-    let o = geocode(&args);
-    assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
-    let first = o.stdout.split(|&b| b == b'\n').next().unwrap();
-    serde_json::from_slice(first).unwrap()
+    geocode(&args).assert_exit(0).stdout_first_json()
 }
 
 fn position(v: &serde_json::Value) -> LonLat {
@@ -111,9 +106,7 @@ fn country_filter_picks_the_other_sinjar() {
 
 #[test]
 fn geojson_output_is_a_feature_collection() {
-    let o = geocode(&["Khanaqin", "--format", "geojson", "--limit", "3"]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v = geocode(&["Khanaqin", "--format", "geojson", "--limit", "3"]).assert_exit(0).stdout_json();
     assert_eq!(v["type"], "FeatureCollection");
     let f = &v["features"][0];
     assert_eq!(f["geometry"]["type"], "Point");
@@ -127,9 +120,7 @@ fn geojson_output_is_a_feature_collection() {
 
 #[test]
 fn table_output_has_reasons() {
-    let o = geocode(&["Khanaqin"]);
-    assert!(o.status.success());
-    let out = String::from_utf8_lossy(&o.stdout);
+    let out = geocode(&["Khanaqin"]).assert_exit(0).stdout();
     assert!(out.lines().next().unwrap().starts_with("rank"), "{out}");
     assert!(out.contains("exact name"), "{out}");
 }
@@ -137,13 +128,11 @@ fn table_output_has_reasons() {
 #[test]
 fn unknown_name_exits_2_with_a_clear_message() {
     let o = geocode(&["Qqxzyville"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    o.assert_exit(2);
+    let err = o.stderr();
     assert!(err.contains("no place called \"Qqxzyville\""), "{err}");
-    assert!(o.stdout.is_empty());
+    assert!(o.stdout_bytes().is_empty());
 
-    let o = geocode(&["Khanaqin", "--country", "FR"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = geocode(&["Khanaqin", "--country", "FR"]).assert_exit(2).stderr();
     assert!(err.contains("with country FR"), "{err}");
 }

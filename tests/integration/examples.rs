@@ -1,18 +1,11 @@
 //! The main job on the shipped example reports, scored against the answer
 //! key in `examples/reports/expected.json` (runs the real binary).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use serde_json::Value;
 
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_incidentmap")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use crate::util::{examples, incidentmap, read_json};
 
 fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
@@ -70,9 +63,7 @@ fn score(expected: &[Value], got: &[Value]) -> Scored {
 }
 
 fn run_extract(dir: &Path) -> Vec<Value> {
-    let out = Command::new(bin()).args(["extract", "--format", "jsonl"]).arg(dir).output().expect("run incidentmap");
-    assert!(out.status.success(), "extract failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    incidentmap(["extract", "--format", "jsonl"]).arg(dir).run().assert_exit(0).stdout_json_lines()
 }
 
 fn brief(v: &Value) -> String {
@@ -90,10 +81,9 @@ fn brief(v: &Value) -> String {
 
 #[test]
 fn examples_match_the_answer_key() {
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(root().join("examples/reports/expected.json")).unwrap()).unwrap();
+    let expected = read_json(&examples().join("expected.json"));
     let expected = expected["incidents"].as_array().unwrap().clone();
-    let got = run_extract(&root().join("examples/reports"));
+    let got = run_extract(&examples());
     let s = score(&expected, &got);
     let recall = s.matched.len() as f64 / expected.len() as f64;
     let precision = s.matched.len() as f64 / got.len().max(1) as f64;
@@ -127,7 +117,7 @@ fn examples_match_the_answer_key() {
 
 #[test]
 fn incidents_are_never_coded_as_sites_for_regions() {
-    let got = run_extract(&root().join("examples/reports"));
+    let got = run_extract(&examples());
     for g in &got {
         let loc = g["location"].as_str().unwrap().to_lowercase();
         if ["northern ", "southern ", "eastern ", "western "].iter().any(|d| loc.starts_with(d))

@@ -5,12 +5,9 @@
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_incidentmap"))
-}
+use crate::util::{Dir, examples, incidentmap, read_json};
 
 /// An example report as an HTML page with its publication date in the
 /// metadata, the way a news site serves it.
@@ -67,9 +64,7 @@ fn serve(routes: Vec<(String, String, String)>) -> u16 {
 }
 
 fn incidents(dir: &Path) -> BTreeSet<String> {
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("incidents.geojson")).unwrap()).unwrap();
-    v["features"]
+    read_json(&dir.join("incidents.geojson"))["features"]
         .as_array()
         .unwrap()
         .iter()
@@ -92,12 +87,11 @@ fn incidents(dir: &Path) -> BTreeSet<String> {
 
 #[test]
 fn map_from_a_feed_equals_map_on_the_saved_reports() {
-    let examples = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/reports");
     let names = ["01_diyala_pmf_attack.txt", "05_diyala_police_post.txt", "04_samarra_pmf_ten_killed.txt"];
     let mut routes = Vec::new();
     let mut items = String::new();
     for (k, name) in names.iter().enumerate() {
-        let (title, published, html) = report_page(&examples.join(name));
+        let (title, published, html) = report_page(&examples().join(name));
         let path = format!("/news/report-{k}.html");
         items.push_str(&format!(
             "<item><title>{title}</title><link>http://127.0.0.1:PORT{path}</link><pubDate>{published}</pubDate></item>\n"
@@ -110,15 +104,11 @@ fn map_from_a_feed_equals_map_on_the_saved_reports() {
     let port = serve(routes);
     let feed = format!("http://127.0.0.1:{port}/feed.xml");
 
-    let tmp = tempfile::tempdir().unwrap();
-    let (direct, saved, from_saved) =
-        (tmp.path().join("direct"), tmp.path().join("saved"), tmp.path().join("from_saved"));
-    let o = bin().args(["map", &feed, "-o"]).arg(&direct).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = bin().args(["fetch", "--feed", &feed, "--delay", "0", "-o"]).arg(&saved).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let o = bin().arg("map").arg(&saved).arg("-o").arg(&from_saved).output().unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tmp = Dir::new();
+    let (direct, saved, from_saved) = (tmp.join("direct"), tmp.join("saved"), tmp.join("from_saved"));
+    incidentmap(["map", &feed, "-o"]).arg(&direct).run().assert_exit(0);
+    incidentmap(["fetch", "--feed", &feed, "--delay", "0", "-o"]).arg(&saved).run().assert_exit(0);
+    incidentmap(["map"]).arg(&saved).arg("-o").arg(&from_saved).run().assert_exit(0);
 
     let (a, b) = (incidents(&direct), incidents(&from_saved));
     assert!(a.len() >= 4, "{a:#?}");

@@ -1,17 +1,14 @@
 //! Runs `incidentmap cluster` on small CSV files and checks the three layers.
 
 use std::fmt::Write as _;
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
 
-use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_incidentmap");
+use crate::util::{Dir, Run, incidentmap, read_json, s};
 
 /// Two groups of incidents: five around Khanaqin (one at an admin-area
 /// centre, precision 3), four on the antimeridian in Fiji; plus a lone
 /// incident in Baghdad.
-fn fixture(dir: &Path) -> std::path::PathBuf {
+fn fixture(dir: &Dir) -> PathBuf {
     let mut s = String::from(
         "event_id_cnty,event_date,event_type,actor1,latitude,longitude,geo_precision,fatalities,admin1,location\n",
     );
@@ -30,36 +27,25 @@ fn fixture(dir: &Path) -> std::path::PathBuf {
     for (id, d, t, a, lat, lon, prec, f) in rows {
         writeln!(s, "{id},{d},{t},{a},{lat},{lon},{prec},{f},Somewhere,{id} town").unwrap();
     }
-    let p = dir.join("incidents.csv");
-    std::fs::write(&p, s).unwrap();
-    p
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(BIN).args(args).output().expect("run incidentmap")
+    dir.create("incidents.csv", s)
 }
 
 /// `incidentmap cluster FILE --eps-km 5 --min-points 3 EXTRA... -o OUT`.
-fn cluster(f: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["cluster", f.to_str().unwrap(), "--eps-km", "5", "--min-points", "3"];
+fn cluster(f: &Path, out: &Path, extra: &[&str]) -> Run {
+    let mut args = vec!["cluster", s(f), "--eps-km", "5", "--min-points", "3"];
     args.extend_from_slice(extra);
-    args.extend_from_slice(&["-o", out.to_str().unwrap()]);
-    run(&args)
-}
-
-fn read(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+    args.extend_from_slice(&["-o", s(out)]);
+    incidentmap(args).run()
 }
 
 #[test]
 fn writes_three_layers() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let out = dir.path().join("out");
-    let o = cluster(&f, &out, &[]);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let out = dir.join("out");
+    cluster(&f, &out, &[]).assert_exit(0);
 
-    let clusters = read(&out.join("clusters.geojson"));
+    let clusters = read_json(&out.join("clusters.geojson"));
     assert_eq!(clusters["type"], "FeatureCollection");
     let cs = clusters["features"].as_array().unwrap();
     assert_eq!(cs.len(), 2);
@@ -88,7 +74,7 @@ fn writes_three_layers() {
     assert_eq!(iraq["event_type"], "Battles");
     assert_eq!(iraq["actor"], "Islamic State (Iraq)");
 
-    let areas = read(&out.join("cluster_areas.geojson"));
+    let areas = read_json(&out.join("cluster_areas.geojson"));
     let polys = areas["features"].as_array().unwrap();
     assert_eq!(polys.len(), 2);
     // Fiji's hull crosses the antimeridian: two parts cut at ±180 (RFC 7946
@@ -112,7 +98,7 @@ fn writes_three_layers() {
     assert!(ring.len() >= 4);
     assert_eq!(ring.first(), ring.last(), "closed ring");
 
-    let incs = read(&out.join("incidents.geojson"));
+    let incs = read_json(&out.join("incidents.geojson"));
     let fs = incs["features"].as_array().unwrap();
     assert_eq!(fs.len(), 10);
     let by_id = |id: &str| fs.iter().find(|f| f["properties"]["event_id"] == id).unwrap()["properties"].clone();
@@ -125,20 +111,18 @@ fn writes_three_layers() {
 
 #[test]
 fn all_includes_admin_centroids_and_max_days_splits() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let out = dir.path().join("all");
-    let o = cluster(&f, &out, &["--all"]);
-    assert!(o.status.success());
-    let cs = read(&out.join("clusters.geojson"));
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let out = dir.join("all");
+    cluster(&f, &out, &["--all"]).assert_exit(0);
+    let cs = read_json(&out.join("clusters.geojson"));
     assert_eq!(cs["features"][1]["properties"]["count"], 5);
 
     // Within 3 days: IRQ1/IRQ2 (2 days apart) are only 2, IRQ3/4 only 2:
     // with min 3 nothing in Iraq clusters; Fiji's daily events still do.
-    let out = dir.path().join("st");
-    let o = cluster(&f, &out, &["--max-days", "3"]);
-    assert!(o.status.success());
-    let cs = read(&out.join("clusters.geojson"));
+    let out = dir.join("st");
+    cluster(&f, &out, &["--max-days", "3"]).assert_exit(0);
+    let cs = read_json(&out.join("clusters.geojson"));
     let feats = cs["features"].as_array().unwrap();
     assert_eq!(feats.len(), 1);
     assert_eq!(feats[0]["properties"]["count"], 4);
@@ -146,16 +130,12 @@ fn all_includes_admin_centroids_and_max_days_splits() {
 
 #[test]
 fn concave_flag_and_bad_parameters() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = fixture(dir.path());
-    let out = dir.path().join("cc");
-    let o = cluster(&f, &out, &["--concave"]);
-    assert!(o.status.success());
-    assert_eq!(read(&out.join("cluster_areas.geojson"))["features"].as_array().unwrap().len(), 2);
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let out = dir.join("cc");
+    cluster(&f, &out, &["--concave"]).assert_exit(0);
+    assert_eq!(read_json(&out.join("cluster_areas.geojson"))["features"].as_array().unwrap().len(), 2);
     for bad in [["--eps-km", "-1"], ["--min-points", "0"]] {
-        let mut args = vec!["cluster", f.to_str().unwrap(), "-o", out.to_str().unwrap()];
-        args.extend_from_slice(&bad);
-        let o = run(&args);
-        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        incidentmap(["cluster", s(&f), "-o", s(&out)]).args(bad).run().assert_exit(2);
     }
 }

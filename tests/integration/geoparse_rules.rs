@@ -1,13 +1,12 @@
 //! The geoparser's rules on short sentences, including the traps, and the
 //! `geoparse` command's byte offsets on the example reports.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use incidentmap::document::Document;
 use incidentmap::gazetteer::Gazetteer;
 use incidentmap::geodesy::{LonLat, haversine_km};
 use incidentmap::geoparse::{MentionKind, Relation, Resolution, ResolveOptions, geoparse};
+
+use crate::util::{examples, incidentmap};
 
 fn parse(text: &str) -> Vec<Resolution> {
     let gaz = Gazetteer::embedded().unwrap();
@@ -79,12 +78,10 @@ fn news_spellings_and_context_resolve() {
 
 #[test]
 fn geoparse_offsets_point_at_the_names_in_the_file() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/reports");
-    let out = Command::new(env!("CARGO_BIN_EXE_incidentmap")).arg("geoparse").arg(&dir).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = examples();
+    let out = incidentmap(["geoparse"]).arg(&dir).run().assert_exit(0).stdout_json_lines();
     let mut checked = 0;
-    for line in String::from_utf8(out.stdout).unwrap().lines() {
-        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+    for v in out {
         let text = std::fs::read(dir.join(format!("{}.txt", v["doc_id"].as_str().unwrap()))).unwrap();
         for t in v["toponyms"].as_array().unwrap() {
             let (s, e) = (t["start"].as_u64().unwrap() as usize, t["end"].as_u64().unwrap() as usize);
