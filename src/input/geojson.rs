@@ -144,47 +144,71 @@ impl<'de: 'a, 'a> Deserialize<'de> for Props<'a> {
     }
 }
 
+/// Sets the record's columns from JSON members (the first member of a
+/// kind wins; unknown ones are ignored).
+fn set_props(row: &mut Record, props: &Props) -> std::result::Result<(), String> {
+    let mut num = Vec::with_capacity(24);
+    let mut ryu = ryu::Buffer::new();
+    let mut seen = Vec::new();
+    for (k, v) in &props.0 {
+        let k = &*k.0;
+        let Some(field) = super::record::target(k).filter(|f| !seen.contains(f)) else {
+            continue;
+        };
+        seen.push(field);
+        num.clear();
+        let text: &str = match v {
+            Scalar::Null => continue,
+            Scalar::Str(s) if s.is_empty() => continue,
+            Scalar::Str(s) => s,
+            Scalar::U64(n) => {
+                crate::export::push_u64(&mut num, *n);
+                std::str::from_utf8(&num).unwrap_or_default()
+            }
+            Scalar::I64(n) => {
+                crate::export::push_i64(&mut num, *n);
+                std::str::from_utf8(&num).unwrap_or_default()
+            }
+            // ryu's shortest form reads back as the same f64.
+            Scalar::F64(x) => ryu.format(*x),
+            Scalar::Bool(b) => {
+                if *b {
+                    "true"
+                } else {
+                    "false"
+                }
+            }
+            Scalar::Nested => return Err(format!("property {k} is an array or object")),
+        };
+        row.set(field, k, text)?;
+    }
+    Ok(())
+}
+
+/// A JSON line that is not a Feature: a flat object of the record's
+/// columns (what `--format jsonl` writes), `latitude`/`longitude` included.
+fn flat_to_incident(props: &Props, record: u64) -> std::result::Result<Incident, String> {
+    if props.0.iter().any(|(k, _)| k.0 == "type") {
+        return Err("has a \"type\" but is not a Feature".into());
+    }
+    let mut row = Record::new();
+    set_props(&mut row, props)?;
+    row.finish(record)
+}
+
+/// Whether a line holds a flat JSON object (a JSON line of `--format jsonl`)
+/// rather than a Feature or a FeatureCollection.
+pub(crate) fn is_flat_object(line: &[u8]) -> bool {
+    matches!(serde_json::from_slice::<Props>(line), Ok(p) if !p.0.is_empty() && !p.0.iter().any(|(k, _)| k.0 == "type"))
+}
+
 fn feature_to_incident(f: RawFeature, record: u64) -> std::result::Result<Incident, String> {
     if f.ty.0 != "Feature" {
         return Err(format!("type is {:?}, not \"Feature\"", f.ty.0));
     }
     let mut row = Record::new();
-    let mut num = Vec::with_capacity(24);
-    let mut ryu = ryu::Buffer::new();
     if let Some(props) = &f.properties {
-        let mut seen = Vec::new();
-        for (k, v) in &props.0 {
-            let k = &*k.0;
-            let Some(field) = super::record::target(k).filter(|f| !seen.contains(f)) else {
-                continue;
-            };
-            seen.push(field);
-            num.clear();
-            let text: &str = match v {
-                Scalar::Null => continue,
-                Scalar::Str(s) if s.is_empty() => continue,
-                Scalar::Str(s) => s,
-                Scalar::U64(n) => {
-                    crate::export::push_u64(&mut num, *n);
-                    std::str::from_utf8(&num).unwrap_or_default()
-                }
-                Scalar::I64(n) => {
-                    crate::export::push_i64(&mut num, *n);
-                    std::str::from_utf8(&num).unwrap_or_default()
-                }
-                // ryu's shortest form reads back as the same f64.
-                Scalar::F64(x) => ryu.format(*x),
-                Scalar::Bool(b) => {
-                    if *b {
-                        "true"
-                    } else {
-                        "false"
-                    }
-                }
-                Scalar::Nested => return Err(format!("property {k} is an array or object")),
-            };
-            row.set(field, k, text)?;
-        }
+        set_props(&mut row, props)?;
     }
     if !row.id
         && let Some(id) = f.id.as_ref().and_then(Value::as_u64)
@@ -226,9 +250,13 @@ pub(crate) fn read_sequence<R: BufRead>(mut r: R, sink: &mut Sink) -> Result<()>
             continue;
         }
         n += 1;
-        let r = serde_json::from_slice::<RawFeature>(text)
-            .map_err(|e| format!("not a GeoJSON Feature: {e}"))
-            .and_then(|f| feature_to_incident(f, n));
+        let r = match serde_json::from_slice::<RawFeature>(text) {
+            Ok(f) => feature_to_incident(f, n),
+            Err(e) => match serde_json::from_slice::<Props>(text) {
+                Ok(p) if !p.0.iter().any(|(k, _)| k.0 == "type") => flat_to_incident(&p, n),
+                _ => Err(format!("not a GeoJSON Feature: {e}")),
+            },
+        };
         sink.take(line, r)?;
     }
     Ok(())

@@ -170,6 +170,7 @@ fn is_sequence(bytes: &[u8]) -> bool {
     }
     let line = rest.split(|&b| b == b'\n').next().unwrap_or(rest);
     matches!(serde_json::from_slice::<geojson::RawFeature>(line), Ok(f) if f.ty.0 == "Feature")
+        || geojson::is_flat_object(line)
 }
 
 /// The incidents read and the errors of the records skipped.

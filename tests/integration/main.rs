@@ -12,6 +12,7 @@ mod examples;
 mod export;
 mod export_gdal;
 mod fetch_http;
+mod front_door;
 mod gazetteer_import;
 mod geocode;
 mod geoparse_rules;
