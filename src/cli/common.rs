@@ -69,30 +69,6 @@ pub fn report_problems(problems: &[incidentmap::Error], prefix: &str, max: usize
     problems.len()
 }
 
-/// Reads reports: files, directories, `-` (standard input), http(s) URLs
-/// and RSS/Atom feeds. Unreadable inputs are reported on stderr and counted,
-/// unless `strict`, where the first one is the error.
-pub fn read_documents(
-    inputs: &[PathBuf],
-    strict: bool,
-) -> anyhow::Result<(Vec<incidentmap::document::Document>, usize)> {
-    let inputs = input_strings(inputs);
-    let (docs, errors) = incidentmap::fetch::load_inputs(&inputs, &incidentmap::fetch::http::FetchOptions::default());
-    if strict {
-        if let Some(e) = errors.into_iter().next() {
-            return Err(e.into());
-        }
-        return Ok((docs, 0));
-    }
-    for e in &errors {
-        eprintln!("incidentmap: {e}");
-    }
-    if docs.is_empty() && !errors.is_empty() {
-        anyhow::bail!("no input could be read ({} failed)", errors.len());
-    }
-    Ok((docs, errors.len()))
-}
-
 /// Parses a date argument (the one date parser: YYYY-MM-DD, 15 May 2020, ...).
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     incidentmap::dates::parse_date(s)

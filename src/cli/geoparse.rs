@@ -47,12 +47,13 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
     let opts = ResolveOptions { country: args.country.clone() };
-    let (docs, failures) = super::common::read_documents(&args.inputs, args.strict)?;
     let format = match args.format {
         Format::Jsonl => GeoparseFormat::Jsonl,
         Format::Geojson => GeoparseFormat::GeoJson,
     };
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    run_geoparse(&gaz, &docs, &opts, args.doc_per_line, format, &output)?;
+    let inputs = super::common::input_strings(&args.inputs);
+    let failed = run_geoparse(&inputs, !args.strict, &gaz, &opts, args.doc_per_line, format, &output)?;
+    let failures = super::common::report_problems(&failed, "", usize::MAX);
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

@@ -1,7 +1,7 @@
 //! CSV with ACLED's column names plus ours, in the order of
-//! [`COLUMNS`](crate::schema::COLUMNS): `event_date` as `YYYY-MM-DD`, `latitude` and
+//! [`crate::schema::COLUMNS`]: `event_date` as `YYYY-MM-DD`, `latitude` and
 //! `longitude` with 6 decimals, empty cells for absent values. The readers in
-//! [`read`](super::read) take it back unchanged.
+//! [`input`](crate::input) take it back unchanged.
 
 use std::io::{self, Write};
 

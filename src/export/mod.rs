@@ -11,6 +11,7 @@ pub mod gpkg;
 pub mod layers;
 pub mod mentions;
 pub mod output;
+pub mod places;
 pub mod style;
 pub mod table;
 

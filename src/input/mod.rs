@@ -428,5 +428,32 @@ pub fn load(
     Ok(report)
 }
 
+/// Reads reports only (files, directories, `-`, URLs and feeds), for the
+/// jobs that take texts rather than incidents. Each input that fails is
+/// returned beside the documents of the others, or (not lenient) is the
+/// error.
+///
+/// # Errors
+/// The first failure when not lenient; an error when there were inputs and
+/// none could be read.
+pub fn load_documents(
+    inputs: &[String],
+    lenient: bool,
+    fetch: &crate::fetch::http::FetchOptions,
+) -> Result<(Vec<Document>, Vec<Error>)> {
+    let (docs, mut errors) = crate::fetch::load_inputs(inputs, fetch);
+    if !lenient && !errors.is_empty() {
+        return Err(errors.swap_remove(0));
+    }
+    if docs.is_empty() && !errors.is_empty() {
+        return Err(Error::invalid(
+            "inputs",
+            inputs.join(" "),
+            format!("none could be read ({} failed; the first: {})", errors.len(), errors[0]),
+        ));
+    }
+    Ok((docs, errors))
+}
+
 #[cfg(test)]
 mod tests;

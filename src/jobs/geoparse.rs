@@ -62,10 +62,27 @@ impl<'a> Unit<'a> {
 /// Documents geoparsed (in parallel) and written per chunk.
 const CHUNK_DOCS: usize = 4096;
 
+/// Reads the reports of `inputs` (see
+/// [`load_documents`](crate::input::load_documents)), geoparses them and
+/// writes the results; returns the inputs that failed (when lenient).
+pub fn run_geoparse(
+    inputs: &[String],
+    lenient: bool,
+    gaz: &Gazetteer,
+    opts: &ResolveOptions,
+    doc_per_line: bool,
+    format: GeoparseFormat,
+    output: &Path,
+) -> Result<Vec<Error>> {
+    let (docs, errors) = crate::input::load_documents(inputs, lenient, &Default::default())?;
+    geoparse_documents(gaz, &docs, opts, doc_per_line, format, output)?;
+    Ok(errors)
+}
+
 /// Geoparses documents (whole, or each non-blank line as its own document
 /// with `doc_per_line`) and writes the results to `output` (`-` is standard
 /// output, a file is written atomically).
-pub fn run_geoparse(
+pub fn geoparse_documents(
     gaz: &Gazetteer,
     docs: &[Document],
     opts: &ResolveOptions,
