@@ -37,8 +37,8 @@ pub fn write_candidates<W: Write>(
                     out,
                     "{:<4} {:<28} {:<18} {:<3} {:<6} {:>10.5} {:>10.5} {:>11} {:>6.3}  {}",
                     i + 1,
-                    truncate(&p.name, 28),
-                    truncate(&a1, 18),
+                    super::table::cut(&p.name, 28),
+                    super::table::cut(&a1, 18),
                     p.country,
                     p.feature_code,
                     p.position.lat,
@@ -80,15 +80,6 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        let mut t: String = s.chars().take(n - 1).collect();
-        t.push('…');
-        t
-    }
-}
 
 /// The JSON record of one candidate.
 pub fn candidate_json(gaz: &Gazetteer, c: &Candidate) -> serde_json::Value {

@@ -50,7 +50,7 @@ pub fn write_row<W: Write>(
 }
 
 /// `s` cut to `n` characters, with an ellipsis when cut.
-fn cut(s: &str, n: usize) -> String {
+pub(crate) fn cut(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {

@@ -428,6 +428,28 @@ pub fn load(
     Ok(report)
 }
 
+/// [`load`] into memory: every incident of the inputs, and what was read.
+///
+/// # Errors
+/// Those of [`load`], and an error when inputs were given but none could
+/// be read (every one failed, lenient or not), so that a run never writes
+/// empty layers over nothing but failures.
+pub fn load_all(inputs: &[String], opts: &LoadOptions, gaz: &GazetteerSource) -> Result<(Vec<Incident>, LoadReport)> {
+    let mut incidents = Vec::new();
+    let report = load(inputs, opts, gaz, &mut |inc| {
+        incidents.push(inc);
+        Ok(())
+    })?;
+    if incidents.is_empty() && report.documents == 0 && !report.problems.is_empty() {
+        return Err(Error::invalid(
+            "inputs",
+            inputs.join(" "),
+            format!("none could be read ({} failed; the first: {})", report.problems.len(), report.problems[0]),
+        ));
+    }
+    Ok((incidents, report))
+}
+
 /// Reads reports only (files, directories, `-`, URLs and feeds), for the
 /// jobs that take texts rather than incidents. Each input that fails is
 /// returned beside the documents of the others, or (not lenient) is the

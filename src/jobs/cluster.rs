@@ -100,11 +100,7 @@ pub fn run_cluster(
     opts: &ClusterOptions,
     dir: &Path,
 ) -> Result<ClusterSummary> {
-    let mut incidents = Vec::new();
-    let report = crate::input::load(inputs, load, gaz, &mut |inc| {
-        incidents.push(inc);
-        Ok(())
-    })?;
+    let (mut incidents, report) = crate::input::load_all(inputs, load, gaz)?;
     let (labels, clusters) = assign_clusters(&mut incidents, opts);
     let files = crate::export::layers::write_cluster_layers(dir, &incidents, &clusters)?;
     let left_out =

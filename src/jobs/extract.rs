@@ -31,18 +31,7 @@ pub fn run_extract(
     output: &Path,
     format: Format,
 ) -> Result<ExtractSummary> {
-    let mut incidents = Vec::new();
-    let report = crate::input::load(inputs, load, gaz, &mut |inc| {
-        incidents.push(inc);
-        Ok(())
-    })?;
-    if incidents.is_empty() && report.documents == 0 && !report.problems.is_empty() {
-        return Err(Error::invalid(
-            "inputs",
-            inputs.join(" "),
-            format!("none could be read ({} failed; the first: {})", report.problems.len(), report.problems[0]),
-        ));
-    }
+    let (incidents, report) = crate::input::load_all(inputs, load, gaz)?;
     let mut out = IncidentOutput::create(output, format, &[])?;
     for inc in &incidents {
         out.write(inc, &[])?;

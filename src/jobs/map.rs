@@ -48,18 +48,7 @@ pub struct MapSummary {
 /// The first failed input when `opts.load.lenient` is off; an error when
 /// inputs were given but none could be read.
 pub fn run_map(inputs: &[String], opts: &MapOptions, gaz: &GazetteerSource, dir: &Path) -> Result<MapSummary> {
-    let mut incidents = Vec::new();
-    let report = crate::input::load(inputs, &opts.load, gaz, &mut |inc| {
-        incidents.push(inc);
-        Ok(())
-    })?;
-    if incidents.is_empty() && report.documents == 0 && !report.problems.is_empty() {
-        return Err(Error::invalid(
-            "inputs",
-            inputs.join(" "),
-            format!("none could be read ({} failed; the first: {})", report.problems.len(), report.problems[0]),
-        ));
-    }
+    let (mut incidents, report) = crate::input::load_all(inputs, &opts.load, gaz)?;
     let (_, clusters) = assign_clusters(&mut incidents, &opts.cluster);
     let layers = crate::export::layers::Layers::new(&incidents, &clusters, gaz.get()?.admin_areas());
     let files = crate::export::layers::write_layers(dir, &layers)?;

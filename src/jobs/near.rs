@@ -163,11 +163,7 @@ pub fn run_near(
             summary.hits = hits.len() as u64;
         }
         NearAt::Sites(sites) => {
-            let mut incidents = Vec::new();
-            let report = crate::input::load(inputs, load, gaz, &mut |inc| {
-                incidents.push(inc);
-                Ok(())
-            })?;
+            let (incidents, report) = crate::input::load_all(inputs, load, gaz)?;
             let positions: Vec<LonLat> = incidents.iter().map(|i| i.position).collect();
             let index = IncidentIndex::new(&positions);
             for site in sites {
