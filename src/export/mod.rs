@@ -8,6 +8,7 @@ pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;
+mod gpkg_rtree;
 pub mod layers;
 pub mod mentions;
 pub mod output;

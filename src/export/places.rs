@@ -80,7 +80,6 @@ fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-
 /// The JSON record of one candidate.
 pub fn candidate_json(gaz: &Gazetteer, c: &Candidate) -> serde_json::Value {
     let p = &c.place;
