@@ -14,8 +14,9 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::spot::{Mention, MentionKind, Relation, listed_together};
-use super::words::FxBuild;
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef, SmolStr};
 use crate::geodesy::{Located, LonLat, haversine_h_to_km};
@@ -216,7 +217,7 @@ fn whole_km(d: f64) -> String {
 struct PlaceCache {
     /// Ids of the gazetteer's indexes the entries come from.
     layers: Vec<u64>,
-    places: HashMap<PlaceRef, (Place, Option<SmolStr>), FxBuild>,
+    places: HashMap<PlaceRef, (Place, Option<SmolStr>), FixedState>,
 }
 
 /// Entries kept before [`PlaceCache`] starts over (a few MiB).

@@ -11,9 +11,11 @@
 
 use std::collections::HashSet;
 
+use foldhash::fast::FixedState;
+
 use super::tokens::{LowerText, Token, tokenize};
 use super::vocab::{Vocab, Walk, WordId};
-use super::words::{FxBuild, flag, is_in};
+use super::words::{flag, is_in};
 use crate::gazetteer::fold::is_article;
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
@@ -184,7 +186,7 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
 struct LowercaseWords<'a, 't> {
     toks: &'a [Token<'t>],
     filter: [u64; 16],
-    set: std::cell::OnceCell<HashSet<&'t str, FxBuild>>,
+    set: std::cell::OnceCell<HashSet<&'t str, FixedState>>,
 }
 
 /// Up to this many tokens, [`LowercaseWords`] scans instead of hashing.
@@ -256,7 +258,7 @@ fn spot_into(
     let toks = tokenize(text, from, lower_text);
     let lowercase_words = LowercaseWords::new(&toks);
     let mut mentions: Vec<Mention> = Vec::with_capacity(8);
-    let mut persons: HashSet<String, FxBuild> = HashSet::default();
+    let mut persons: HashSet<String, FixedState> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
         let candidates = referent_refs(gaz, r);

@@ -33,6 +33,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use foldhash::fast::FixedState;
 use rayon::prelude::*;
 use rstar::RTree;
 use serde::Serialize;
@@ -351,11 +352,11 @@ fn parallel_unions<T: Sync>(n: usize, items: &[T], work: impl Fn(&T, &mut UnionF
 /// clustering: there two clusters never share a core coordinate, and in
 /// space-time clustering never a core coordinate and day). Returns the
 /// cluster id of each root.
-fn number_clusters(core_roots: impl Iterator<Item = (u32, LonLat, i32)>) -> HashMap<u32, u32, FxBuild> {
+fn number_clusters(core_roots: impl Iterator<Item = (u32, LonLat, i32)>) -> HashMap<u32, u32, FixedState> {
     let cmp = |a: &(LonLat, i32), b: &(LonLat, i32)| {
         a.0.lat.total_cmp(&b.0.lat).then(a.0.lon.total_cmp(&b.0.lon)).then(a.1.cmp(&b.1))
     };
-    let mut first: HashMap<u32, (LonLat, i32), FxBuild> = HashMap::default();
+    let mut first: HashMap<u32, (LonLat, i32), FixedState> = HashMap::default();
     for (r, p, d) in core_roots {
         first
             .entry(r)
@@ -370,31 +371,6 @@ fn number_clusters(core_roots: impl Iterator<Item = (u32, LonLat, i32)>) -> Hash
     roots.sort_by(|a, b| cmp(&a.1, &b.1));
     roots.into_iter().enumerate().map(|(i, (r, _))| (r, i as u32 + 1)).collect()
 }
-
-/// A fast hasher for integer cell keys (Fx hash, as in rustc).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut b = [0u8; 8];
-            b[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(b));
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn write_i64(&mut self, v: i64) {
-        self.write_u64(v as u64);
-    }
-}
-
-pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// Groups bucketed in a 3-D grid over their unit vectors. The cell side is
 /// the eps chord / sqrt(3) (a hair less), so any two points in one cell are
@@ -432,7 +408,7 @@ impl Grid {
         // one lookup per column of the 5x5 block, then the z range in it,
         // instead of 125 lookups per cell. The lists come out in ascending
         // cell order, as the block scan gave them.
-        let mut columns: HashMap<[i64; 2], (u32, u32), FxBuild> = HashMap::default();
+        let mut columns: HashMap<[i64; 2], (u32, u32), FixedState> = HashMap::default();
         for (c, k) in keys.iter().enumerate() {
             columns.entry([k[0], k[1]]).and_modify(|r| r.1 = c as u32 + 1).or_insert((c as u32, c as u32 + 1));
         }
@@ -765,7 +741,7 @@ pub fn summarize_with(incidents: &[Incident], labels: &Labels, concave: bool) ->
 }
 
 fn dominant<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let mut counts: HashMap<&str, usize, FxBuild> = HashMap::default();
+    let mut counts: HashMap<&str, usize, FixedState> = HashMap::default();
     for v in values.filter(|v| !v.is_empty()) {
         *counts.entry(v).or_default() += 1;
     }
