@@ -232,17 +232,23 @@ const KEEP_BUFFER_BYTES: usize = 1 << 20;
 
 /// The buffers one document's spotting fills, reused by the next one.
 #[derive(Default)]
-pub(super) struct Buffers {
+struct Buffers {
     lower_text: LowerText,
     scratch: Scratch,
 }
 
+thread_local! {
+    /// This thread's spotting buffers, kept for its next document (beside
+    /// its word table, which knows nothing of them).
+    static BUFFERS: std::cell::Cell<Buffers> = std::cell::Cell::default();
+}
+
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let Buffers { mut lower_text, mut scratch } = std::mem::take(&mut vocab.buffers);
+    let Buffers { mut lower_text, mut scratch } = BUFFERS.take();
     let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch);
     // A huge document's copy is not kept for the thread's lifetime.
     if lower_text.capacity() <= KEEP_BUFFER_BYTES {
-        vocab.buffers = Buffers { lower_text, scratch };
+        BUFFERS.set(Buffers { lower_text, scratch });
     }
     mentions
 }

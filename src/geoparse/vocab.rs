@@ -89,8 +89,6 @@ pub(super) struct Vocab {
     pairs: HashMap<u64, Option<Walk>, FixedState>,
     /// Scratch for folding.
     folded: String,
-    /// The spotter's per-document buffers, kept for the next document.
-    pub(super) buffers: super::spot::Buffers,
 }
 
 impl Vocab {
