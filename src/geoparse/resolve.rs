@@ -16,7 +16,8 @@ use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
 
-use super::spot::{Mention, MentionKind, Relation, listed_together};
+use super::mention::{Mention, MentionKind, Relation};
+use super::spot::listed_together;
 use crate::gazetteer::store::{prominence, prominence_of};
 use crate::gazetteer::{Gazetteer, Place, PlaceRef, SmolStr};
 use crate::geodesy::{Located, LonLat, haversine_h_to_km};
