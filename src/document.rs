@@ -4,6 +4,12 @@
 //! `Key: value` lines (`Title`, `Published`, `Source`, `URL`) ended by a blank
 //! line; the header gives the publication date that relative dates ("on
 //! Friday") are resolved against.
+//!
+//! An HTML report (a saved page, or one [`crate::fetch`] downloads) is reduced
+//! to its article text by [`html`], after [`charset`] has decoded it.
+
+pub mod charset;
+pub mod html;
 
 use std::path::{Path, PathBuf};
 
@@ -107,7 +113,7 @@ pub fn read_file(path: &Path) -> Result<Document> {
         Some("html" | "htm")
     );
     if is_html {
-        let page = crate::fetch::html::extract_article(&bytes, None);
+        let page = html::extract_article(&bytes, None);
         let mut doc = Document::from_text(id, path.display().to_string(), page.text);
         doc.published = doc.published.or(page.published);
         doc.title = doc.title.or(page.title);

@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use reqwest::Url;
 
-use super::html::{Page, extract_article_str};
+use crate::document::html::{Page, extract_article_str};
 use crate::error::{Error, Result};
 
 /// A feed item whose content has at least this many characters of text is

@@ -17,10 +17,12 @@
 //! ```
 
 pub mod cache;
-pub mod charset;
 pub mod feed;
-pub mod html;
 pub mod http;
+
+/// Decoding and article extraction belong to documents (a saved page is read
+/// as one); re-exported here where they used to live.
+pub use crate::document::{charset, html};
 
 use std::collections::HashSet;
 use std::io::Read;

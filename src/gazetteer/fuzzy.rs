@@ -127,11 +127,27 @@ pub fn keys_within(map: &fst::Map<Bytes>, key: &str, max: u8) -> Vec<(String, u6
     }
 }
 
+/// Levenshtein distance over chars (small strings).
+pub fn edit_distance(a: &str, b: &str) -> u32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<u32> = (0..=b.len() as u32).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i as u32;
+        for j in 1..=b.len() {
+            let cost = u32::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
-    use super::super::store::edit_distance;
     use super::*;
 
     fn map(keys: &[&str]) -> fst::Map<Bytes> {
@@ -190,5 +206,13 @@ mod tests {
         let m = map(&[long, "abc"]);
         let got: Vec<String> = keys_within(&m, &long.replace('k', "x"), 1).into_iter().map(|(k, _)| k).collect();
         assert_eq!(got, [long]);
+    }
+
+    #[test]
+    fn edit_distance_counts_chars() {
+        assert_eq!(edit_distance("", ""), 0);
+        assert_eq!(edit_distance("kirkuk", "kerkuk"), 1);
+        assert_eq!(edit_distance("çay", "cay"), 1);
+        assert_eq!(edit_distance("abc", ""), 3);
     }
 }

@@ -38,7 +38,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::admin::parse_admin_geojson;
 use super::geonames::{Row, parse_alternate_row, parse_code_row, parse_country_row, parse_row};
 use super::index::IndexBuilder;
-use super::store::INDEX_FILE;
+use super::layout::INDEX_FILE;
 use crate::error::{Error, Result};
 use crate::export::atomic::write_atomic;
 
@@ -576,9 +576,8 @@ pub(crate) fn progress_bar(enabled: bool, len: Option<u64>, message: &str) -> Pr
     pb
 }
 
-/// Marker file: a gazetteer imported with `--no-default` is used without the
-/// shipped default behind it.
-pub const NO_DEFAULT_FILE: &str = "no-default";
+/// Re-exported from [`layout`](super::layout), where the store finds it too.
+pub use super::layout::NO_DEFAULT_FILE;
 
 /// What one layer of a gazetteer holds (for `gazetteer info`).
 #[derive(Debug, Clone)]

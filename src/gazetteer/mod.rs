@@ -13,6 +13,7 @@ pub mod fuzzy;
 pub mod geonames;
 pub mod import;
 pub mod index;
+pub mod layout;
 
 pub use admin::AdminArea;
 

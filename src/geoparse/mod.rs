@@ -4,6 +4,9 @@
 //! unknown capitalised names in a locative frame), [`resolve`] picks one
 //! place per mention, evidence before priors, recording the rules that decided.
 
+mod candidate;
+mod frame;
+mod mention;
 pub mod names;
 pub mod resolve;
 pub mod spot;

@@ -5,8 +5,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-
-use super::words::FxBuild;
+use foldhash::fast::FixedState;
 
 /// What an abbreviation or demonym stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,12 +35,12 @@ pub fn demonyms() -> &'static HashMap<String, Referent> {
     })
 }
 
-/// [`demonyms`] for the spotter: FxHash, and two-word demonyms ("sri
+/// [`demonyms`] for the spotter: hashed (foldhash), and two-word demonyms ("sri
 /// lankan") found by their words without building "a b" per word pair.
 pub struct DemonymIndex {
-    one: HashMap<&'static str, &'static Referent, FxBuild>,
+    one: HashMap<&'static str, &'static Referent, FixedState>,
     /// First word -> (rest of the key, referent).
-    two: HashMap<&'static str, Vec<(&'static str, &'static Referent)>, FxBuild>,
+    two: HashMap<&'static str, Vec<(&'static str, &'static Referent)>, FixedState>,
 }
 
 impl DemonymIndex {

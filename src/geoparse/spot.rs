@@ -8,78 +8,23 @@
 //! also town names), and capitalised names the gazetteer does not know are
 //! still reported when the text frames them as places ("an attack on the
 //! Zaghniya police station in Diyala province").
+//!
+//! The mention types are in `mention`, the context rules and the unknown
+//! names in `frame`; this file walks the names and assembles the mentions.
 
 use std::collections::HashSet;
 
-use super::tokens::{LowerText, Token, tokenize};
+use foldhash::fast::FixedState;
+
+use super::frame::{Context, accept, begins_longer_name, make_mention, unknown_mentions};
+pub use super::mention::{Mention, MentionKind, Relation};
+use super::tokens::{LowerText, LowercaseWords, Token, tokenize};
 use super::vocab::{Vocab, Walk, WordId};
-use super::words::{FxBuild, flag, is_in};
-use crate::gazetteer::fold::is_article;
+use super::words::{flag, is_in};
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
 /// Longest name, in words, that the spotter tries.
 const MAX_WORDS: usize = 6;
-
-/// What kind of mention this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MentionKind {
-    /// A name the gazetteer knows.
-    Gazetteer,
-    /// A capitalised name in a locative frame that the gazetteer does not know.
-    Unknown,
-    /// A demonym standing for its country ("Iraqi", "Syrians"): a place
-    /// reference, never where an event happened.
-    Demonym,
-}
-
-/// How the text relates the event to the place.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Relation {
-    /// In or at the place.
-    At,
-    /// Near it: "near X", "outside X", "north of X", "20 km from X".
-    Near,
-    /// A part of it: "northern Diyala", "western Anbar".
-    Part(String),
-}
-
-/// One place name found in a text.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mention {
-    /// Byte offset of the whole mention, qualifier included ("northern Diyala").
-    pub start: usize,
-    /// Byte offset just past the mention.
-    pub end: usize,
-    /// Byte offset of the name itself ("Diyala").
-    pub name_start: usize,
-    /// Byte offset just past the name.
-    pub name_end: usize,
-    /// The name as written.
-    pub name: String,
-    /// Its lookup key.
-    pub key: String,
-    /// Known to the gazetteer or not.
-    pub kind: MentionKind,
-    /// At, near, or a part of the place.
-    pub relation: Relation,
-    /// An admin noun right after the name ("province", "governorate").
-    pub admin_noun: Option<String>,
-    /// A site noun right after the name ("area", "police station", "border").
-    pub site_noun: Option<String>,
-    /// A locative word precedes it ("in", "near", "outside").
-    pub locative: bool,
-    /// Index (in the returned list) of the mention the text places this one
-    /// in: "Zaghniya ... in Diyala province", "Khanaqin, Diyala".
-    pub enclosing: Option<usize>,
-    /// Gazetteer entries with this name, most specific layer first.
-    pub candidates: Vec<PlaceRef>,
-    /// For each candidate: the name is its primary (or ASCII) name, not an alternate.
-    pub primary: Vec<bool>,
-    /// A capitalised word follows, so the name may be part of a longer one
-    /// ("Georgia Bureau of Investigation", "Jordan Peterson"): the resolver
-    /// keeps it only for a prominent place.
-    pub in_name: bool,
-}
 
 /// Buffers `longest_match` reuses from word to word.
 #[derive(Default)]
@@ -176,50 +121,6 @@ fn longest_match(gaz: &Gazetteer, vocab: &mut Vocab, toks: &[Token], i: usize, s
     Some(Match { last, key, postings })
 }
 
-/// Which capitalised words of a document (lower-cased) it also writes in
-/// lower case. Asked a few times per document, mostly about names it never
-/// writes in lower case: a bit filter on (length, first and last byte) of
-/// its lower-case words answers those; the rest scan a short document or
-/// ask a set built, for a long one, on the first such question.
-struct LowercaseWords<'a, 't> {
-    toks: &'a [Token<'t>],
-    filter: [u64; 16],
-    set: std::cell::OnceCell<HashSet<&'t str, FxBuild>>,
-}
-
-/// Up to this many tokens, [`LowercaseWords`] scans instead of hashing.
-const SCAN_TOKENS: usize = 256;
-
-impl<'a, 't> LowercaseWords<'a, 't> {
-    fn new(toks: &'a [Token<'t>]) -> Self {
-        let mut filter = [0u64; 16];
-        for t in toks.iter().filter(|t| !t.cap) {
-            let b = Self::bit(t.lower);
-            filter[b / 64] |= 1 << (b % 64);
-        }
-        LowercaseWords { toks, filter, set: std::cell::OnceCell::new() }
-    }
-
-    fn bit(w: &str) -> usize {
-        let b = w.as_bytes();
-        let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
-        (b.len().wrapping_mul(31) + usize::from(first) * 7 + usize::from(last)) % 1024
-    }
-
-    /// Does the document write `w` (lower case, a word it capitalises) in
-    /// lower case too?
-    fn contains(&self, w: &str) -> bool {
-        let b = Self::bit(w);
-        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
-            return false;
-        }
-        if self.toks.len() <= SCAN_TOKENS {
-            return self.toks.iter().any(|t| !t.cap && t.lower == w);
-        }
-        self.set.get_or_init(|| self.toks.iter().filter(|t| !t.cap).map(|t| t.lower).collect()).contains(w)
-    }
-}
-
 /// Finds the place mentions in `text[from..]`, in text order.
 pub fn spot(gaz: &Gazetteer, text: &str, from: usize) -> Vec<Mention> {
     Vocab::with(gaz, |vocab| spot_with(gaz, vocab, text, from))
@@ -230,17 +131,23 @@ const KEEP_BUFFER_BYTES: usize = 1 << 20;
 
 /// The buffers one document's spotting fills, reused by the next one.
 #[derive(Default)]
-pub(super) struct Buffers {
+struct Buffers {
     lower_text: LowerText,
     scratch: Scratch,
 }
 
+thread_local! {
+    /// This thread's spotting buffers, kept for its next document (beside
+    /// its word table, which knows nothing of them).
+    static BUFFERS: std::cell::Cell<Buffers> = std::cell::Cell::default();
+}
+
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let Buffers { mut lower_text, mut scratch } = std::mem::take(&mut vocab.buffers);
+    let Buffers { mut lower_text, mut scratch } = BUFFERS.take();
     let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch);
     // A huge document's copy is not kept for the thread's lifetime.
     if lower_text.capacity() <= KEEP_BUFFER_BYTES {
-        vocab.buffers = Buffers { lower_text, scratch };
+        BUFFERS.set(Buffers { lower_text, scratch });
     }
     mentions
 }
@@ -256,7 +163,7 @@ fn spot_into(
     let toks = tokenize(text, from, lower_text);
     let lowercase_words = LowercaseWords::new(&toks);
     let mut mentions: Vec<Mention> = Vec::with_capacity(8);
-    let mut persons: HashSet<String, FxBuild> = HashSet::default();
+    let mut persons: HashSet<String, FixedState> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
         let candidates = referent_refs(gaz, r);
@@ -386,21 +293,6 @@ fn spot_into(
     mentions
 }
 
-/// Is token `i` followed by a capitalised word of the same name: joined to it,
-/// not starting a sentence, and not a noun that says what `i` is ("Central
-/// province")?
-fn begins_longer_name(toks: &[Token], i: usize) -> bool {
-    toks.get(i + 1).is_some_and(|n| {
-        n.joined
-            && n.cap
-            && !n.sentence_initial
-            && !n.is(flag::ADMIN_NOUNS)
-            && !n.is(flag::SITE_NOUNS)
-            && !n.is(flag::DIRECTIONS)
-            && !n.is(flag::CALENDAR)
-    })
-}
-
 /// Last token of the run of joined capitalised words from token `i` (at most
 /// four words, stopping before place nouns).
 fn capitalised_run_end(toks: &[Token], i: usize) -> usize {
@@ -489,306 +381,6 @@ fn follows_given_name(toks: &[Token], i: usize) -> bool {
             && !p.is(flag::LOCATIVE)
             && p.lower.chars().count() > 2
     }
-}
-
-/// What surrounds tokens i..=j.
-struct Context<'t> {
-    locative: bool,
-    near: bool,
-    direction: Option<(usize, &'t str)>,
-    admin_noun: Option<&'t str>,
-    site_noun: Option<&'t str>,
-    noun_words: usize,
-    after_title: bool,
-    /// A locative word directly before the name (no "the").
-    direct_locative: bool,
-    /// A capitalised word follows that is not a place noun.
-    in_name: bool,
-    /// The direction is capitalised mid-sentence ("East Bank"): maybe part of the name.
-    direction_in_name: bool,
-}
-
-impl<'t> Context<'t> {
-    fn at(toks: &[Token<'t>], i: usize, j: usize) -> Context<'t> {
-        let prev = |k: usize| -> Option<&Token> { i.checked_sub(k).map(|x| &toks[x]) };
-        let mut direction = None;
-        let mut direction_in_name = false;
-        let mut lead = i;
-        if let Some(p) = prev(1) {
-            if p.is(flag::DIRECTIONS) && toks[i].joined {
-                direction = Some((p.start, p.lower));
-                direction_in_name = p.cap && !p.sentence_initial;
-                lead = i - 1;
-            }
-        }
-        let before = |k: usize| -> Option<&Token> { lead.checked_sub(k).map(|x| &toks[x]) };
-        // "in", "in the", "near the", "north of", "outskirts of".
-        let word = |k: usize| before(k).map_or(("", 0), |t| (t.lower, t.word_flags()));
-        let (w1, f1) = word(1);
-        let skip_the = w1 == "the";
-        let ((lw, lw_f), (lw_prev, lw_prev_f)) = if skip_the { (word(2), word(3)) } else { ((w1, f1), word(2)) };
-        let near = matches!(lw, "near" | "outside" | "outskirts" | "around")
-            || (lw == "of"
-                && (lw_prev_f & flag::DIRECTIONS != 0
-                    || matches!(lw_prev, "outskirts" | "north" | "south" | "east" | "west")))
-            || (lw == "from" && matches!(lw_prev, "km" | "kilometres" | "kilometers" | "miles"));
-        let locative = near
-            || lw_f & flag::LOCATIVE != 0
-            || (lw == "of"
-                && (lw_prev_f & flag::SITE_NOUNS != 0
-                    || lw_prev_f & flag::ADMIN_NOUNS != 0
-                    || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
-        let after_title = before(1).is_some_and(|t| t.is(flag::TITLES) && t.cap);
-        // Nouns after the name: "Diyala province", "Zaghniya police station".
-        let mut admin_noun = None;
-        let mut site_noun = None;
-        let mut noun_words = 0;
-        for k in 1..=2 {
-            let Some(n) = toks.get(j + k) else { break };
-            if !n.joined {
-                break;
-            }
-            if k == 1 && n.is(flag::ADMIN_NOUNS) {
-                admin_noun = Some(n.lower);
-                noun_words = 1;
-                break;
-            }
-            if n.is(flag::SITE_NOUNS) {
-                site_noun = Some(n.lower);
-                break;
-            }
-            if n.cap {
-                break;
-            }
-        }
-        // "the province of Ontario", "the state of Washington", "the city
-        // of Mosul": the noun before "of" frames the name as it would after
-        // ("Department of Agriculture", capitalised, names an office).
-        let noun_before_of = before(if skip_the { 3 } else { 2 }).is_some_and(|t| !t.cap);
-        if admin_noun.is_none() && site_noun.is_none() && lw == "of" && noun_before_of {
-            if lw_prev_f & flag::ADMIN_NOUNS != 0 {
-                admin_noun = Some(lw_prev);
-            } else if lw_prev_f & flag::SITE_NOUNS != 0 {
-                site_noun = Some(lw_prev);
-            }
-        }
-        let direct_locative = !skip_the && (f1 & flag::LOCATIVE != 0 || near);
-        let in_name = begins_longer_name(toks, j) && admin_noun.is_none() && site_noun.is_none() && !locative;
-        Context {
-            locative,
-            near,
-            direction,
-            admin_noun,
-            site_noun,
-            noun_words,
-            after_title,
-            direct_locative,
-            in_name,
-            direction_in_name,
-        }
-    }
-
-    fn framed(&self) -> bool {
-        self.locative || self.admin_noun.is_some() || self.site_noun.is_some() || self.direction.is_some()
-    }
-}
-
-/// Context rules for a gazetteer match over tokens i..=j.
-fn is_contraction(w: &str) -> bool {
-    [
-        "'ve",
-        "'re",
-        "'ll",
-        "'d",
-        "'m",
-        "'t",
-        "\u{2019}ve",
-        "\u{2019}re",
-        "\u{2019}ll",
-        "\u{2019}d",
-        "\u{2019}m",
-        "\u{2019}t",
-    ]
-    .iter()
-    .any(|c| w.ends_with(c))
-}
-
-fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercase_words: &LowercaseWords) -> bool {
-    let first = &toks[i];
-    let single = i == j;
-    if ctx.after_title {
-        return false;
-    }
-    // Acronyms (ISIS, PMF, HRW) are organisations, not places, unless framed.
-    // A dateline ("CHARLESTON, W.Va. --") opens a paragraph in capitals.
-    let dateline = first.all_caps && first.sentence_initial && first.lower.chars().count() >= 4;
-    if single && first.all_caps && first.lower.len() > 2 && !ctx.framed() && !dateline {
-        return false;
-    }
-    if single && first.lower.chars().count() < 3 && !first.all_caps {
-        return false;
-    }
-    // Part of a longer capitalised name: "Human Rights Watch", "Abu Hamza".
-    if let Some(p) = i.checked_sub(1).map(|k| &toks[k]) {
-        if toks[i].joined && p.cap && !p.sentence_initial && !p.is(flag::DIRECTIONS) {
-            return false;
-        }
-        if toks[i].joined
-            && p.cap
-            && p.sentence_initial
-            && !p.is(flag::COMMON)
-            && !p.is(flag::DIRECTIONS)
-            && !p.is(flag::LOCATIVE)
-        {
-            return false;
-        }
-    }
-    // "Hammam al-Alil": an article and a capitalised word continue the name.
-    if let (Some(a), Some(b)) = (toks.get(j + 1), toks.get(j + 2)) {
-        if a.joined && b.joined && is_article(a.lower) && b.cap {
-            return false;
-        }
-    }
-    let w0 = first.lower;
-    if single && (first.is(flag::TITLES) || is_contraction(w0)) {
-        return false;
-    }
-    // An ordinary word that is also some town's name needs a locative word
-    // right before it ("in Reading"); "at the University" is not a place.
-    if single && first.is(flag::COMMON) && !ctx.direct_locative {
-        return false;
-    }
-    let common = single && lowercase_words.contains(w0);
-    if common && !ctx.framed() {
-        return false;
-    }
-    if single && first.sentence_initial && !ctx.framed() {
-        // A sentence-initial capital says nothing; an ordinary English word
-        // there is not a place ("Reading the report...", "Mobile phones").
-        if first.is(flag::COMMON) || lowercase_words.contains(w0) {
-            return false;
-        }
-    }
-    true
-}
-
-#[allow(clippy::too_many_arguments)]
-fn make_mention(
-    text: &str,
-    toks: &[Token],
-    i: usize,
-    j: usize,
-    key: String,
-    kind: MentionKind,
-    (candidates, primary): (Vec<PlaceRef>, Vec<bool>),
-    ctx: &Context,
-) -> Mention {
-    let name_start = toks[i].start;
-    let name_end = toks[j].end;
-    let (start, relation) = match &ctx.direction {
-        Some((s, dir)) => (*s, Relation::Part(dir.to_string())),
-        None if ctx.near => (name_start, Relation::Near),
-        None => (name_start, Relation::At),
-    };
-    Mention {
-        start,
-        end: name_end,
-        name_start,
-        name_end,
-        name: text[name_start..name_end].to_string(),
-        key,
-        kind,
-        relation,
-        admin_noun: ctx.admin_noun.map(str::to_string),
-        site_noun: ctx.site_noun.map(str::to_string),
-        locative: ctx.locative,
-        enclosing: None,
-        candidates,
-        primary,
-        in_name: ctx.in_name,
-    }
-}
-
-/// Capitalised names the gazetteer does not know, in a frame that makes them
-/// places: "in the Akashat area", "the village of Zaghniya", "on Zaghniya
-/// police station in Diyala province".
-fn unknown_mentions(text: &str, toks: &[Token], known: &[Mention], lowercase_words: &LowercaseWords) -> Vec<Mention> {
-    let covered = |t: &Token| known.iter().any(|m| t.start < m.end && m.start < t.end);
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        let t = &toks[i];
-        let startable = t.cap
-            && !t.all_caps
-            && !covered(t)
-            && !t.is(flag::CALENDAR)
-            && !t.is(flag::TITLES)
-            && !t.is(flag::COMMON)
-            && !t.is(flag::DIRECTIONS)
-            && !lowercase_words.contains(t.lower)
-            && !t.lower.chars().all(|c| c.is_ascii_digit());
-        if !startable {
-            i += 1;
-            continue;
-        }
-        // Extend over joined capitalised words (and inner articles).
-        let mut j = i;
-        while j + 1 < toks.len() && toks[j + 1].joined && !covered(&toks[j + 1]) {
-            let n = &toks[j + 1];
-            let article_then_cap = is_article(n.lower) && toks.get(j + 2).is_some_and(|m| m.joined && m.cap);
-            if (n.cap && !n.is(flag::COMMON) && !n.is(flag::SITE_NOUNS) && !n.is(flag::ADMIN_NOUNS)) || article_then_cap
-            {
-                j += if article_then_cap { 2 } else { 1 };
-            } else {
-                break;
-            }
-        }
-        if j - i >= 3 {
-            i = j + 1;
-            continue;
-        }
-        let ctx = Context::at(toks, i, j);
-        // "the village of X", "the town of X".
-        let of_frame = i >= 2
-            && toks[i - 1].lower == "of"
-            && matches!(
-                toks[i - 2].lower,
-                "village"
-                    | "town"
-                    | "city"
-                    | "area"
-                    | "district"
-                    | "neighbourhood"
-                    | "neighborhood"
-                    | "region"
-                    | "outskirts"
-            );
-        let noun_frame = ctx.locative && (ctx.site_noun.is_some() || ctx.admin_noun.is_some());
-        if (of_frame || noun_frame) && !ctx.after_title && !toks[i].sentence_initial {
-            let name_start = toks[i].start;
-            let name_end = toks[j].end;
-            let key = crate::gazetteer::fold::loose_key(&text[name_start..name_end]);
-            out.push(Mention {
-                start: name_start,
-                end: name_end,
-                name_start,
-                name_end,
-                name: text[name_start..name_end].to_string(),
-                key,
-                kind: MentionKind::Unknown,
-                relation: if ctx.near { Relation::Near } else { Relation::At },
-                admin_noun: ctx.admin_noun.map(str::to_string),
-                site_noun: ctx.site_noun.map(str::to_string),
-                locative: true,
-                enclosing: None,
-                candidates: Vec::new(),
-                primary: Vec::new(),
-                in_name: false,
-            });
-        }
-        i = j + 1;
-    }
-    out
 }
 
 /// Links "X in Y", "X, Y", "X area of Y", "X police station in Y province":

@@ -2,6 +2,10 @@
 //! and how it stands to the word before (same sentence, joined by blanks or
 //! one hyphen), read in one pass over the bytes.
 
+use std::collections::HashSet;
+
+use foldhash::fast::FixedState;
+
 use super::vocab::{Vocab, WordId};
 use super::words::flags;
 
@@ -319,6 +323,50 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
         toks[t].lower = &other[lo..hi];
     }
     toks
+}
+
+/// Which capitalised words of a document (lower-cased) it also writes in
+/// lower case. Asked a few times per document, mostly about names it never
+/// writes in lower case: a bit filter on (length, first and last byte) of
+/// its lower-case words answers those; the rest scan a short document or
+/// ask a set built, for a long one, on the first such question.
+pub(super) struct LowercaseWords<'a, 't> {
+    toks: &'a [Token<'t>],
+    filter: [u64; 16],
+    set: std::cell::OnceCell<HashSet<&'t str, FixedState>>,
+}
+
+/// Up to this many tokens, [`LowercaseWords`] scans instead of hashing.
+const SCAN_TOKENS: usize = 256;
+
+impl<'a, 't> LowercaseWords<'a, 't> {
+    pub(super) fn new(toks: &'a [Token<'t>]) -> Self {
+        let mut filter = [0u64; 16];
+        for t in toks.iter().filter(|t| !t.cap) {
+            let b = Self::bit(t.lower);
+            filter[b / 64] |= 1 << (b % 64);
+        }
+        LowercaseWords { toks, filter, set: std::cell::OnceCell::new() }
+    }
+
+    fn bit(w: &str) -> usize {
+        let b = w.as_bytes();
+        let (first, last) = (b.first().copied().unwrap_or(0), b.last().copied().unwrap_or(0));
+        (b.len().wrapping_mul(31) + usize::from(first) * 7 + usize::from(last)) % 1024
+    }
+
+    /// Does the document write `w` (lower case, a word it capitalises) in
+    /// lower case too?
+    pub(super) fn contains(&self, w: &str) -> bool {
+        let b = Self::bit(w);
+        if self.filter[b / 64] & (1 << (b % 64)) == 0 {
+            return false;
+        }
+        if self.toks.len() <= SCAN_TOKENS {
+            return self.toks.iter().any(|t| !t.cap && t.lower == w);
+        }
+        self.set.get_or_init(|| self.toks.iter().filter(|t| !t.cap).map(|t| t.lower).collect()).contains(w)
+    }
 }
 
 #[cfg(test)]

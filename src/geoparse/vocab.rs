@@ -8,10 +8,11 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
 use fst::raw::{CompiledAddr, Fst, Node, Output};
 
 use super::names::{Referent, demonym_index};
-use super::words::{FxBuild, flags, packed};
+use super::words::{flags, packed};
 use crate::gazetteer::Gazetteer;
 use crate::gazetteer::fold::{fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
@@ -79,17 +80,15 @@ pub(super) struct Vocab {
     /// Ids of the name indexes the walks are for, one per layer.
     layers: Vec<u64>,
     /// Ids of words of up to 16 bytes, by [`packed`] key.
-    short: HashMap<u128, WordId, FxBuild>,
+    short: HashMap<u128, WordId, FixedState>,
     /// Ids of longer words.
-    long: HashMap<Box<str>, WordId, FxBuild>,
+    long: HashMap<Box<str>, WordId, FixedState>,
     words: Vec<Word>,
     /// Two-word walks of the first layer ("sadr" then "city"), by the two
     /// word ids: news repeats its word pairs as it repeats its words.
-    pairs: HashMap<u64, Option<Walk>, FxBuild>,
+    pairs: HashMap<u64, Option<Walk>, FixedState>,
     /// Scratch for folding.
     folded: String,
-    /// The spotter's per-document buffers, kept for the next document.
-    pub(super) buffers: super::spot::Buffers,
 }
 
 impl Vocab {

@@ -716,10 +716,6 @@ pub const SITE_NOUNS: &[&str] = &[
     "region",
 ];
 
-/// The geoparser's hasher for short words: foldhash's fast hash with a
-/// fixed seed (the word sets are ours, so hash flooding is no concern).
-pub type FxBuild = foldhash::fast::FixedState;
-
 /// Bit flags, one per word list: a word's memberships in one lookup.
 pub mod flag {
     pub const CALENDAR: u8 = 1;
@@ -736,9 +732,11 @@ pub mod flag {
 pub fn flags(w: &str) -> u8 {
     use std::collections::HashMap;
     use std::sync::OnceLock;
-    static MAP: OnceLock<HashMap<u128, u8, FxBuild>> = OnceLock::new();
+
+    use foldhash::fast::FixedState;
+    static MAP: OnceLock<HashMap<u128, u8, FixedState>> = OnceLock::new();
     let map = MAP.get_or_init(|| {
-        let mut m: HashMap<u128, u8, FxBuild> = HashMap::default();
+        let mut m: HashMap<u128, u8, FixedState> = HashMap::default();
         for (list, f) in [
             (&MONTHS[..], flag::CALENDAR),
             (CALENDAR, flag::CALENDAR),

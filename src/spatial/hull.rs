@@ -8,10 +8,10 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
 use geo::{Area, ConcaveHull, ConvexHull, Coord, MultiPoint, Point};
 
 use crate::geodesy::LonLat;
-use crate::spatial::cluster::FxBuild;
 
 /// Normalised mean of the unit vectors of `points` (the spherical mean);
 /// `None` for an empty slice or when the vectors cancel out.
@@ -81,8 +81,8 @@ pub fn hull_ring(points: &[LonLat], concave: bool) -> Option<Vec<LonLat>> {
     let east = [-clon.sin(), clon.cos(), 0.0];
     let north = [-clat.sin() * clon.cos(), -clat.sin() * clon.sin(), clat.cos()];
     let dot = |a: [f64; 3], b: [f64; 3]| a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
-    let mut back: HashMap<(u64, u64), LonLat, FxBuild> =
-        HashMap::with_capacity_and_hasher(distinct.len(), FxBuild::default());
+    let mut back: HashMap<(u64, u64), LonLat, FixedState> =
+        HashMap::with_capacity_and_hasher(distinct.len(), FixedState::default());
     let mut plane = Vec::with_capacity(distinct.len());
     for p in &distinct {
         let v = p.to_unit_vector();

@@ -6,9 +6,11 @@
 //! bounding-volume tree over the unit vectors; DBSCAN uses a grid over them.
 
 pub mod cluster;
+pub mod dbscan;
 pub mod hull;
 pub mod index;
 pub mod query;
+pub mod summary;
 
 pub use cluster::{Cluster, ClusterParams, Labels, cluster, cluster_incidents, cluster_with, summarize};
 pub use index::IncidentIndex;

@@ -116,7 +116,7 @@ const ARTICLE_SHARE: f64 = 0.25;
 /// `content_type` is the HTTP Content-Type header, when known (for its charset).
 ///
 /// ```
-/// use incidentmap::fetch::html::extract_article;
+/// use incidentmap::document::html::extract_article;
 /// let page = extract_article(
 ///     b"<title>Clash</title><nav>Home | World</nav><p>Gunmen attacked a checkpoint.</p>",
 ///     None,
@@ -346,7 +346,7 @@ fn json_ld_date(v: &serde_json::Value) -> Option<NaiveDate> {
 /// the publisher's own offset), `YYYY/MM/DD`, or RFC 2822.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if let Some(d) = crate::document::parse_date_prefix(s) {
+    if let Some(d) = super::parse_date_prefix(s) {
         return Some(d);
     }
     let head = s.get(..10).unwrap_or(s);

@@ -1,0 +1,176 @@
+//! Whether a sentence reports an incident at all: its trigger, and the
+//! plans, threats, statistics and background that are not incidents.
+
+use super::casualties::KILL;
+use super::lexicon::{self, matches_at, triggers};
+use super::numbers;
+use super::words::Word;
+
+/// Words that make a clause a plan, threat or possibility rather than an event.
+const MODAL: &[&str] = &[
+    "will",
+    "would",
+    "could",
+    "might",
+    "should",
+    "vowed",
+    "vows",
+    "threatened",
+    "threatens",
+    "plans",
+    "planning",
+    "intends",
+    "intend",
+    "aims",
+    "expected",
+    "warned",
+    "warns",
+    "feared",
+    "fears",
+    "may",
+];
+
+/// Plural nouns that, after a number, make a sentence a statistic ("42 attacks").
+const STAT_NOUNS: &[&str] = &[
+    "attacks",
+    "operations",
+    "incidents",
+    "kidnappings",
+    "bombings",
+    "assaults",
+    "killings",
+    "strikes",
+    "raids",
+    "ambushes",
+    "explosions",
+    "arrests",
+];
+
+/// Phrases that make a sentence background or habit rather than an event.
+const BACKGROUND: &[&[&str]] = &[
+    &["in", "previous"],
+    &["in", "past"],
+    &["over", "the", "years"],
+    &["in", "recent", "years"],
+    &["has", "long"],
+    &["have", "long"],
+    &["for", "years"],
+    &["cycles", "of"],
+    &["tactics"],
+];
+
+/// Natural and accidental causes of death: with nothing but a casualty word
+/// ("killed", "died") for a trigger, a sentence naming one reports a
+/// disaster or an accident, not political violence.
+pub(super) const NON_VIOLENT_CAUSES: &[&str] = &[
+    "landslide",
+    "landslides",
+    "mudslide",
+    "mudslides",
+    "flood",
+    "floods",
+    "flooding",
+    "earthquake",
+    "earthquakes",
+    "quake",
+    "storm",
+    "storms",
+    "cyclone",
+    "typhoon",
+    "hurricane",
+    "tornado",
+    "avalanche",
+    "lightning",
+    "tsunami",
+    "heatwave",
+    "drowned",
+    "drowning",
+    "accident",
+    "accidents",
+    "crash",
+    "collision",
+    "derailed",
+    "capsized",
+    "epidemic",
+    "cholera",
+];
+
+pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a lexicon::Trigger)> {
+    for t in triggers() {
+        if !t.needs.is_empty() && !t.needs.iter().any(|n| lower.iter().any(|w| w == n)) {
+            continue;
+        }
+        if let Some(i) = (0..lower.len()).find(|&i| !words[i].quoted && matches_at(&t.words, lower, i)) {
+            return Some((i, t));
+        }
+    }
+    None
+}
+
+pub(super) fn is_modal(words: &[Word<'_>], trigger_at: usize) -> bool {
+    let from = trigger_at.saturating_sub(8);
+    // "May" the month is not "may" the modal.
+    words[from..trigger_at].iter().any(|w| MODAL.contains(&w.lower.as_str()) && w.text != "May")
+}
+
+pub(super) fn is_background(lower: &[String]) -> bool {
+    BACKGROUND
+        .iter()
+        .any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
+        || lower.windows(2).any(|w| {
+            w[0] == "since" && w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit())
+        })
+}
+
+pub(super) fn is_statistic(lower: &[String]) -> bool {
+    for i in 0..lower.len() {
+        let is_num = numbers::parse_word(&lower[i]).is_some_and(|n| n >= 2);
+        if is_num {
+            // "42 attacks", "80 of the 250 total"
+            let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+            let next2 = lower.get(i + 2).map(String::as_str).unwrap_or("");
+            if STAT_NOUNS.contains(&next) || (STAT_NOUNS.contains(&next2) && !KILL.contains(&next)) {
+                return true;
+            }
+            if next == "of" && next2 == "the" && lower.get(i + 3).is_some_and(|w| numbers::parse_word(w).is_some()) {
+                return true;
+            }
+        }
+        if matches!(lower[i].as_str(), "percent" | "per" | "frequency" | "statistics" | "average") {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::words::lw;
+
+    #[test]
+    fn statistics_and_threats_are_not_incidents() {
+        let (_, l) = lw("ISIS claimed 42 attacks in Iraq between May 7 and 13");
+        assert!(is_statistic(&l));
+        let (_, l) = lw("Diyala saw 80 of the 250 total");
+        assert!(is_statistic(&l));
+        let (w, l) = lw("the group will stage mass prison breaks");
+        let at = l.iter().position(|w| w == "prison").unwrap();
+        assert!(is_modal(&w, at));
+        let (w, l) = lw("In early May, militants killed two shepherds");
+        let at = l.iter().position(|w| w == "killed").unwrap();
+        assert!(!is_modal(&w, at));
+        let (_, l) = lw("two soldiers were killed when their convoy hit an IED");
+        assert!(!is_statistic(&l));
+    }
+
+    #[test]
+    fn triggers_pick_the_most_specific_type() {
+        let (w, l) = lw("two soldiers were killed when their convoy hit an IED");
+        assert_eq!(find_trigger(&w, &l).unwrap().1.sub_event_type, "Remote explosive/landmine/IED");
+        let (w, l) = lw("21 prisoners escaped from a detention facility");
+        assert_eq!(find_trigger(&w, &l).unwrap().1.event_type, "Strategic developments");
+        let (w, l) = lw("the attackers escaped into the orchards");
+        assert!(find_trigger(&w, &l).is_none());
+    }
+}

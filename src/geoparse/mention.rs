@@ -1,0 +1,65 @@
+//! Mentions: the place names the spotter finds, as the resolver and the
+//! extractor read them.
+
+use crate::gazetteer::PlaceRef;
+
+/// What kind of mention this is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MentionKind {
+    /// A name the gazetteer knows.
+    Gazetteer,
+    /// A capitalised name in a locative frame that the gazetteer does not know.
+    Unknown,
+    /// A demonym standing for its country ("Iraqi", "Syrians"): a place
+    /// reference, never where an event happened.
+    Demonym,
+}
+
+/// How the text relates the event to the place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Relation {
+    /// In or at the place.
+    At,
+    /// Near it: "near X", "outside X", "north of X", "20 km from X".
+    Near,
+    /// A part of it: "northern Diyala", "western Anbar".
+    Part(String),
+}
+
+/// One place name found in a text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// Byte offset of the whole mention, qualifier included ("northern Diyala").
+    pub start: usize,
+    /// Byte offset just past the mention.
+    pub end: usize,
+    /// Byte offset of the name itself ("Diyala").
+    pub name_start: usize,
+    /// Byte offset just past the name.
+    pub name_end: usize,
+    /// The name as written.
+    pub name: String,
+    /// Its lookup key.
+    pub key: String,
+    /// Known to the gazetteer or not.
+    pub kind: MentionKind,
+    /// At, near, or a part of the place.
+    pub relation: Relation,
+    /// An admin noun right after the name ("province", "governorate").
+    pub admin_noun: Option<String>,
+    /// A site noun right after the name ("area", "police station", "border").
+    pub site_noun: Option<String>,
+    /// A locative word precedes it ("in", "near", "outside").
+    pub locative: bool,
+    /// Index (in the returned list) of the mention the text places this one
+    /// in: "Zaghniya ... in Diyala province", "Khanaqin, Diyala".
+    pub enclosing: Option<usize>,
+    /// Gazetteer entries with this name, most specific layer first.
+    pub candidates: Vec<PlaceRef>,
+    /// For each candidate: the name is its primary (or ASCII) name, not an alternate.
+    pub primary: Vec<bool>,
+    /// A capitalised word follows, so the name may be part of a longer one
+    /// ("Georgia Bureau of Investigation", "Jordan Peterson"): the resolver
+    /// keeps it only for a prominent place.
+    pub in_name: bool,
+}
