@@ -61,10 +61,13 @@ pub fn parse_date(v: &str) -> Result<NaiveDate, String> {
     Err(bad())
 }
 
-/// [`parse_date`] as an `Option`, for metadata where a missing or odd date
-/// is simply no date.
-pub fn date_or_none(v: &str) -> Option<NaiveDate> {
-    parse_date(v).ok()
+/// The date a metadata value holds, for report headers, page metadata and
+/// feeds, where a missing or odd date is simply no date: [`parse_date`] on
+/// the whole value, else on its first ten characters (`2020-05-15,` or a
+/// date followed by other text).
+pub fn date_in(v: &str) -> Option<NaiveDate> {
+    let v = v.trim();
+    parse_date(v).ok().or_else(|| v.get(..10).and_then(|head| parse_date(head).ok()))
 }
 
 #[cfg(test)]
@@ -101,6 +104,8 @@ mod tests {
         assert!(parse_date("2019-02-29").is_err());
         assert!(parse_date("yesterday").is_err());
         assert!(parse_date("").is_err());
-        assert_eq!(date_or_none("n/a"), None);
+        assert_eq!(date_in("n/a"), None);
+        assert_eq!(date_in("2020-05-15, updated"), NaiveDate::from_ymd_opt(2020, 5, 15));
+        assert_eq!(date_in("Fri, 15 May 2020 10:00:00 GMT"), NaiveDate::from_ymd_opt(2020, 5, 15));
     }
 }

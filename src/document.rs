@@ -72,7 +72,7 @@ impl Document {
             }
             let value = value.trim();
             match key.as_str() {
-                "published" | "date" => published = parse_date_prefix(value),
+                "published" | "date" => published = crate::dates::date_in(value),
                 "title" => title = Some(value.to_string()),
                 // A saved web report names its URL: that is its source.
                 "url" if !value.is_empty() => source = Some(value.to_string()),
@@ -94,13 +94,6 @@ impl Document {
             }
         }
     }
-}
-
-/// Parses `YYYY-MM-DD` at the start of a string (ignoring any time part).
-pub fn parse_date_prefix(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let head = s.get(..10).unwrap_or(s);
-    NaiveDate::parse_from_str(head, "%Y-%m-%d").ok()
 }
 
 /// Reads one report file. HTML files (`.html`, `.htm`) are reduced to their

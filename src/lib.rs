@@ -22,6 +22,7 @@ pub mod fetch;
 pub mod gazetteer;
 pub mod geodesy;
 pub mod geoparse;
+pub mod hash;
 pub mod input;
 pub mod jobs;
 pub mod json;

@@ -9,6 +9,7 @@
 //! blank line, because the sentence splitter downstream treats a blank line
 //! as a hard break (a headline has no full stop).
 
+use crate::dates::date_in;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -301,7 +302,7 @@ fn meta_content(doc: &Html, want: impl Fn(&str) -> bool) -> Option<String> {
 /// Publication date: `article:published_time`, JSON-LD `datePublished`,
 /// `<time datetime>`, then `meta name=date|pubdate|dc.date.issued`.
 fn published(doc: &Html) -> Option<NaiveDate> {
-    if let Some(d) = meta_content(doc, |k| k == "article:published_time").and_then(|s| parse_date(&s)) {
+    if let Some(d) = meta_content(doc, |k| k == "article:published_time").and_then(|s| date_in(&s)) {
         return Some(d);
     }
     for script in doc.select(&sel("script")) {
@@ -318,13 +319,13 @@ fn published(doc: &Html) -> Option<NaiveDate> {
         }
     }
     let time = sel("time[datetime]");
-    if let Some(d) = doc.select(&time).filter_map(|t| t.value().attr("datetime")).find_map(parse_date) {
+    if let Some(d) = doc.select(&time).filter_map(|t| t.value().attr("datetime")).find_map(date_in) {
         return Some(d);
     }
     meta_content(doc, |k| {
         matches!(k, "date" | "pubdate" | "dc.date.issued" | "dc.date" | "datepublished" | "publishdate")
     })
-    .and_then(|s| parse_date(&s))
+    .and_then(|s| date_in(&s))
 }
 
 /// The first `datePublished` in a JSON-LD value, searching `@graph`, arrays
@@ -332,7 +333,7 @@ fn published(doc: &Html) -> Option<NaiveDate> {
 fn json_ld_date(v: &serde_json::Value) -> Option<NaiveDate> {
     match v {
         serde_json::Value::Object(map) => {
-            if let Some(d) = map.get("datePublished").and_then(|d| d.as_str()).and_then(parse_date) {
+            if let Some(d) = map.get("datePublished").and_then(|d| d.as_str()).and_then(date_in) {
                 return Some(d);
             }
             map.values().find_map(json_ld_date)
@@ -340,23 +341,6 @@ fn json_ld_date(v: &serde_json::Value) -> Option<NaiveDate> {
         serde_json::Value::Array(items) => items.iter().find_map(json_ld_date),
         _ => None,
     }
-}
-
-/// A date in the forms pages use: ISO 8601 (the date part as written, in
-/// the publisher's own offset), `YYYY/MM/DD`, or RFC 2822.
-pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    if let Some(d) = super::parse_date_prefix(s) {
-        return Some(d);
-    }
-    let head = s.get(..10).unwrap_or(s);
-    if let Ok(d) = NaiveDate::parse_from_str(head, "%Y/%m/%d") {
-        return Some(d);
-    }
-    if let Ok(dt) = chrono::DateTime::parse_from_rfc2822(s) {
-        return Some(dt.date_naive());
-    }
-    NaiveDate::parse_from_str(s, "%Y%m%d").ok()
 }
 
 #[cfg(test)]

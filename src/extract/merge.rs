@@ -6,14 +6,12 @@ use crate::geodesy::haversine_km;
 
 /// A stable id from source, sentence and place (FNV-1a, 64 bits).
 pub fn event_id(source: &str, sentence: &str, location: &str, place: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = crate::hash::Fnv1a64::default();
     for part in [source, sentence, location, place] {
-        for b in part.bytes().chain(std::iter::once(0xff)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
+        h.write(part.as_bytes());
+        h.write(&[0xff]);
     }
-    format!("IM{h:016x}")
+    format!("IM{:016x}", h.finish())
 }
 
 /// Merges reports of the same event: same place (same gazetteer entry, or

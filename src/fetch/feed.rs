@@ -125,7 +125,7 @@ fn publisher_wall_clock(s: &str) -> Option<DateTime<Utc>> {
         .or_else(|_| chrono::DateTime::parse_from_rfc2822(s))
         .ok()
         .map(|d| d.naive_local().and_utc())
-        .or_else(|| crate::document::parse_date_prefix(s).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()))
+        .or_else(|| crate::dates::date_in(s).map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()))
 }
 
 fn absolute(base: Option<&Url>, href: &str) -> String {

@@ -34,17 +34,7 @@ pub use self::http::{FetchOptions, Fetcher, Response};
 use crate::document::{Document, expand_inputs, read_file};
 use crate::error::{Error, Result};
 
-/// FNV-1a, 64 bit: a tiny stable hash for file names. Stability across
-/// versions and platforms matters (cache files, document ids); std's
-/// `DefaultHasher` promises neither.
-pub(crate) fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
+pub(crate) use crate::hash::fnv1a64;
 
 /// True when `s` is written as a URL (`scheme://...`). Only `http` and
 /// `https` are fetched; other schemes are refused with a clear error rather

@@ -1,7 +1,7 @@
 //! Geoparsing: spot place names in text and resolve each to a gazetteer entry.
 //!
-//! [`spot`] finds mentions (gazetteer names in one pass over the words, plus
-//! unknown capitalised names in a locative frame), [`resolve`] picks one
+//! [`spot()`] finds mentions (gazetteer names in one pass over the words, plus
+//! unknown capitalised names in a locative frame), [`resolve()`] picks one
 //! place per mention, evidence before priors, recording the rules that decided.
 
 mod candidate;
