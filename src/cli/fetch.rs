@@ -3,9 +3,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use anyhow::Context;
-use incidentmap::export::atomic::write_bytes_atomic;
-use incidentmap::fetch::{FetchOptions, fetch_documents};
+use incidentmap::fetch::FetchOptions;
+use incidentmap::jobs::fetch::run_fetch;
 
 use super::Outcome;
 
@@ -76,27 +75,13 @@ impl Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    std::fs::create_dir_all(&args.output)
-        .with_context(|| format!("cannot create output directory {}", args.output.display()))?;
-    let (docs, errors) = fetch_documents(&args.urls, &args.feed, &args.options());
-    for e in &errors {
+    let s = run_fetch(&args.urls, &args.feed, &args.options(), &args.output)?;
+    for e in &s.errors {
         eprintln!("incidentmap: {e}");
     }
-    let mut written = 0usize;
-    let mut write_failed = false;
-    for doc in &docs {
-        let path = args.output.join(format!("{}.txt", doc.id));
-        match write_bytes_atomic(&path, doc.text.as_bytes()) {
-            Ok(()) => written += 1,
-            Err(e) => {
-                eprintln!("incidentmap: {e}");
-                write_failed = true;
-            }
-        }
-    }
-    eprintln!("incidentmap: saved {written} report(s) to {}", args.output.display());
-    if written == 0 {
+    eprintln!("incidentmap: saved {} report(s) to {}", s.saved.len(), args.output.display());
+    if s.saved.is_empty() {
         anyhow::bail!("nothing could be fetched");
     }
-    Ok(if errors.is_empty() && !write_failed { Outcome::Done } else { Outcome::Partial })
+    Ok(if s.errors.is_empty() { Outcome::Done } else { Outcome::Partial })
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use incidentmap::gazetteer::download::{self, DEFAULT_BASE_URL, DownloadParams};
-use incidentmap::gazetteer::import::{self, FileKind, ImportParams, ImportReport, Input, NO_DEFAULT_FILE};
+use incidentmap::gazetteer::import::{self, FileKind, ImportParams, ImportReport, Input};
 use incidentmap::gazetteer::store::user_dir;
 
 use super::Outcome;
@@ -143,20 +143,9 @@ fn import_into(dir: &Path, inputs: Vec<Input>, opts: &ImportOptions) -> anyhow::
         progress: true,
     };
     let report = import::import(&params)?;
-    set_no_default(dir, opts.no_default)?;
+    import::set_no_default(dir, opts.no_default)?;
     print_report(&report, opts.no_default);
     Ok(if report.bad_count > 0 { Outcome::Partial } else { Outcome::Done })
-}
-
-fn set_no_default(dir: &Path, no_default: bool) -> anyhow::Result<()> {
-    let marker = dir.join(NO_DEFAULT_FILE);
-    if no_default {
-        std::fs::write(&marker, "This gazetteer is used without the shipped default.\n")
-            .with_context(|| marker.display().to_string())?;
-    } else if marker.exists() {
-        std::fs::remove_file(&marker).with_context(|| marker.display().to_string())?;
-    }
-    Ok(())
 }
 
 fn print_report(r: &ImportReport, no_default: bool) {

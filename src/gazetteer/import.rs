@@ -620,3 +620,16 @@ pub fn layer_stats(g: &super::Gazetteer) -> Vec<LayerStats> {
         })
         .collect()
 }
+
+/// Marks a gazetteer directory to be used without the shipped default
+/// (or removes the mark): the file [`NO_DEFAULT_FILE`] in it.
+pub fn set_no_default(dir: &Path, no_default: bool) -> Result<()> {
+    let marker = dir.join(NO_DEFAULT_FILE);
+    if no_default {
+        std::fs::write(&marker, "This gazetteer is used without the shipped default.\n")
+            .map_err(|e| Error::io(&marker, e))?;
+    } else if marker.exists() {
+        std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+    }
+    Ok(())
+}

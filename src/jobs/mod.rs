@@ -11,11 +11,13 @@
 //! | [`cluster::run_cluster`] | incidents -> DBSCAN clusters -> cluster layers |
 //! | [`near::run_near`] | incidents near one point or many sites, with filters |
 //! | [`export::run_export`] | incidents from any input to any output format |
+//! | [`fetch::run_fetch`] | web pages and feed items saved as report files |
 //! | [`geoparse::run_geoparse`] | every place name in texts, resolved |
 
 pub mod cluster;
 pub mod export;
 pub mod extract;
+pub mod fetch;
 pub mod geoparse;
 pub mod map;
 pub mod near;
