@@ -194,11 +194,27 @@ impl Column {
     /// (ACLED's `event_id_cnty`, `lat`/`lon`/`lng`/`x`/`y`, ...), matched
     /// case-insensitively, a byte-order mark and spaces ignored.
     pub fn by_name(name: &str) -> Option<Column> {
+        // A map built once from COLUMNS: readers ask for every property of
+        // every feature, a million times per layer.
+        static BY_NAME: std::sync::OnceLock<foldhash::HashMap<&'static str, Column>> = std::sync::OnceLock::new();
+        let map = BY_NAME.get_or_init(|| {
+            let mut m = foldhash::HashMap::default();
+            for c in &COLUMNS {
+                m.insert(c.name, c.column);
+                for a in c.aliases {
+                    m.insert(*a, c.column);
+                }
+            }
+            m
+        });
         let name = name.trim().trim_start_matches('\u{feff}');
-        COLUMNS
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name) || c.aliases.iter().any(|a| a.eq_ignore_ascii_case(name)))
-            .map(|c| c.column)
+        if let Some(c) = map.get(name) {
+            return Some(*c);
+        }
+        if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            return map.get(name.to_ascii_lowercase().as_str()).copied();
+        }
+        None
     }
 
     /// The column's value in an incident.
