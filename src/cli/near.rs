@@ -6,9 +6,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use incidentmap::export::Format;
-use incidentmap::input::sites::read_sites;
 use incidentmap::jobs::near::{NearAt, NearFormat, NearOptions, run_near};
-use incidentmap::spatial::query::{Filter, parse_bbox, parse_distance_km, parse_lat_lon};
+use incidentmap::spatial::query::{Filter, parse_bbox, parse_distance_km};
 
 use super::Outcome;
 use super::common::{GazetteerArgs, ReportArgs, parse_date, report_problems};
@@ -102,23 +101,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let all_inputs: Vec<String> = std::iter::once(args.at.clone()).chain(args.inputs.iter().cloned()).collect();
     let (at, label, inputs) = match &args.points {
         Some(path) => {
-            let sites = read_sites(path, &gaz, country)?;
-            let label = format!("any of the {} sites of {}", sites.len(), path.display());
-            (NearAt::Sites(sites), label, &all_inputs[..])
+            let (at, label) = NearAt::sites(path, &gaz, country)?;
+            (at, label, &all_inputs[..])
         }
         None => {
-            let (place, inputs) = (&args.at, &args.inputs[..]);
-            if inputs.is_empty() {
-                anyhow::bail!("no INPUT after {place:?}: give incident files or reports to search");
+            if args.inputs.is_empty() {
+                anyhow::bail!("no INPUT after {:?}: give incident files or reports to search", args.at);
             }
-            match parse_lat_lon(place)? {
-                Some(p) => (NearAt::Point(p), format!("{},{}", p.lat, p.lon), inputs),
-                None => {
-                    let g = gaz.get()?;
-                    let cand = g.geocode_unique(place, country)?;
-                    (NearAt::Point(cand.place.position), g.describe(&cand.place), inputs)
-                }
-            }
+            let (at, label) = NearAt::place(&args.at, &gaz, country)?;
+            (at, label, &args.inputs[..])
         }
     };
     let opts = NearOptions::new(

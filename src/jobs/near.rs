@@ -120,6 +120,30 @@ pub enum NearAt {
     Sites(Vec<Site>),
 }
 
+impl NearAt {
+    /// A place name looked up in the gazetteer (in `country` when given),
+    /// or a point written `LAT,LON`; with how it reads in messages.
+    ///
+    /// # Errors
+    /// A `LAT,LON` out of range; a name the gazetteer cannot place, or
+    /// places equally well in several spots.
+    pub fn place(at: &str, gaz: &GazetteerSource, country: Option<&str>) -> Result<(NearAt, String)> {
+        if let Some(p) = crate::spatial::query::parse_lat_lon(at)? {
+            return Ok((NearAt::Point(p), format!("{},{}", p.lat, p.lon)));
+        }
+        let g = gaz.get()?;
+        let cand = g.geocode_unique(at, country)?;
+        Ok((NearAt::Point(cand.place.position), g.describe(&cand.place)))
+    }
+
+    /// The sites of a CSV or GeoJSON file ([`read_sites`](crate::input::sites::read_sites)).
+    pub fn sites(path: &Path, gaz: &GazetteerSource, country: Option<&str>) -> Result<(NearAt, String)> {
+        let sites = crate::input::sites::read_sites(path, gaz, country)?;
+        let label = format!("any of the {} sites of {}", sites.len(), path.display());
+        Ok((NearAt::Sites(sites), label))
+    }
+}
+
 /// What [`run_near`] did.
 #[derive(Debug, Default)]
 pub struct NearSummary {
