@@ -192,24 +192,6 @@ pub fn read_incidents(path: &Path, opts: &ReadOptions) -> Result<ReadOutcome> {
     Ok(ReadOutcome { incidents, skipped })
 }
 
-/// Reads several layers in order. With more than one the ids are
-/// renumbered 1..n across all of them, since feature ids must be unique
-/// within a layer.
-pub fn read_many<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<ReadOutcome> {
-    let mut out = ReadOutcome::default();
-    for p in paths {
-        let mut o = read_incidents(p.as_ref(), opts)?;
-        out.incidents.append(&mut o.incidents);
-        out.skipped.append(&mut o.skipped);
-    }
-    if paths.len() > 1 {
-        for (i, inc) in out.incidents.iter_mut().enumerate() {
-            inc.id = i as u64 + 1;
-        }
-    }
-    Ok(out)
-}
-
 /// Streams the incidents of one layer (`-` is stdin) into `f`, one at a
 /// time; returns the errors of the skipped records. An error from `f` stops
 /// reading and is returned. The format follows [`classify`]; a file that is

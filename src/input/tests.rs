@@ -115,31 +115,6 @@ fn plain_lat_lon_csv_with_other_names() {
 }
 
 #[test]
-fn date_forms() {
-    let d = |s| crate::dates::parse_date(s);
-    let want = NaiveDate::from_ymd_opt(2020, 5, 15).unwrap();
-    for s in [
-        "2020-05-15",
-        "2020-05-15T10:00:00Z",
-        "2020/05/15",
-        "15 May 2020",
-        "15 may 2020",
-        "15-May-2020",
-        "May 15, 2020",
-        "15 Sep 2020",
-    ] {
-        if s.contains("Sep") {
-            assert_eq!(d(s).unwrap(), NaiveDate::from_ymd_opt(2020, 9, 15).unwrap());
-        } else {
-            assert_eq!(d(s).unwrap(), want, "{s}");
-        }
-    }
-    assert!(d("15/05/2020").unwrap_err().contains("ambiguous"));
-    assert!(d("2020-13-01").is_err());
-    assert!(d("yesterday").is_err());
-}
-
-#[test]
 fn sniffs_collection_sequence_and_csv() {
     let fc = crate::export::geojson::write_incidents(Vec::new(), &[bare(1)]).unwrap();
     assert_eq!(sniff(&fc), Some(LayerFormat::GeoJson));
@@ -201,14 +176,19 @@ fn collection_streams_across_refills_with_right_lines() {
 }
 
 #[test]
-fn read_many_renumbers() {
+fn load_keeps_one_layers_ids_and_renumbers_several() {
     let dir = tempfile::tempdir().unwrap();
-    let bytes = crate::export::csv::write_incidents(Vec::new(), &[bare(1), bare(2)]).unwrap();
-    let a = write_tmp(dir.path(), "a.csv", &bytes);
-    let b = write_tmp(dir.path(), "b.csv", &bytes);
-    let out = read_many(&[a, b], &ReadOptions::default()).unwrap();
-    let ids: Vec<u64> = out.incidents.iter().map(|i| i.id).collect();
-    assert_eq!(ids, [1, 2, 3, 4]);
+    let bytes = crate::export::csv::write_incidents(Vec::new(), &[bare(5), bare(9)]).unwrap();
+    let a = write_tmp(dir.path(), "a.csv", &bytes).to_string_lossy().into_owned();
+    let b = write_tmp(dir.path(), "b.csv", &bytes).to_string_lossy().into_owned();
+    let gaz = GazetteerSource::new(None);
+    let ids = |inputs: &[String]| {
+        let (incs, report) = load_all(inputs, &LoadOptions::default(), &gaz).unwrap();
+        assert_eq!((report.incidents, report.documents), (incs.len() as u64, 0));
+        incs.iter().map(|i| i.id).collect::<Vec<u64>>()
+    };
+    assert_eq!(ids(std::slice::from_ref(&a)), [5, 9]);
+    assert_eq!(ids(&[a, b]), [1, 2, 3, 4]);
 }
 
 mod round_trip {
