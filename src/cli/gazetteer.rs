@@ -212,18 +212,23 @@ fn run_download(a: DownloadArgs) -> anyhow::Result<Outcome> {
 }
 
 fn run_info(gaz: &GazetteerArgs) -> anyhow::Result<Outcome> {
+    use std::io::Write;
     let g = gaz.open()?;
+    // writeln! rather than println!: a closed pipe (`| head`) is an error
+    // that ends the command quietly, not a panic.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     for s in import::layer_stats(&g) {
-        println!("layer {}", s.name);
-        println!("  index size:     {}", human_bytes(s.bytes));
-        println!("  places:         {}", s.places);
-        println!("  name keys:      {}", s.name_keys);
-        println!("  admin-1 codes:  {}", s.admin1_codes);
-        println!("  admin-2 codes:  {}", s.admin2_codes);
-        println!("  countries:      {}", s.countries);
-        println!("  admin-1 areas:  {} with polygons", s.admin_polygons);
+        writeln!(out, "layer {}", s.name)?;
+        writeln!(out, "  index size:     {}", human_bytes(s.bytes))?;
+        writeln!(out, "  places:         {}", s.places)?;
+        writeln!(out, "  name keys:      {}", s.name_keys)?;
+        writeln!(out, "  admin-1 codes:  {}", s.admin1_codes)?;
+        writeln!(out, "  admin-2 codes:  {}", s.admin2_codes)?;
+        writeln!(out, "  countries:      {}", s.countries)?;
+        writeln!(out, "  admin-1 areas:  {} with polygons", s.admin_polygons)?;
     }
-    println!("places over all layers: {}", g.len());
+    writeln!(out, "places over all layers: {}", g.len())?;
+    out.flush()?;
     Ok(Outcome::Done)
 }
 

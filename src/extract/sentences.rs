@@ -56,8 +56,13 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
             let at_space = j >= bytes.len() || bytes[j] == b' ' || bytes[j] == b'\n' || bytes[j] == b'\t';
             if b == b'.' && at_space {
                 // The word before the period.
-                let word_start =
-                    text[..i].rfind(|c: char| c.is_whitespace() || c == '(' || c == '"').map(|p| p + 1).unwrap_or(0);
+                // After the separator's last byte: it may be a multi-byte
+                // space (U+00A0, U+2028, U+3000), and `p + 1` would split it.
+                let word_start = text[..i]
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| c.is_whitespace() || c == '(' || c == '"')
+                    .map_or(0, |(p, c)| p + c.len_utf8());
                 let word =
                     text[word_start.max(start)..i].trim_start_matches(['"', '\u{201C}', '(']).to_ascii_lowercase();
                 let is_initial = word.chars().count() == 1 && word.chars().all(|c| c.is_alphabetic());
@@ -83,6 +88,18 @@ pub fn split(text: &str, from: usize) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 19): a non-breaking, line-separator or ideographic
+    /// space before a sentence's last word panicked on a char boundary and
+    /// aborted a whole `map`.
+    #[test]
+    fn multibyte_spaces_before_the_last_word_do_not_panic() {
+        for sp in ['\u{a0}', '\u{2028}', '\u{3000}', '\u{2009}'] {
+            let text = format!("Two soldiers were killed near{sp}Hit. Dr.{sp}Ali said so.{sp}Then{sp}quiet.");
+            let out = split(&text, 0);
+            assert!(!out.is_empty(), "{sp:?}");
+        }
+    }
 
     fn sents(t: &str) -> Vec<&str> {
         split(t, 0).into_iter().map(|(s, e)| &t[s..e]).collect()
