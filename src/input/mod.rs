@@ -315,6 +315,9 @@ pub struct LoadReport {
     pub incidents: u64,
     /// Reports read (documents, after feeds were expanded).
     pub documents: usize,
+    /// Inputs that gave something: layers read and reports extracted
+    /// without an error (with or without incidents).
+    pub inputs_ok: usize,
     /// Skipped records and failed inputs (only when lenient).
     pub problems: Vec<Error>,
 }
@@ -384,8 +387,12 @@ pub fn load(
                 Ok(Vec::new())
             }
         };
+        let is_layer = matches!(input, Input::Layer(..)) || (input == Input::Stdin && stdin_doc.is_none());
         match r {
-            Ok(mut skipped) => report.problems.append(&mut skipped),
+            Ok(mut skipped) => {
+                report.inputs_ok += usize::from(is_layer);
+                report.problems.append(&mut skipped);
+            }
             Err(e) if opts.lenient => report.problems.push(e),
             Err(e) => return Err(e),
         }
@@ -399,6 +406,8 @@ pub fn load(
     }
     report.documents = docs.len();
     let (found, mut extract_errors) = crate::extract::extract(gaz.get()?, &docs, &opts.extract);
+    // extract() reports at most one error per document.
+    report.inputs_ok += docs.len().saturating_sub(extract_errors.len());
     errors.append(&mut extract_errors);
     if !opts.lenient && !errors.is_empty() {
         return Err(errors.swap_remove(0));
@@ -413,16 +422,17 @@ pub fn load(
 /// [`load`] into memory: every incident of the inputs, and what was read.
 ///
 /// # Errors
-/// Those of [`load`], and an error when inputs were given but none could
-/// be read (every one failed, lenient or not), so that a run never writes
-/// empty layers over nothing but failures.
+/// Those of [`load`], and an error when inputs were given but none gave
+/// anything (every file, URL and report failed, lenient or not: an undated
+/// report, say), so that a run never writes empty layers over earlier ones
+/// on nothing but failures.
 pub fn load_all(inputs: &[String], opts: &LoadOptions, gaz: &GazetteerSource) -> Result<(Vec<Incident>, LoadReport)> {
     let mut incidents = Vec::new();
     let report = load(inputs, opts, gaz, &mut |inc| {
         incidents.push(inc);
         Ok(())
     })?;
-    if incidents.is_empty() && report.documents == 0 && !report.problems.is_empty() {
+    if incidents.is_empty() && report.inputs_ok == 0 && !report.problems.is_empty() {
         return Err(Error::invalid(
             "inputs",
             inputs.join(" "),

@@ -48,7 +48,8 @@ pub fn output_format(output: &Path, format: Option<Format>) -> Result<Format> {
 ///
 /// Without `load.lenient` the first bad record or unreadable input is the
 /// error and an existing output is left untouched; with it they are
-/// collected in the summary and the rest is written.
+/// collected in the summary and the rest is written; when every record
+/// failed, nothing is written and an existing output is left as it was.
 pub fn run_export(
     inputs: &[String],
     load: &LoadOptions,
@@ -58,6 +59,19 @@ pub fn run_export(
 ) -> Result<ExportSummary> {
     let mut out = IncidentOutput::create(output, format, &[])?;
     let report = crate::input::load(inputs, load, gaz, &mut |inc| out.write(&inc, &[]))?;
+    if out.written() == 0 && !report.problems.is_empty() {
+        // Nothing but failures: the unfinished output is dropped, so an
+        // existing file stays as it was.
+        return Err(Error::invalid(
+            "inputs",
+            inputs.join(" "),
+            format!(
+                "nothing to write: {} record(s) or input(s) failed; the first: {}",
+                report.problems.len(),
+                report.problems[0]
+            ),
+        ));
+    }
     let written = out.finish()?;
     Ok(ExportSummary { written, documents: report.documents, skipped: report.problems })
 }

@@ -210,3 +210,44 @@ fn a_geopackage_with_another_crs_or_many_layers_is_refused_clearly() {
     r.assert_exit(2);
     assert!(r.stderr().contains("not a GeoPackage"), "{}", r.stderr());
 }
+
+/// Regression (issue 19): an undated report, or one that cannot be read,
+/// exited 1 and replaced every existing layer with an empty one.
+#[test]
+fn a_run_where_every_input_failed_replaces_nothing() {
+    let dir = Dir::new();
+    let out = dir.join("out");
+    incidentmap(["map", s(&examples()), "-o", s(&out)]).run().assert_exit(0);
+    let before = std::fs::read(out.join("incidents.geojson")).unwrap();
+    let undated = dir.create("undated.txt", "Gunmen killed two farmers near Khanaqin on Friday.\n");
+    let r = incidentmap(["map", s(&undated), "-o", s(&out)]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("none could be read") && r.stderr().contains("no publication date"), "{}", r.stderr());
+    let missing = dir.join("missing.txt");
+    incidentmap(["map", s(&missing), "-o", s(&out)]).run().assert_exit(2);
+    let x = dir.join("x.geojson");
+    std::fs::write(&x, "old").unwrap();
+    incidentmap(["extract", s(&undated), "-o", s(&x)]).run().assert_exit(2);
+    assert_eq!(std::fs::read(&x).unwrap(), b"old");
+    assert_eq!(std::fs::read(out.join("incidents.geojson")).unwrap(), before, "the old layers are untouched");
+    // One good report beside the bad one: the run goes on and says so.
+    let r = incidentmap(["map", s(&undated), s(&examples().join("05_diyala_police_post.txt")), "-o", s(&out)]).run();
+    r.assert_exit(1);
+    assert_ne!(std::fs::read(out.join("incidents.geojson")).unwrap(), before);
+}
+
+/// Regression (issue 19): `export --lenient` with every row bad replaced an
+/// existing GeoPackage with an empty one.
+#[test]
+fn export_with_every_row_bad_keeps_the_old_output() {
+    let dir = Dir::new();
+    let bad = dir.create("bad.csv", "event_date,latitude,longitude\n2020-13-01,33,44\n2020-05-01,95,44\n");
+    let gpkg = dir.join("x.gpkg");
+    incidentmap(["export", s(&fixture("export", "acled_iraq_syria.csv")), "-o", s(&gpkg)]).run().assert_exit(0);
+    let before = std::fs::read(&gpkg).unwrap();
+    let r = incidentmap(["export", s(&bad), "--lenient", "-o", s(&gpkg)]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("nothing to write: 2 record(s)"), "{}", r.stderr());
+    assert_eq!(std::fs::read(&gpkg).unwrap(), before);
+    assert_eq!(dir.names().len(), 2, "no temporary file left: {:?}", dir.names());
+}
