@@ -70,6 +70,18 @@ pub fn date_in(v: &str) -> Option<NaiveDate> {
     parse_date(v).ok().or_else(|| v.get(..10).and_then(|head| parse_date(head).ok()))
 }
 
+/// Checks that a publication date is one a news report can have: from
+/// 1900-01-01 to tomorrow (a time zone ahead). A year 0 or 2099 is a typo
+/// that would date every incident of the report wrongly.
+pub fn check_publication(d: NaiveDate) -> Result<NaiveDate, String> {
+    let first = NaiveDate::from_ymd_opt(1900, 1, 1).expect("valid");
+    let last = chrono::Local::now().date_naive() + chrono::Days::new(1);
+    if d < first || d > last {
+        return Err(format!("publication date {d} is outside {first}..{last}"));
+    }
+    Ok(d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +117,11 @@ mod tests {
         assert!(parse_date("yesterday").is_err());
         assert!(parse_date("").is_err());
         assert_eq!(date_in("n/a"), None);
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(check_publication(day(2020, 5, 15)).is_ok());
+        assert!(check_publication(day(1899, 12, 31)).unwrap_err().contains("outside 1900-01-01.."));
+        assert!(check_publication(day(0, 1, 1)).is_err());
+        assert!(check_publication(chrono::Local::now().date_naive() + chrono::Days::new(3)).is_err());
         assert_eq!(date_in("2020-05-15, updated"), NaiveDate::from_ymd_opt(2020, 5, 15));
         assert_eq!(date_in("Fri, 15 May 2020 10:00:00 GMT"), NaiveDate::from_ymd_opt(2020, 5, 15));
     }

@@ -49,6 +49,11 @@ pub enum Error {
     #[error("{url}: {message}")]
     Network { url: String, message: String },
 
+    /// Every input (file, URL, report or record) failed, so nothing was
+    /// written; the first failure says why.
+    #[error("nothing written: {count} failure(s) and nothing read; the first: {first}")]
+    NothingRead { count: usize, first: Box<Error> },
+
     /// SQLite reported an error while writing a GeoPackage.
     #[error("{path}: sqlite: {source}")]
     Sqlite {
@@ -77,6 +82,12 @@ impl Error {
     /// A user-supplied value that cannot be used.
     pub fn invalid(what: &'static str, value: impl Into<String>, message: impl Into<String>) -> Self {
         Error::InvalidArgument { what, value: value.into(), message: message.into() }
+    }
+
+    /// Every input failed: `problems` (not empty) is what went wrong.
+    pub fn nothing_read(mut problems: Vec<Error>) -> Self {
+        let count = problems.len();
+        Error::NothingRead { count, first: Box::new(problems.swap_remove(0)) }
     }
 
     /// True when this error is a closed pipe on output (the reader went away),

@@ -12,7 +12,7 @@ use incidentmap::input::{GazetteerSource, LoadOptions};
 pub struct ReportArgs {
     /// Publication date for reports without one (YYYY-MM-DD); relative dates
     /// ("on Friday", "last week") are resolved against it.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    #[arg(long, value_name = "DATE", value_parser = parse_publication_date)]
     pub published: Option<chrono::NaiveDate>,
     /// Prefer places in this country (ISO alpha-2).
     #[arg(long, value_name = "CC")]
@@ -72,4 +72,9 @@ pub fn report_problems(problems: &[incidentmap::Error], prefix: &str, max: usize
 /// Parses a date argument (the one date parser: YYYY-MM-DD, 15 May 2020, ...).
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     incidentmap::dates::parse_date(s)
+}
+
+/// Parses `--published`: a date a report can have (1900 to tomorrow).
+pub fn parse_publication_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    incidentmap::dates::check_publication(parse_date(s)?)
 }

@@ -69,12 +69,17 @@ pub fn extract(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Ve
 
 /// Extracts the incidents of one report (not merged, ids 0).
 pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) -> Result<Vec<Incident>> {
+    if doc.body().trim().is_empty() {
+        return Err(Error::bad_input(&doc.source, "the report is empty"));
+    }
     let Some(published) = doc.published.or(opts.published) else {
         return Err(Error::bad_input(
             &doc.source,
             "no publication date: add a `Published: YYYY-MM-DD` header line or give --published",
         ));
     };
+    let published = crate::dates::check_publication(published)
+        .map_err(|m| Error::bad_input(&doc.source, format!("{m}: check its Published header or --published")))?;
     let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
     let mut out: Vec<Incident> = Vec::new();
     let mut last_date: Option<(NaiveDate, u8)> = None;

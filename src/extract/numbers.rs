@@ -73,7 +73,10 @@ pub fn parse_word(w: &str) -> Option<u32> {
         && w.chars().all(|c| c.is_ascii_digit() || c == ',')
         && w.chars().next().is_some_and(|c| c.is_ascii_digit())
     {
-        return w.replace(',', "").parse().ok();
+        // Beyond u32 (four billion) is no count a report means literally:
+        // keep the largest rather than lose the number.
+        let digits = w.replace(',', "");
+        return Some(digits.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)));
     }
     if let Some(v) = unit(&w).or_else(|| tens(&w)) {
         return Some(v);
@@ -134,7 +137,19 @@ pub fn parse_count(words: &[&str]) -> Option<Count> {
     }
     // "a hundred", "two hundred"
     if lw(n).as_deref() == Some("hundred") {
-        value *= 100;
+        value = value.saturating_mul(100);
+        n += 1;
+    }
+    // "two thousand", "a million", "1.2 million" is not parsed (the digits
+    // before the point are taken), "a billion".
+    let scale = match lw(n).as_deref() {
+        Some("thousand") => 1_000,
+        Some("million") => 1_000_000,
+        Some("billion") => 1_000_000_000,
+        _ => 1,
+    };
+    if scale > 1 {
+        value = value.saturating_mul(scale);
         n += 1;
     }
     // "a" alone is not a count unless a unit word follows ("a soldier").
@@ -167,6 +182,18 @@ mod tests {
         assert_eq!(c("dozens of people"), Some(12));
         assert_eq!(c("nearly forty"), Some(40));
         assert_eq!(c("two hundred"), Some(200));
+    }
+
+    #[test]
+    fn thousands_millions_billions_and_huge_digits() {
+        // Regression (issue 19): "a billion killed" was 1; 2^32 and more
+        // lost the count.
+        assert_eq!(c("a billion"), Some(1_000_000_000));
+        assert_eq!(c("two thousand"), Some(2_000));
+        assert_eq!(c("three million"), Some(3_000_000));
+        assert_eq!(c("five billion"), Some(u32::MAX));
+        assert_eq!(c("4294967296"), Some(u32::MAX));
+        assert_eq!(c("12,000"), Some(12_000));
     }
 
     #[test]

@@ -433,11 +433,7 @@ pub fn load_all(inputs: &[String], opts: &LoadOptions, gaz: &GazetteerSource) ->
         Ok(())
     })?;
     if incidents.is_empty() && report.inputs_ok == 0 && !report.problems.is_empty() {
-        return Err(Error::invalid(
-            "inputs",
-            inputs.join(" "),
-            format!("none could be read ({} failed; the first: {})", report.problems.len(), report.problems[0]),
-        ));
+        return Err(Error::nothing_read(report.problems));
     }
     Ok((incidents, report))
 }
@@ -448,8 +444,8 @@ pub fn load_all(inputs: &[String], opts: &LoadOptions, gaz: &GazetteerSource) ->
 /// error.
 ///
 /// # Errors
-/// The first failure when not lenient; an error when there were inputs and
-/// none could be read.
+/// The first failure when not lenient; [`Error::NothingRead`] when there were
+/// inputs and none could be read.
 pub fn load_documents(
     inputs: &[String],
     lenient: bool,
@@ -460,11 +456,7 @@ pub fn load_documents(
         return Err(errors.swap_remove(0));
     }
     if docs.is_empty() && !errors.is_empty() {
-        return Err(Error::invalid(
-            "inputs",
-            inputs.join(" "),
-            format!("none could be read ({} failed; the first: {})", errors.len(), errors[0]),
-        ));
+        return Err(Error::nothing_read(errors));
     }
     Ok((docs, errors))
 }

@@ -62,15 +62,7 @@ pub fn run_export(
     if out.written() == 0 && !report.problems.is_empty() {
         // Nothing but failures: the unfinished output is dropped, so an
         // existing file stays as it was.
-        return Err(Error::invalid(
-            "inputs",
-            inputs.join(" "),
-            format!(
-                "nothing to write: {} record(s) or input(s) failed; the first: {}",
-                report.problems.len(),
-                report.problems[0]
-            ),
-        ));
+        return Err(Error::nothing_read(report.problems));
     }
     let written = out.finish()?;
     Ok(ExportSummary { written, documents: report.documents, skipped: report.problems })

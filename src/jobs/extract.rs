@@ -23,7 +23,7 @@ pub struct ExtractSummary {
 ///
 /// # Errors
 /// The first failed report when `load.lenient` is off; an error when
-/// inputs were given but none could be read.
+/// inputs were given but every one failed (Error::NothingRead).
 pub fn run_extract(
     inputs: &[String],
     load: &LoadOptions,

@@ -46,7 +46,7 @@ pub struct MapSummary {
 ///
 /// # Errors
 /// The first failed input when `opts.load.lenient` is off; an error when
-/// inputs were given but none could be read.
+/// inputs were given but every one failed (Error::NothingRead).
 pub fn run_map(inputs: &[String], opts: &MapOptions, gaz: &GazetteerSource, dir: &Path) -> Result<MapSummary> {
     let (mut incidents, report) = crate::input::load_all(inputs, &opts.load, gaz)?;
     let (_, clusters) = assign_clusters(&mut incidents, &opts.cluster);

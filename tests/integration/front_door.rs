@@ -222,7 +222,11 @@ fn a_run_where_every_input_failed_replaces_nothing() {
     let undated = dir.create("undated.txt", "Gunmen killed two farmers near Khanaqin on Friday.\n");
     let r = incidentmap(["map", s(&undated), "-o", s(&out)]).run();
     r.assert_exit(2);
-    assert!(r.stderr().contains("none could be read") && r.stderr().contains("no publication date"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("nothing written: 1 failure(s)") && r.stderr().contains("no publication date"),
+        "{}",
+        r.stderr()
+    );
     let missing = dir.join("missing.txt");
     incidentmap(["map", s(&missing), "-o", s(&out)]).run().assert_exit(2);
     let x = dir.join("x.geojson");
@@ -247,7 +251,26 @@ fn export_with_every_row_bad_keeps_the_old_output() {
     let before = std::fs::read(&gpkg).unwrap();
     let r = incidentmap(["export", s(&bad), "--lenient", "-o", s(&gpkg)]).run();
     r.assert_exit(2);
-    assert!(r.stderr().contains("nothing to write: 2 record(s)"), "{}", r.stderr());
+    assert!(r.stderr().contains("nothing written: 2 failure(s)"), "{}", r.stderr());
     assert_eq!(std::fs::read(&gpkg).unwrap(), before);
     assert_eq!(dir.names().len(), 2, "no temporary file left: {:?}", dir.names());
+}
+
+/// Regression (issue 19): a report dated 2099, `--published 0000-01-01`
+/// and an empty report were taken (the last as "no publication date").
+#[test]
+fn implausible_publication_dates_and_empty_reports_are_named() {
+    let dir = Dir::new();
+    let future = dir.create("future.txt", "Published: 2099-01-01\n\nGunmen killed two farmers near Khanaqin.\n");
+    let r = incidentmap(["extract", s(&future)]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("publication date 2099-01-01 is outside 1900-01-01.."), "{}", r.stderr());
+    let plain = dir.create("plain.txt", "Gunmen killed two farmers near Khanaqin.\n");
+    let r = incidentmap(["extract", s(&plain), "--published", "0000-01-01"]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("publication date 0000-01-01 is outside"), "{}", r.stderr());
+    let empty = dir.create("empty.txt", "Published: 2020-05-15\n\n \n");
+    let r = incidentmap(["extract", s(&empty)]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("the report is empty"), "{}", r.stderr());
 }
