@@ -258,6 +258,15 @@ pub fn import(params: &ImportParams) -> Result<ImportReport> {
         st.builder.set_admin_geojson(text);
     }
     let names = st.builder.key_count() as u64;
+    if names == 0 {
+        // An empty or wrong file must not replace an imported index with
+        // an empty one (issue 19: 2 places -> 0, silently).
+        let files: Vec<&str> = st.files.iter().map(|f| f.name.as_str()).collect();
+        return Err(Error::bad_input(
+            &params.dir,
+            format!("the inputs ({}) hold no place names; the gazetteer was left as it was", files.join(", ")),
+        ));
+    }
     std::fs::create_dir_all(&params.dir).map_err(|e| Error::io(&params.dir, e))?;
     let index_path = params.dir.join(INDEX_FILE);
     // Straight into the temporary file: no second copy of the index in memory.

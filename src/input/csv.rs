@@ -26,6 +26,20 @@ pub(crate) fn read_csv<R: Read>(mut r: R, sink: &mut Sink) -> Result<()> {
             Err(e) => return Err(Error::io(sink.path(), e)),
         }
     }
+    // Say what the file looks like when it is no CSV at all.
+    if head.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::bad_input(sink.path(), "is empty: no CSV header line"));
+    }
+    if head.starts_with(b"SQLite format 3\0") {
+        return Err(Error::bad_input(sink.path(), "looks like a GeoPackage (SQLite), not CSV: give it a .gpkg name"));
+    }
+    if let Err(e) = std::str::from_utf8(&head) {
+        return Err(Error::BadEncoding {
+            path: sink.path(),
+            byte: e.valid_up_to() as u64,
+            message: "not UTF-8 text, so not a CSV layer (a binary file?)".into(),
+        });
+    }
     let delimiter = if !head.contains(&b',') && head.contains(&b'\t') {
         b'\t'
     } else if !head.contains(&b',') && head.contains(&b';') {
@@ -41,9 +55,9 @@ pub(crate) fn read_csv<R: Read>(mut r: R, sink: &mut Sink) -> Result<()> {
     let headers = rdr.headers().map_err(|e| Error::bad_input(sink.path(), format!("CSV header: {e}")))?.clone();
     let fields = super::record::targets(headers.iter());
     for (need, what) in [
-        (Column::Latitude, "a latitude column (latitude, lat or y)"),
-        (Column::Longitude, "a longitude column (longitude, lon, lng or x)"),
-        (Column::EventDate, "an event_date column"),
+        (Column::Latitude, "latitude column (latitude, lat or y)"),
+        (Column::Longitude, "longitude column (longitude, lon, lng or x)"),
+        (Column::EventDate, "event_date column (event_date or date)"),
     ] {
         if !fields.contains(&Some(super::record::Target::Column(need))) {
             return Err(Error::bad_input(sink.path(), format!("CSV has no {what}")));

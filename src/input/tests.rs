@@ -111,7 +111,18 @@ fn plain_lat_lon_csv_with_other_names() {
     assert_eq!(out.incidents[0].position, LonLat { lon: 44.4, lat: 33.3 });
     let p = write_tmp(dir.path(), "q.csv", b"name,x\nfoo,1\n");
     let e = read_incidents(&p, &ReadOptions::default()).unwrap_err().to_string();
-    assert!(e.contains("no a latitude column"), "{e}");
+    assert!(e.contains("CSV has no latitude column"), "{e}");
+    let p = write_tmp(dir.path(), "e.csv", b"\n");
+    assert!(
+        read_incidents(&p, &ReadOptions::default())
+            .unwrap_err()
+            .to_string()
+            .ends_with("e.csv: is empty: no CSV header line")
+    );
+    let p = write_tmp(dir.path(), "g.csv", b"SQLite format 3\0rest");
+    assert!(read_incidents(&p, &ReadOptions::default()).unwrap_err().to_string().contains("looks like a GeoPackage"));
+    let p = write_tmp(dir.path(), "b.csv", b"\xff\xfe\x00x,y\n");
+    assert!(read_incidents(&p, &ReadOptions::default()).unwrap_err().to_string().contains("not UTF-8 text"));
 }
 
 #[test]

@@ -408,3 +408,24 @@ fn download_errors_are_clear() {
     o.assert_exit(2);
     assert!(o.stderr().contains("cities42"), "{}", o.stderr());
 }
+
+/// Regression (issue 19): importing an empty file silently replaced an
+/// imported index with an empty one.
+#[test]
+fn an_empty_import_leaves_the_gazetteer_as_it_was() {
+    let dir = Dir::new();
+    let gaz = dir.join("gaz");
+    let places = dir.create(
+        "mini.txt",
+        "98463\tJalawla\tJalawla\t\t34.2711\t45.1581\tP\tPPL\tIQ\t\t10\t\t\t\t30000\t\t\tAsia/Baghdad\t2020-01-01\n",
+    );
+    incidentmap(["gazetteer", "import", s(&places), "--gazetteer", s(&gaz)]).run().assert_exit(0);
+    let index: Vec<_> = std::fs::read_dir(&gaz).unwrap().map(|e| e.unwrap().path()).collect();
+    let before: Vec<Vec<u8>> = index.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let empty = dir.create("empty.txt", "");
+    let r = incidentmap(["gazetteer", "import", s(&empty), "--gazetteer", s(&gaz)]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("hold no place names"), "{}", r.stderr());
+    let after: Vec<Vec<u8>> = index.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert_eq!(before, after);
+}
