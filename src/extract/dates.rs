@@ -137,6 +137,25 @@ fn date_at(words: &[(usize, &str)], i: usize, published: NaiveDate) -> Option<(D
             let prev = first - Days::new(1);
             return mk(prev.with_day(1)?, 3);
         }
+        // "last year": the year before publication, coarse (precision 3).
+        // Not "since/than last year" (a comparison), and not "this year",
+        // which reports use for background ("the bloodiest day this year").
+        if w == "last" && at(i + 1) == "year" && !matches!(at(i.wrapping_sub(1)), "since" | "than" | "from") {
+            return mk(NaiveDate::from_ymd_opt(published.year() - 1, 1, 1)?, 3);
+        }
+        // "in 2019", "during 2019" (a month before the year is read above):
+        // the year, coarse. Not "in 2000 attacks", a count.
+        if let Some(y) = year(w)
+            && w.len() == 4
+            && matches!(at(i.wrapping_sub(1)), "in" | "during")
+            && !(at(i + 1).len() > 3 && at(i + 1).ends_with('s') && at(i + 1).chars().all(|c| c.is_ascii_lowercase()))
+            && y <= published.year()
+        {
+            return Some((
+                DateRef::Date(EventDate { date: NaiveDate::from_ymd_opt(y, 1, 1)?, precision: 3, start }),
+                1,
+            ));
+        }
         if (w == "recent" && at(i + 1) == "days")
             || (w == "this" && at(i + 1) == "week")
             || (matches!(w, "throughout" | "during") && at(i + 1) == "the" && at(i + 2) == "week")
@@ -233,6 +252,20 @@ mod tests {
             DateRef::Date(e) => Some((e.date, e.precision)),
             DateRef::SameDay(_) => None,
         }
+    }
+
+    /// Regression (issue 19): "In 2019 ..." and "Last year ..." were dated
+    /// to the publication day.
+    #[test]
+    fn years_alone_are_coarse() {
+        assert_eq!(find("In 2019, fifteen prisoners escaped", "2020-03-31"), Some((d("2019-01-01"), 3)));
+        assert_eq!(find("during 2018 the group lost ground", "2020-03-31"), Some((d("2018-01-01"), 3)));
+        assert_eq!(find("Last year, gunmen attacked the post", "2020-03-31"), Some((d("2019-01-01"), 3)));
+        assert_eq!(find("the bloodiest day this year", "2020-03-31"), None);
+        assert_eq!(find("more attacks than last year", "2020-03-31"), None);
+        assert_eq!(find("killed in 2000 attacks", "2020-03-31"), None);
+        assert_eq!(find("in 2031 the plan ends", "2020-03-31"), None, "a future year is no event date");
+        assert_eq!(find("in August 2019", "2020-03-31"), Some((d("2019-08-01"), 3)));
     }
 
     // 2020-05-15 was a Friday.
