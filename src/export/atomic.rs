@@ -38,21 +38,91 @@ pub fn write_atomic<F>(path: &Path, fill: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<File>) -> Result<()>,
 {
+    stage(path, fill)?.commit()
+}
+
+/// A complete, synced file waiting beside its target under a temporary
+/// name; [`Staged::commit`] renames it into place, and dropping it removes
+/// it. Staging every file of a set before committing any keeps a failed
+/// run from leaving a mix of new and old files.
+#[derive(Debug)]
+pub struct Staged {
+    /// `None` for a device or pipe, which was written in place.
+    tmp: Option<tempfile::TempPath>,
+    path: std::path::PathBuf,
+}
+
+impl Staged {
+    /// A file already complete under a temporary name.
+    pub fn new(tmp: tempfile::TempPath, path: &Path) -> Staged {
+        Staged { tmp: Some(tmp), path: path.to_path_buf() }
+    }
+
+    /// The target path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Renames the file into place (with the mode of the file it replaces).
+    pub fn commit(self) -> Result<()> {
+        let Some(tmp) = self.tmp else { return Ok(()) };
+        if let Ok(f) = File::open(&tmp) {
+            keep_or_default_mode(&f, &self.path);
+        }
+        tmp.persist(&self.path).map_err(|e| Error::io(&self.path, e.error))?;
+        Ok(())
+    }
+}
+
+/// Commits staged files in order; the paths committed.
+pub fn commit_all(staged: Vec<Staged>) -> Result<Vec<std::path::PathBuf>> {
+    let mut out = Vec::with_capacity(staged.len());
+    for s in staged {
+        let p = s.path.clone();
+        s.commit()?;
+        out.push(p);
+    }
+    Ok(out)
+}
+
+/// Writes a complete, synced file beside `path` and returns it staged (see
+/// [`Staged`]). A device or pipe is written in place, never replaced.
+pub fn stage<F>(path: &Path, fill: F) -> Result<Staged>
+where
+    F: FnOnce(&mut BufWriter<File>) -> Result<()>,
+{
     if is_special(path) {
         // `-o /dev/null`, a named pipe: written in place, never replaced.
         let file = std::fs::OpenOptions::new().write(true).open(path).map_err(|e| Error::io(path, e))?;
         let mut w = BufWriter::with_capacity(1 << 20, file);
         fill(&mut w)?;
-        return w.flush().map_err(|e| Error::io(path, e));
+        w.flush().map_err(|e| Error::io(path, e))?;
+        return Ok(Staged { tmp: None, path: path.to_path_buf() });
     }
     let (file, tmp_path) = temp_beside(path)?.into_parts();
     let mut w = BufWriter::with_capacity(1 << 20, file);
     fill(&mut w)?;
     let file = w.into_inner().map_err(|e| Error::io(path, e.into_error()))?;
     file.sync_all().map_err(|e| Error::io(path, e))?;
-    keep_or_default_mode(&file, path);
-    tmp_path.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    Ok(Staged { tmp: Some(tmp_path), path: path.to_path_buf() })
+}
+
+/// [`stage`] for bytes held in memory.
+pub fn stage_bytes(path: &Path, bytes: &[u8]) -> Result<Staged> {
+    stage(path, |w| w.write_all(bytes).map_err(io_err(path)))
+}
+
+/// Removes temporary files that killed runs left beside `names` in `dir`
+/// (`.<name>.XXXXXX.tmp`, the names [`temp_beside`] gives). Best effort.
+pub fn remove_stale_temps(dir: &Path, names: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        if file.ends_with(".tmp") && names.iter().any(|n| file.starts_with(&format!(".{n}."))) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Temporary files are created private (0600); a layer is meant to be read
@@ -114,6 +184,31 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"old");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_staged_set_is_committed_whole_or_not_at_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.geojson"), dir.path().join("b.csv"));
+        std::fs::write(&a, b"old a").unwrap();
+        std::fs::write(&b, b"old b").unwrap();
+        {
+            let _sa = stage_bytes(&a, b"new a").unwrap();
+            let _fails: Result<Staged> = stage(&b, |_| Err(Error::bad_input("b", "boom")));
+            // Dropped before commit: nothing replaced, nothing left behind.
+        }
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+        let staged = vec![stage_bytes(&a, b"new a").unwrap(), stage_bytes(&b, b"new b").unwrap()];
+        assert_eq!(std::fs::read(&a).unwrap(), b"old a", "nothing moves before the commit");
+        assert_eq!(commit_all(staged).unwrap(), [a.clone(), b.clone()]);
+        assert_eq!((std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap()), (b"new a".to_vec(), b"new b".to_vec()));
+        // A stale temporary file from a killed run is cleaned up.
+        std::fs::write(dir.path().join(".a.geojson.Xy12ab.tmp"), b"junk").unwrap();
+        std::fs::write(dir.path().join(".other.tmp"), b"not ours").unwrap();
+        remove_stale_temps(dir.path(), &["a.geojson"]);
+        assert!(!dir.path().join(".a.geojson.Xy12ab.tmp").exists());
+        assert!(dir.path().join(".other.tmp").exists());
     }
 
     #[test]

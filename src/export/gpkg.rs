@@ -366,7 +366,13 @@ impl GpkgWriter {
 
     /// Fills the spatial indexes, records the bounds, commits, syncs and
     /// renames the file into place.
-    pub fn finish(mut self) -> Result<()> {
+    pub fn finish(self) -> Result<()> {
+        self.finish_staged()?.commit()
+    }
+
+    /// Completes the file like [`GpkgWriter::finish`] but leaves it staged
+    /// under its temporary name, to be renamed with the rest of a set.
+    pub fn finish_staged(mut self) -> Result<super::atomic::Staged> {
         for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
             let st = &mut self.layers[layer.index()];
             if !st.created {
@@ -391,9 +397,7 @@ impl GpkgWriter {
         conn.close().map_err(|(_, e)| Error::Sqlite { path: path.clone(), source: e })?;
         let f = std::fs::File::open(&tmp).map_err(|e| Error::io(&path, e))?;
         f.sync_all().map_err(|e| Error::io(&path, e))?;
-        super::atomic::keep_or_default_mode(&f, &path);
-        tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-        Ok(())
+        Ok(super::atomic::Staged::new(tmp, &path))
     }
 }
 
