@@ -11,11 +11,48 @@
 pub mod charset;
 pub mod html;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::NaiveDate;
 
 use crate::error::{Error, Result};
+
+/// The most bytes one input that is read whole (a report file, standard
+/// input) may hold: 2 GiB unless [`set_max_input_bytes`] says otherwise.
+static MAX_INPUT_BYTES: AtomicU64 = AtomicU64::new(2 << 30);
+
+/// Sets the cap on one input read whole (the command line's
+/// `--max-input-mb`), so that a runaway input (`/dev/zero`, an endless
+/// pipe) ends with a clear error instead of the kernel's OOM killer.
+pub fn set_max_input_bytes(n: u64) {
+    MAX_INPUT_BYTES.store(n, Ordering::Relaxed);
+}
+
+/// The cap set by [`set_max_input_bytes`].
+pub fn max_input_bytes() -> u64 {
+    MAX_INPUT_BYTES.load(Ordering::Relaxed)
+}
+
+/// Reads `r` whole, up to [`max_input_bytes`]; more is an error naming
+/// `path` and the cap.
+pub fn read_capped(r: impl Read, path: &Path) -> Result<Vec<u8>> {
+    let cap = max_input_bytes();
+    let mut bytes = Vec::new();
+    r.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+    if bytes.len() as u64 > cap {
+        return Err(too_large(path, cap));
+    }
+    Ok(bytes)
+}
+
+fn too_large(path: &Path, cap: u64) -> Error {
+    Error::bad_input(
+        path,
+        format!("is larger than {} MiB, the most one input may hold (raise it with --max-input-mb)", cap >> 20),
+    )
+}
 
 /// One report.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,7 +136,11 @@ impl Document {
 /// Reads one report file. HTML files (`.html`, `.htm`) are reduced to their
 /// article text.
 pub fn read_file(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    if file.metadata().is_ok_and(|m| m.len() > max_input_bytes()) {
+        return Err(too_large(path, max_input_bytes()));
+    }
+    let bytes = read_capped(file, path)?;
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".to_string());
     let is_html = matches!(
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),

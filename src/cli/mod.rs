@@ -23,6 +23,11 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The most one input read whole (a report, standard input) may hold,
+    /// in MiB; a larger or endless one stops with an error.
+    #[arg(long, global = true, value_name = "MB", default_value_t = 2048,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    max_input_mb: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +64,7 @@ pub enum Outcome {
 /// Parses arguments, runs the subcommand, maps the result to an exit code.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    incidentmap::document::set_max_input_bytes(cli.max_input_mb.saturating_mul(1 << 20));
     let result = match cli.command {
         Command::Map(a) => map::run(a),
         Command::Extract(a) => extract::run(a),

@@ -25,7 +25,6 @@ pub mod http;
 pub use crate::document::{charset, html};
 
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -220,10 +219,15 @@ pub fn load_inputs(inputs: &[String], opts: &FetchOptions) -> (Vec<Document>, Ve
     let mut fetcher: Option<Fetcher> = None;
     for input in inputs {
         if input == "-" {
-            let mut text = String::new();
-            match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => docs.push(Document::from_text("stdin", "-", text)),
-                Err(e) => errors.push(Error::io("-", e)),
+            match crate::document::read_capped(std::io::stdin().lock(), std::path::Path::new("-")).and_then(|b| {
+                String::from_utf8(b).map_err(|e| Error::BadEncoding {
+                    path: "-".into(),
+                    byte: e.utf8_error().valid_up_to() as u64,
+                    message: "not UTF-8".into(),
+                })
+            }) {
+                Ok(text) => docs.push(Document::from_text("stdin", "-", text)),
+                Err(e) => errors.push(e),
             }
         } else if is_url(input) {
             if fetcher.is_none() {

@@ -254,9 +254,7 @@ fn for_each_in_bytes(
 }
 
 fn read_stdin() -> Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut bytes).map_err(|e| Error::io("-", e))?;
-    Ok(bytes)
+    crate::document::read_capped(std::io::stdin().lock(), Path::new("-"))
 }
 
 /// A gazetteer opened on first use: reading layers needs none, extracting

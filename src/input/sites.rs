@@ -40,11 +40,9 @@ pub struct Site {
 /// names are looked up in `country` when given.
 pub fn read_sites(path: &Path, gaz: &GazetteerSource, country: Option<&str>) -> Result<Vec<Site>> {
     let bytes = if path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).map_err(|e| Error::io(path, e))?;
-        b
+        crate::document::read_capped(std::io::stdin().lock(), path)?
     } else {
-        std::fs::read(path).map_err(|e| Error::io(path, e))?
+        crate::document::read_capped(std::fs::File::open(path).map_err(|e| Error::io(path, e))?, path)?
     };
     let text = String::from_utf8(bytes).map_err(|e| Error::BadEncoding {
         path: path.to_path_buf(),

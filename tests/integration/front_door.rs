@@ -274,3 +274,16 @@ fn implausible_publication_dates_and_empty_reports_are_named() {
     r.assert_exit(2);
     assert!(r.stderr().contains("the report is empty"), "{}", r.stderr());
 }
+
+/// Regression (issue 19): reading `/dev/zero` or an endless standard input
+/// grew until the kernel killed the process.
+#[test]
+fn a_runaway_input_stops_at_the_size_cap() {
+    let r = incidentmap(["extract", "/dev/zero", "--max-input-mb", "1"]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("/dev/zero: is larger than 1 MiB"), "{}", r.stderr());
+    let r = incidentmap(["near", "0,0", "-", "--max-input-mb", "1"]).stdin(vec![b' '; 3 << 20]).run();
+    r.assert_exit(2);
+    assert!(r.stderr().contains("-: is larger than 1 MiB") && r.stderr().contains("--max-input-mb"), "{}", r.stderr());
+    assert_eq!(incidentmap(["extract", "/dev/null", "--max-input-mb", "0"]).run().code(), Some(2));
+}
