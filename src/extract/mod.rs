@@ -55,9 +55,16 @@ pub fn extract(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Ve
     let mut all = Vec::new();
     let mut errors = Vec::new();
     for d in docs {
-        match extract_document(gaz, d, opts) {
-            Ok(v) => all.extend(v),
-            Err(e) => errors.push(e),
+        // A bug that panics on one report costs that report, not the batch:
+        // it is reported as the report's error and the rest go on.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| extract_document(gaz, d, opts)));
+        match r {
+            Ok(Ok(v)) => all.extend(v),
+            Ok(Err(e)) => errors.push(e),
+            Err(panic) => errors.push(Error::bad_input(
+                &d.source,
+                format!("internal error while extracting (a bug; please report it with this report): {}", panic_message(&*panic)),
+            )),
         }
     }
     let mut merged = merge_duplicates(all);
@@ -65,6 +72,14 @@ pub fn extract(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Ve
         inc.id = i as u64 + 1;
     }
     (merged, errors)
+}
+
+/// The message a panic carried.
+fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".to_string())
 }
 
 /// Extracts the incidents of one report (not merged, ids 0).
