@@ -27,7 +27,51 @@ pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
         _ => Path::new("."),
     };
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(".tmp").tempfile_in(dir).map_err(|e| Error::io(dir, e))
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    register_temp(tmp.path());
+    Ok(tmp)
+}
+
+/// Temporary files created by this process, removed if it is interrupted
+/// ([`remove_temps_on_signal`]). A path that was renamed into place or
+/// already removed is simply not found then.
+static TEMPS: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn register_temp(p: &Path) {
+    if let Ok(mut t) = TEMPS.lock() {
+        // Forget the ones already gone, so a long run's list stays short.
+        if t.len() >= 64 {
+            t.retain(|q| q.exists());
+        }
+        t.push(p.to_path_buf());
+    }
+}
+
+/// Removes every temporary file this process has created and not yet
+/// renamed into place. Called on Ctrl-C, SIGTERM and SIGHUP, when no
+/// destructor will run.
+pub fn remove_temps() {
+    if let Ok(t) = TEMPS.lock() {
+        for p in t.iter() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// Installs the handler that, on Ctrl-C, SIGTERM or SIGHUP, removes this
+/// process's temporary files and exits with 130, leaving every existing
+/// output as it was. Call once, from the binary.
+pub fn remove_temps_on_signal() {
+    // An error here (a handler already set) leaves the default behaviour.
+    let _ = ctrlc::set_handler(|| {
+        remove_temps();
+        eprintln!("incidentmap: interrupted; nothing was replaced");
+        std::process::exit(130);
+    });
 }
 
 /// Writes `path` atomically: `fill` writes into a buffered temporary file in

@@ -63,7 +63,10 @@ pub fn extract(gaz: &Gazetteer, docs: &[Document], opts: &ExtractOptions) -> (Ve
             Ok(Err(e)) => errors.push(e),
             Err(panic) => errors.push(Error::bad_input(
                 &d.source,
-                format!("internal error while extracting (a bug; please report it with this report): {}", panic_message(&*panic)),
+                format!(
+                    "internal error while extracting (a bug; please report it with this report): {}",
+                    panic_message(&*panic)
+                ),
             )),
         }
     }

@@ -287,3 +287,38 @@ fn a_runaway_input_stops_at_the_size_cap() {
     assert!(r.stderr().contains("-: is larger than 1 MiB") && r.stderr().contains("--max-input-mb"), "{}", r.stderr());
     assert_eq!(incidentmap(["extract", "/dev/null", "--max-input-mb", "0"]).run().code(), Some(2));
 }
+
+/// Regression (issue 19): Ctrl-C, SIGTERM and SIGKILL left `.tmp` files
+/// behind, never cleaned up. SIGTERM now removes them and replaces nothing.
+#[cfg(unix)]
+#[test]
+fn sigterm_removes_temporary_files_and_replaces_nothing() {
+    let dir = Dir::new();
+    let mut csv = String::from("event_date,latitude,longitude,notes\n");
+    for i in 0..300_000 {
+        csv.push_str(&format!("2020-05-{:02},{}.5,{}.25,row {i}\n", i % 28 + 1, i % 80, i % 170));
+    }
+    let big = dir.create("big.csv", csv);
+    let out = dir.create("out.geojson", "old");
+    let mut child = std::process::Command::new(crate::util::BIN)
+        .args(["export", s(&big), "-o", s(&out)])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for its temporary file, then stop it.
+    let t0 = std::time::Instant::now();
+    let temp = || dir.names().into_iter().find(|n| n.starts_with(".out.geojson.") && n.ends_with(".tmp"));
+    while temp().is_none() && t0.elapsed() < std::time::Duration::from_secs(20) {
+        if child.try_wait().unwrap().is_some() {
+            panic!("the export finished before it could be interrupted; make the input larger");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(temp().is_some(), "no temporary file appeared");
+    let killed = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(std::fs::read(&out).unwrap(), b"old");
+    assert_eq!(temp(), None, "temporary file left: {:?}", dir.names());
+}
