@@ -38,8 +38,14 @@ pub fn max_input_bytes() -> u64 {
 /// Reads `r` whole, up to [`max_input_bytes`]; more is an error naming
 /// `path` and the cap.
 pub fn read_capped(r: impl Read, path: &Path) -> Result<Vec<u8>> {
+    read_capped_sized(r, path, 0)
+}
+
+/// [`read_capped`] with the expected size (a file's length), so that the
+/// buffer is allocated once rather than doubled and copied as it grows.
+pub fn read_capped_sized(r: impl Read, path: &Path, size_hint: u64) -> Result<Vec<u8>> {
     let cap = max_input_bytes();
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(size_hint.min(cap) as usize + 1);
     r.take(cap.saturating_add(1)).read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
     if bytes.len() as u64 > cap {
         return Err(too_large(path, cap));
@@ -137,10 +143,11 @@ impl Document {
 /// article text.
 pub fn read_file(path: &Path) -> Result<Document> {
     let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-    if file.metadata().is_ok_and(|m| m.len() > max_input_bytes()) {
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > max_input_bytes() {
         return Err(too_large(path, max_input_bytes()));
     }
-    let bytes = read_capped(file, path)?;
+    let bytes = read_capped_sized(file, path, len)?;
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "stdin".to_string());
     let is_html = matches!(
         path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()).as_deref(),
