@@ -160,12 +160,18 @@ pub fn read_file(path: &Path) -> Result<Document> {
         doc.title = doc.title.or(page.title);
         return Ok(doc);
     }
-    let text = String::from_utf8(bytes).map_err(|e| Error::BadEncoding {
+    let text = utf8_text(path, bytes, "not UTF-8 (convert the file, or give it as .html with a charset)")?;
+    Ok(Document::from_text(id, path.display().to_string(), text))
+}
+
+/// `bytes` read from `path` as text; otherwise [`Error::BadEncoding`] at
+/// the first bad byte, with `message`.
+pub fn utf8_text(path: &Path, bytes: Vec<u8>, message: &str) -> Result<String> {
+    String::from_utf8(bytes).map_err(|e| Error::BadEncoding {
         path: path.to_path_buf(),
         byte: e.utf8_error().valid_up_to() as u64,
-        message: "not UTF-8 (convert the file, or give it as .html with a charset)".to_string(),
-    })?;
-    Ok(Document::from_text(id, path.display().to_string(), text))
+        message: message.to_string(),
+    })
 }
 
 /// Expands files and directories into report files, sorted for determinism.

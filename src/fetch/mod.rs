@@ -219,13 +219,10 @@ pub fn load_inputs(inputs: &[String], opts: &FetchOptions) -> (Vec<Document>, Ve
     let mut fetcher: Option<Fetcher> = None;
     for input in inputs {
         if input == "-" {
-            match crate::document::read_capped(std::io::stdin().lock(), std::path::Path::new("-")).and_then(|b| {
-                String::from_utf8(b).map_err(|e| Error::BadEncoding {
-                    path: "-".into(),
-                    byte: e.utf8_error().valid_up_to() as u64,
-                    message: "not UTF-8".into(),
-                })
-            }) {
+            let stdin = std::path::Path::new("-");
+            match crate::document::read_capped(std::io::stdin().lock(), stdin)
+                .and_then(|b| crate::document::utf8_text(stdin, b, "not UTF-8"))
+            {
                 Ok(text) => docs.push(Document::from_text("stdin", "-", text)),
                 Err(e) => errors.push(e),
             }

@@ -357,17 +357,10 @@ pub fn load(
                         }
                         r
                     }
-                    None => match String::from_utf8(bytes) {
-                        Ok(text) => {
-                            stdin_doc = Some(Document::from_text("stdin", "-", text));
-                            Ok(Vec::new())
-                        }
-                        Err(e) => Err(Error::BadEncoding {
-                            path: "-".into(),
-                            byte: e.utf8_error().valid_up_to() as u64,
-                            message: "not UTF-8".into(),
-                        }),
-                    },
+                    None => crate::document::utf8_text(Path::new("-"), bytes, "not UTF-8").map(|text| {
+                        stdin_doc = Some(Document::from_text("stdin", "-", text));
+                        Vec::new()
+                    }),
                 }
             }
             Input::Layer(path, _) => {

@@ -44,11 +44,7 @@ pub fn read_sites(path: &Path, gaz: &GazetteerSource, country: Option<&str>) -> 
     } else {
         crate::document::read_capped(std::fs::File::open(path).map_err(|e| Error::io(path, e))?, path)?
     };
-    let text = String::from_utf8(bytes).map_err(|e| Error::BadEncoding {
-        path: path.to_path_buf(),
-        byte: e.utf8_error().valid_up_to() as u64,
-        message: "not UTF-8".into(),
-    })?;
+    let text = crate::document::utf8_text(path, bytes, "not UTF-8")?;
     let sites = if text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '\u{1e}']) {
         geojson_sites(path, &text)?
     } else {
