@@ -209,6 +209,16 @@ pub fn for_each_incident(
         Input::Layer(_, f) => f,
         _ => LayerFormat::Csv,
     };
+    read_layer(path, format, opts, f)
+}
+
+/// Streams the incidents of a layer file whose format [`classify`] found.
+fn read_layer(
+    path: &Path,
+    format: LayerFormat,
+    opts: &ReadOptions,
+    f: &mut dyn FnMut(Incident) -> Result<()>,
+) -> Result<Vec<Error>> {
     let mut sink = record::Sink { path, opts, skipped: Vec::new(), f };
     if format == LayerFormat::Gpkg {
         gpkg::read_gpkg(path, &mut sink)?;
@@ -269,13 +279,6 @@ impl GazetteerSource {
     /// The gazetteer [`Gazetteer::load`] finds for `dir`.
     pub fn new(dir: Option<PathBuf>) -> GazetteerSource {
         GazetteerSource { dir, cell: std::sync::OnceLock::new() }
-    }
-
-    /// An already opened gazetteer.
-    pub fn with(gaz: Gazetteer) -> GazetteerSource {
-        let cell = std::sync::OnceLock::new();
-        let _ = cell.set(gaz);
-        GazetteerSource { dir: None, cell }
     }
 
     /// Opens it (once).
@@ -343,36 +346,22 @@ pub fn load(
     };
     for arg in inputs {
         let input = classify(arg);
+        // An error from `f` (the output) ends the run even when lenient:
+        // only input errors are skipped.
+        let mut sink_failed = false;
+        let mut sink = |inc| pass(&mut report, inc).inspect_err(|_| sink_failed = true);
         let r = match &input {
             Input::Stdin => {
                 let bytes = read_stdin()?;
                 match sniff(&bytes) {
-                    Some(format) => {
-                        let mut sink_failed = None;
-                        let r = for_each_in_bytes(&bytes, format, &read_opts, &mut |inc| {
-                            pass(&mut report, inc).inspect_err(|_| sink_failed = Some(()))
-                        });
-                        if sink_failed.is_some() {
-                            return r.map(|_| report);
-                        }
-                        r
-                    }
+                    Some(format) => for_each_in_bytes(&bytes, format, &read_opts, &mut sink),
                     None => crate::document::utf8_text(Path::new("-"), bytes, "not UTF-8").map(|text| {
                         stdin_doc = Some(Document::from_text("stdin", "-", text));
                         Vec::new()
                     }),
                 }
             }
-            Input::Layer(path, _) => {
-                let mut sink_failed = false;
-                let r = for_each_incident(path, &read_opts, &mut |inc| {
-                    pass(&mut report, inc).inspect_err(|_| sink_failed = true)
-                });
-                if sink_failed {
-                    return r.map(|_| report);
-                }
-                r
-            }
+            Input::Layer(path, format) => read_layer(path, *format, &read_opts, &mut sink),
             Input::Url(_) | Input::Dir(_) | Input::Report(_) => {
                 reports.push(arg.clone());
                 Ok(Vec::new())
@@ -384,7 +373,7 @@ pub fn load(
                 report.inputs_ok += usize::from(is_layer);
                 report.problems.append(&mut skipped);
             }
-            Err(e) if opts.lenient => report.problems.push(e),
+            Err(e) if opts.lenient && !sink_failed => report.problems.push(e),
             Err(e) => return Err(e),
         }
     }
