@@ -98,6 +98,7 @@ fn string(w: &mut Vec<u8>, s: &str) {
     crate::json::push_str(w, s);
 }
 
+/// Rounds to 6 decimals (about 0.1 m), the precision every output uses.
 pub(crate) fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 
+use super::mentions::round6;
 use crate::gazetteer::{Candidate, Gazetteer};
 
 /// How candidates are written.
@@ -74,10 +75,6 @@ pub fn write_candidates<W: Write>(
         }
     }
     out.flush()
-}
-
-fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
 }
 
 /// The JSON record of one candidate.

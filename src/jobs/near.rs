@@ -66,11 +66,9 @@ impl NearOptions {
         if limit == Some(0) {
             return Err(Error::invalid("--limit", "0", "must be at least 1"));
         }
-        if let Some([w, s, e, n]) = bbox {
-            let lon_ok = [w, e].iter().all(|x| (-180.0..=180.0).contains(x));
-            if !lon_ok || !(-90.0..=90.0).contains(&s) || !(-90.0..=90.0).contains(&n) || s > n {
-                return Err(Error::invalid("--bbox", format!("{w},{s},{e},{n}"), "not a box on the globe"));
-            }
+        if let Some(b @ [w, s, e, n]) = bbox {
+            crate::spatial::query::check_bbox(b)
+                .map_err(|m| Error::invalid("--bbox", format!("{w},{s},{e},{n}"), m))?;
         }
         Ok(NearOptions { radius_km, nearest, bbox, filter: Filter::default(), limit })
     }

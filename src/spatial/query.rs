@@ -323,14 +323,21 @@ pub fn parse_bbox(s: &str) -> Result<[f64; 4]> {
         .map(|t| t.trim().parse::<f64>())
         .collect::<std::result::Result<_, _>>()
         .map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
-    let [w, so, e, n]: [f64; 4] = v.try_into().map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
+    let b: [f64; 4] = v.try_into().map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
+    check_bbox(b).map_err(bad)
+}
+
+/// Checks a box `[west, south, east, north]` in degrees (`west > east`
+/// crosses the antimeridian); the error says what is wrong.
+pub fn check_bbox(b: [f64; 4]) -> std::result::Result<[f64; 4], &'static str> {
+    let [w, so, e, n] = b;
     if ![w, e].iter().all(|x| (-180.0..=180.0).contains(x)) {
-        return Err(bad("longitudes must be in -180..180"));
+        return Err("longitudes must be in -180..180");
     }
     if ![so, n].iter().all(|x| (-90.0..=90.0).contains(x)) || so > n {
-        return Err(bad("latitudes must be in -90..90 with SOUTH <= NORTH"));
+        return Err("latitudes must be in -90..90 with SOUTH <= NORTH");
     }
-    Ok([w, so, e, n])
+    Ok(b)
 }
 
 #[cfg(test)]
