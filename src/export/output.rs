@@ -11,7 +11,7 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use super::Format;
-use super::atomic::{io_err, is_special, keep_or_default_mode, temp_beside};
+use super::atomic::{io_err, is_special, temp_beside};
 use super::csv::IncidentCsvWriter;
 use super::geojson::{FeatureBuf, IncidentGeoJsonWriter};
 use super::gpkg::{GpkgWriter, Layer};
@@ -82,12 +82,38 @@ impl<W: Write> Stream<W> {
     }
 }
 
-enum Target {
+/// Where a streamed output goes until it is complete.
+pub(crate) enum Target {
     /// A temporary file renamed over the path when finished.
     Temp(tempfile::TempPath),
     /// A device or pipe, written in place.
     InPlace,
     Stdout,
+}
+
+impl Target {
+    /// Opens `path` for streaming (`-` is standard output): a temporary
+    /// file beside it that syncs when flushed, or a device written in place.
+    pub(crate) fn open(path: &Path) -> Result<(Box<dyn Write>, Target)> {
+        Ok(if path.as_os_str() == "-" {
+            (Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())), Target::Stdout)
+        } else if is_special(path) {
+            let f = std::fs::OpenOptions::new().write(true).open(path).map_err(io_err(path))?;
+            (Box::new(BufWriter::with_capacity(1 << 20, f)), Target::InPlace)
+        } else {
+            let (file, tmp) = temp_beside(path)?.into_parts();
+            (Box::new(BufWriter::with_capacity(1 << 20, SyncOnFlush(file))), Target::Temp(tmp))
+        })
+    }
+
+    /// Renames a finished temporary file into place; call after the writer
+    /// was flushed and dropped.
+    pub(crate) fn commit(self, path: &Path) -> Result<()> {
+        match self {
+            Target::Temp(tmp) => super::atomic::Staged::new(tmp, path).commit(),
+            Target::InPlace | Target::Stdout => Ok(()),
+        }
+    }
 }
 
 enum Inner {
@@ -122,15 +148,7 @@ impl IncidentOutput {
             g.create_layer(Layer::Incidents)?;
             Inner::Gpkg(Box::new(g))
         } else {
-            let (w, target): (Box<dyn Write>, Target) = if path.as_os_str() == "-" {
-                (Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock())), Target::Stdout)
-            } else if is_special(path) {
-                let f = std::fs::OpenOptions::new().write(true).open(path).map_err(&io)?;
-                (Box::new(BufWriter::with_capacity(1 << 20, f)), Target::InPlace)
-            } else {
-                let (file, tmp) = temp_beside(path)?.into_parts();
-                (Box::new(BufWriter::with_capacity(1 << 20, SyncOnFlush(file))), Target::Temp(tmp))
-            };
+            let (w, target) = Target::open(path)?;
             Inner::Stream { stream: Box::new(Stream::new(w, format, extras).map_err(&io)?), target }
         };
         Ok(IncidentOutput { path: path.to_path_buf(), inner, written: 0 })
@@ -164,11 +182,7 @@ impl IncidentOutput {
                 // Flushing the BufWriter also syncs a temporary file.
                 let w = stream.finish().map_err(io_err(&path))?;
                 drop(w);
-                if let Target::Temp(tmp) = target {
-                    let f = File::open(&tmp).map_err(io_err(&path))?;
-                    keep_or_default_mode(&f, &path);
-                    tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                }
+                target.commit(&path)?;
             }
         }
         Ok(written)

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::export::Format;
-use crate::export::output::IncidentOutput;
+use crate::export::output::{IncidentOutput, Target};
 use crate::extract::incident::Incident;
 use crate::geodesy::LonLat;
 use crate::input::sites::Site;
@@ -212,7 +212,7 @@ fn round_to(v: f64, decimals: i32) -> f64 {
 
 /// The results' writer: a table, or an incident output with extra columns.
 enum ResultWriter {
-    Table { w: Box<dyn Write>, path: std::path::PathBuf, tmp: Option<tempfile::TempPath>, sites: bool, header: bool },
+    Table { w: Box<dyn Write>, path: std::path::PathBuf, target: Target, sites: bool, header: bool },
     Records(Box<IncidentOutput>),
 }
 
@@ -221,14 +221,9 @@ impl ResultWriter {
         match format {
             NearFormat::Records(f) => Ok(ResultWriter::Records(Box::new(IncidentOutput::create(output, f, extras)?))),
             NearFormat::Table => {
-                let (w, tmp): (Box<dyn Write>, _) = if output.as_os_str() == "-" {
-                    (Box::new(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock())), None)
-                } else {
-                    let (f, tmp) = crate::export::atomic::temp_beside(output)?.into_parts();
-                    (Box::new(std::io::BufWriter::new(f)), Some(tmp))
-                };
+                let (w, target) = Target::open(output)?;
                 // The header comes with the first row: no rows, no table.
-                Ok(ResultWriter::Table { w, path: output.to_path_buf(), tmp, sites, header: false })
+                Ok(ResultWriter::Table { w, path: output.to_path_buf(), target, sites, header: false })
             }
         }
     }
@@ -255,13 +250,10 @@ impl ResultWriter {
     fn finish(self) -> Result<()> {
         match self {
             ResultWriter::Records(out) => out.finish().map(drop),
-            ResultWriter::Table { mut w, path, tmp, .. } => {
+            ResultWriter::Table { mut w, path, target, .. } => {
                 w.flush().map_err(|e| Error::io(&path, e))?;
                 drop(w);
-                if let Some(tmp) = tmp {
-                    tmp.persist(&path).map_err(|e| Error::io(&path, e.error))?;
-                }
-                Ok(())
+                target.commit(&path)
             }
         }
     }
