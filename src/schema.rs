@@ -273,7 +273,7 @@ impl Column {
             }
             Column::Admin1 => i.admin1 = s(),
             Column::Admin2 => i.admin2 = s(),
-            Column::Country => i.country = crate::input::countries::normalize(v),
+            Column::Country => i.country = crate::countries::normalize(v),
             Column::Latitude => i.position.lat = parse_coord(name, v, 90.0)?,
             Column::Longitude => i.position.lon = parse_coord(name, v, 180.0)?,
             Column::GeoPrecision => i.geo_precision = parse_precision(name, v)?,

@@ -31,7 +31,6 @@
 //! [`ReadOptions::lenient`] it is collected and reading goes on; otherwise
 //! the first one is the error.
 
-pub mod countries;
 mod csv;
 mod geojson;
 pub mod gpkg;

@@ -112,7 +112,7 @@ impl Record {
         }
         if let Some(iso) = self.iso
             && self.inc.country.len() != 2
-            && let Some(a2) = super::countries::alpha2(&iso)
+            && let Some(a2) = crate::countries::alpha2(&iso)
         {
             self.inc.country = a2.to_string();
         }

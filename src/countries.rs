@@ -1,4 +1,5 @@
-//! Country names and codes in incident files: ACLED writes country names
+//! Country names and codes in incident files (a leaf: the schema and the
+//! readers both use it). ACLED writes country names
 //! and ISO numeric codes, our records ISO 3166-1 alpha-2.
 
 /// Countries whose ACLED names and ISO codes are turned into alpha-2:
