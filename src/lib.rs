@@ -13,6 +13,7 @@
 //! export) as one library function with validated options. The
 //! `incidentmap` binary is a thin shell over [`jobs`].
 
+pub mod atomic;
 pub mod countries;
 pub mod dates;
 pub mod document;

@@ -65,7 +65,7 @@ pub enum Outcome {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     incidentmap::document::set_max_input_bytes(cli.max_input_mb.saturating_mul(1 << 20));
-    incidentmap::export::atomic::remove_temps_on_signal();
+    incidentmap::atomic::remove_temps_on_signal();
     let result = match cli.command {
         Command::Map(a) => map::run(a),
         Command::Extract(a) => extract::run(a),

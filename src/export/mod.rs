@@ -4,7 +4,7 @@
 //! in one format reads back unchanged from any other (see
 //! [`input`](crate::input)).
 
-pub mod atomic;
+pub use crate::atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;

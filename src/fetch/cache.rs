@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::write_bytes_atomic;
 use crate::error::{Error, Result};
-use crate::export::atomic::write_bytes_atomic;
 
 /// What is known about a cached response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

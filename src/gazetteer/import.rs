@@ -39,8 +39,8 @@ use super::admin::parse_admin_geojson;
 use super::geonames::{Row, parse_alternate_row, parse_code_row, parse_country_row, parse_row};
 use super::index::IndexBuilder;
 use super::layout::INDEX_FILE;
+use crate::atomic::write_atomic;
 use crate::error::{Error, Result};
-use crate::export::atomic::write_atomic;
 
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::atomic::write_bytes_atomic;
 use crate::error::{Error, Result};
-use crate::export::atomic::write_bytes_atomic;
 use crate::fetch::{FetchOptions, fetch_documents};
 
 /// What [`run_fetch`] did.

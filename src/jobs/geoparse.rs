@@ -128,7 +128,7 @@ pub fn geoparse_documents(
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         write(&mut out).and_then(|()| out.flush()).map_err(|e| Error::io(output, e))
     } else {
-        crate::export::atomic::write_atomic(output, |w| write(w).map_err(|e| Error::io(output, e)))
+        crate::atomic::write_atomic(output, |w| write(w).map_err(|e| Error::io(output, e)))
     }
 }
 
