@@ -8,6 +8,9 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
+pub mod set;
+pub use set::write_set;
+
 /// Is `path` something other than a regular file or a directory: a device
 /// (`/dev/null`, `/dev/stdout`), a pipe or a socket? Renaming a file over it
 /// would replace it, which for `/dev/null` breaks the whole machine.
@@ -39,6 +42,7 @@ pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
 /// Temporary files created by this process, removed if it is interrupted
 /// ([`remove_temps_on_signal`]). A path that was renamed into place or
 /// already removed is simply not found then.
+/// Directories are staging directories of [`set::write_set`].
 static TEMPS: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
 
 fn register_temp(p: &Path) {
@@ -51,14 +55,26 @@ fn register_temp(p: &Path) {
     }
 }
 
-/// Removes every temporary file this process has created and not yet
-/// renamed into place. Called on Ctrl-C, SIGTERM and SIGHUP, when no
-/// destructor will run.
+/// A staging directory, removed with everything in it on an interrupt.
+fn register_temp_dir(p: &Path) {
+    register_temp(p);
+}
+
+/// Removes every temporary file and staging directory this process has
+/// created and not yet renamed into place. Called on Ctrl-C, SIGTERM and
+/// SIGHUP, when no destructor will run; the caller exits next, so the lock
+/// stays held and no exchange of a layer set can start meanwhile.
 pub fn remove_temps() {
     if let Ok(t) = TEMPS.lock() {
         for p in t.iter() {
-            let _ = std::fs::remove_file(p);
+            if p.is_dir() {
+                let _ = std::fs::remove_dir_all(p);
+            } else {
+                let _ = std::fs::remove_file(p);
+            }
         }
+        // Held until the process exits.
+        std::mem::forget(t);
     }
 }
 

@@ -193,8 +193,11 @@ impl GpkgWriter {
         // the rename, and it is synced once before that.
         conn.execute_batch(&format!(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;
-             PRAGMA cache_size = -32768; PRAGMA application_id = {APPLICATION_ID};
-             PRAGMA user_version = {USER_VERSION}; BEGIN; {SCHEMA}"
+             PRAGMA cache_size = -32768; PRAGMA secure_delete = {secure}; PRAGMA application_id = {APPLICATION_ID};
+             PRAGMA user_version = {USER_VERSION}; BEGIN; {SCHEMA}",
+            // Zeroed free space, so the time stamps replaced at the end leave
+            // no trace and the bytes are reproducible.
+            secure = if source_date_epoch().is_some() { "ON" } else { "OFF" }
         ))
         .map_err(sql)?;
         conn.execute(
@@ -372,6 +375,10 @@ impl GpkgWriter {
 
     /// Completes the file like [`GpkgWriter::finish`] but leaves it staged
     /// under its temporary name, to be renamed with the rest of a set.
+    ///
+    /// When `SOURCE_DATE_EPOCH` is set (the reproducible-builds convention,
+    /// seconds since 1970), the file's time stamps are that time instead of
+    /// now, so the same inputs give byte-identical GeoPackages.
     pub fn finish_staged(mut self) -> Result<super::atomic::Staged> {
         for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
             let st = &mut self.layers[layer.index()];
@@ -391,6 +398,14 @@ impl GpkgWriter {
             sort_hilbert(&mut envs);
             bulk_load_rtree(&self.conn, &format!("rtree_{t}_geom"), &envs).map_err(self.sql())?;
             self.conn.execute_batch(&rtree_triggers(t, "geom", "fid")).map_err(self.sql())?;
+        }
+        if let Some(stamp) = source_date_epoch() {
+            // Reproducible output: the same inputs give the same bytes.
+            self.conn
+                .execute_batch(&format!(
+                    "UPDATE gpkg_contents SET last_change = '{stamp}'; UPDATE layer_styles SET update_time = '{stamp}';"
+                ))
+                .map_err(self.sql())?;
         }
         self.conn.execute_batch("COMMIT").map_err(self.sql())?;
         let GpkgWriter { conn, tmp, path, .. } = self;
@@ -479,6 +494,14 @@ fn multipolygon_blob(buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> [f64; 4] {
         wkb_polygon(buf, p);
     }
     env
+}
+
+/// `SOURCE_DATE_EPOCH` as a GeoPackage time stamp (`2020-05-15T00:00:00.000Z`),
+/// when it is set to a valid time.
+fn source_date_epoch() -> Option<String> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    let t = chrono::DateTime::from_timestamp(secs, 0)?;
+    Some(t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
 }
 
 #[cfg(test)]

@@ -6,11 +6,11 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::atomic::{commit_all, io_err, remove_stale_temps, stage, stage_bytes};
+use super::atomic::{io_err, stage, stage_bytes, write_set};
 use super::geojson::{self, AreaStats};
 use super::gpkg::{GpkgWriter, Layer};
 use super::{csv, style};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
 use crate::spatial::cluster::Cluster;
@@ -50,58 +50,62 @@ pub const LAYER_FILES: [&str; 11] = [
     "layers.gpkg",
 ];
 
-/// Writes every layer into `dir` (created if needed) as one set: every file
-/// is written and synced under a temporary name first, and only then are
-/// they renamed into place, so a run that fails while writing leaves the
-/// previous set whole. Returns the paths written, in the order of
-/// [`LAYER_FILES`]. Empty layers are still valid files. Temporary files
-/// left by a killed earlier run are removed.
+/// Writes every layer into `dir` (created if needed) as one set
+/// ([`write_set`]): the files are written and synced in a staging directory
+/// that then replaces the old set in one step, so a run that fails or is
+/// killed leaves the previous set whole, and other files in `dir` are kept.
+/// Returns the paths written, in the order of [`LAYER_FILES`]. Empty layers
+/// are still valid files. What a killed earlier run left is removed.
 pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    remove_stale_temps(dir, &LAYER_FILES);
     let admin = admin_stats(layers);
     let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
     let styles =
         [style::incidents_qml(), style::clusters_qml(), style::cluster_areas_qml(), style::admin1_qml(&counts)];
-    let mut staged = Vec::with_capacity(LAYER_FILES.len());
-    for name in LAYER_FILES {
-        let p = dir.join(name);
-        let io = io_err(&p);
-        staged.push(match name {
-            "incidents.geojson" => stage(&p, |w| geojson::write_incidents(w, layers.incidents).map(drop).map_err(&io))?,
-            "clusters.geojson" => stage(&p, |w| geojson::write_clusters(w, layers.clusters).map(drop).map_err(&io))?,
-            "cluster_areas.geojson" => {
-                stage(&p, |w| geojson::write_cluster_areas(w, layers.clusters).map(drop).map_err(&io))?
-            }
-            "admin1.geojson" => stage(&p, |w| geojson::write_admin1(w, &admin).map(drop).map_err(&io))?,
-            "incidents.qml" => stage_bytes(&p, styles[0].as_bytes())?,
-            "clusters.qml" => stage_bytes(&p, styles[1].as_bytes())?,
-            "cluster_areas.qml" => stage_bytes(&p, styles[2].as_bytes())?,
-            "admin1.qml" => stage_bytes(&p, styles[3].as_bytes())?,
-            "incidents.csv" => {
-                stage(&p, |w| csv::write_incidents(w, layers.incidents).and_then(|w| w.flush()).map_err(&io))?
-            }
-            "incidents.csvt" => stage_bytes(&p, csv::csvt().as_bytes())?,
-            "layers.gpkg" => {
-                let mut g = GpkgWriter::create(&p)?;
-                for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
-                    g.create_layer(layer)?;
+    write_set(dir, &LAYER_FILES, |dir| {
+        let mut staged = Vec::with_capacity(LAYER_FILES.len());
+        for name in LAYER_FILES {
+            let p = dir.join(name);
+            let io = io_err(&p);
+            staged.push(match name {
+                "incidents.geojson" => {
+                    stage(&p, |w| geojson::write_incidents(w, layers.incidents).map(drop).map_err(&io))?
                 }
-                for inc in layers.incidents {
-                    g.add_incident(inc)?;
+                "clusters.geojson" => {
+                    stage(&p, |w| geojson::write_clusters(w, layers.clusters).map(drop).map_err(&io))?
                 }
-                g.write_clusters(layers.clusters)?;
-                g.write_admin1(&admin)?;
-                let all = [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1];
-                for (layer, qml) in all.into_iter().zip(&styles) {
-                    g.add_style(layer, layer.table(), qml)?;
+                "cluster_areas.geojson" => {
+                    stage(&p, |w| geojson::write_cluster_areas(w, layers.clusters).map(drop).map_err(&io))?
                 }
-                g.finish_staged()?
-            }
-            other => unreachable!("{other} is not in LAYER_FILES"),
-        });
-    }
-    commit_all(staged)
+                "admin1.geojson" => stage(&p, |w| geojson::write_admin1(w, &admin).map(drop).map_err(&io))?,
+                "incidents.qml" => stage_bytes(&p, styles[0].as_bytes())?,
+                "clusters.qml" => stage_bytes(&p, styles[1].as_bytes())?,
+                "cluster_areas.qml" => stage_bytes(&p, styles[2].as_bytes())?,
+                "admin1.qml" => stage_bytes(&p, styles[3].as_bytes())?,
+                "incidents.csv" => {
+                    stage(&p, |w| csv::write_incidents(w, layers.incidents).and_then(|w| w.flush()).map_err(&io))?
+                }
+                "incidents.csvt" => stage_bytes(&p, csv::csvt().as_bytes())?,
+                "layers.gpkg" => {
+                    let mut g = GpkgWriter::create(&p)?;
+                    for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
+                        g.create_layer(layer)?;
+                    }
+                    for inc in layers.incidents {
+                        g.add_incident(inc)?;
+                    }
+                    g.write_clusters(layers.clusters)?;
+                    g.write_admin1(&admin)?;
+                    let all = [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1];
+                    for (layer, qml) in all.into_iter().zip(&styles) {
+                        g.add_style(layer, layer.table(), qml)?;
+                    }
+                    g.finish_staged()?
+                }
+                other => unreachable!("{other} is not in LAYER_FILES"),
+            });
+        }
+        Ok(staged)
+    })
 }
 
 /// The file names [`write_cluster_layers`] writes, in order.
@@ -116,26 +120,28 @@ pub const CLUSTER_FILES: [&str; 6] = [
 
 /// Writes the layers of a clustering into `dir` (created if needed), each
 /// file atomically: cluster centres, cluster hulls and the incidents with
-/// their `cluster_id`, each GeoJSON with its QGIS style beside it; staged
-/// and committed as one set like [`write_layers`].
+/// their `cluster_id`, each GeoJSON with its QGIS style beside it; replaced
+/// as one set like [`write_layers`].
 pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Cluster]) -> Result<Vec<PathBuf>> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    remove_stale_temps(dir, &CLUSTER_FILES);
-    let mut staged = Vec::with_capacity(CLUSTER_FILES.len());
-    for name in CLUSTER_FILES {
-        let p = dir.join(name);
-        let io = io_err(&p);
-        staged.push(match name {
-            "clusters.geojson" => stage(&p, |w| geojson::write_clusters(w, clusters).map(drop).map_err(&io))?,
-            "cluster_areas.geojson" => stage(&p, |w| geojson::write_cluster_areas(w, clusters).map(drop).map_err(&io))?,
-            "incidents.geojson" => stage(&p, |w| geojson::write_incidents(w, incidents).map(drop).map_err(&io))?,
-            "clusters.qml" => stage_bytes(&p, style::clusters_qml().as_bytes())?,
-            "cluster_areas.qml" => stage_bytes(&p, style::cluster_areas_qml().as_bytes())?,
-            "incidents.qml" => stage_bytes(&p, style::incidents_qml().as_bytes())?,
-            other => unreachable!("{other} is not in CLUSTER_FILES"),
-        });
-    }
-    commit_all(staged)
+    write_set(dir, &CLUSTER_FILES, |dir| {
+        let mut staged = Vec::with_capacity(CLUSTER_FILES.len());
+        for name in CLUSTER_FILES {
+            let p = dir.join(name);
+            let io = io_err(&p);
+            staged.push(match name {
+                "clusters.geojson" => stage(&p, |w| geojson::write_clusters(w, clusters).map(drop).map_err(&io))?,
+                "cluster_areas.geojson" => {
+                    stage(&p, |w| geojson::write_cluster_areas(w, clusters).map(drop).map_err(&io))?
+                }
+                "incidents.geojson" => stage(&p, |w| geojson::write_incidents(w, incidents).map(drop).map_err(&io))?,
+                "clusters.qml" => stage_bytes(&p, style::clusters_qml().as_bytes())?,
+                "cluster_areas.qml" => stage_bytes(&p, style::cluster_areas_qml().as_bytes())?,
+                "incidents.qml" => stage_bytes(&p, style::incidents_qml().as_bytes())?,
+                other => unreachable!("{other} is not in CLUSTER_FILES"),
+            });
+        }
+        Ok(staged)
+    })
 }
 
 /// Folds a name for matching incident `admin1` names to areas.

@@ -16,6 +16,7 @@ mod front_door;
 mod gazetteer_import;
 mod geocode;
 mod geoparse_rules;
+mod kill;
 mod map;
 mod map_web;
 mod near;
