@@ -12,9 +12,15 @@ use crate::geoparse::{MentionKind, Relation, Resolution};
 /// second event), countries only when nothing finer is named, and locative
 /// mentions ("in X", "near X") before bare ones.
 pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) -> Vec<&'r Resolution> {
-    let in_sentence: Vec<(usize, &Resolution)> = res
+    // Resolutions are in text order: only the sentence's own are looked at,
+    // so a long document is not scanned once per sentence.
+    debug_assert!(res.windows(2).all(|w| w[0].mention.start <= w[1].mention.start));
+    let lo = res.partition_point(|r| r.mention.start < s);
+    let hi = res.partition_point(|r| r.mention.start < e);
+    let in_sentence: Vec<(usize, &Resolution)> = res[lo..hi]
         .iter()
         .enumerate()
+        .map(|(i, r)| (lo + i, r))
         .filter(|(_, r)| r.mention.start >= s && r.mention.end <= e)
         .filter(|(_, r)| r.mention.kind != MentionKind::Demonym)
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))

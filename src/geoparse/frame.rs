@@ -251,7 +251,8 @@ pub(super) fn unknown_mentions(
     known: &[Mention],
     lowercase_words: &LowercaseWords,
 ) -> Vec<Mention> {
-    let covered = |t: &Token| known.iter().any(|m| t.start < m.end && m.start < t.end);
+    let known = super::mention::Spans::new(known.iter().map(|m| (m.start, m.end)));
+    let covered = |t: &Token| known.overlaps(t.start, t.end);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {

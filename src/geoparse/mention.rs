@@ -63,3 +63,56 @@ pub struct Mention {
     /// keeps it only for a prominent place.
     pub in_name: bool,
 }
+
+/// Byte spans of text already taken by mentions, asked "does `start..end`
+/// overlap any?" in logarithmic time, so that spotting stays linear in the
+/// length of a document (a scan of every span per word made it quadratic).
+#[derive(Debug, Default)]
+pub(super) struct Spans {
+    /// Sorted by start.
+    spans: Vec<(usize, usize)>,
+    /// `max_end[k]`: the largest end among `spans[..=k]`.
+    max_end: Vec<usize>,
+}
+
+impl Spans {
+    /// The spans, in any order; they may overlap.
+    pub(super) fn new(spans: impl IntoIterator<Item = (usize, usize)>) -> Spans {
+        let mut spans: Vec<(usize, usize)> = spans.into_iter().collect();
+        spans.sort_unstable();
+        let mut max_end = Vec::with_capacity(spans.len());
+        let mut m = 0;
+        for &(_, e) in &spans {
+            m = m.max(e);
+            max_end.push(m);
+        }
+        Spans { spans, max_end }
+    }
+
+    /// Does `start..end` overlap a span (share at least one byte)?
+    pub(super) fn overlaps(&self, start: usize, end: usize) -> bool {
+        // The spans that start before `end`; one of them overlaps iff the
+        // largest end among them lies after `start`.
+        let k = self.spans.partition_point(|&(s, _)| s < end);
+        k > 0 && self.max_end[k - 1] > start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Spans;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn spans_agree_with_a_scan(
+            spans in proptest::collection::vec((0usize..200, 0usize..20), 0..30),
+            q in (0usize..220, 0usize..20),
+        ) {
+            let spans: Vec<(usize, usize)> = spans.into_iter().map(|(s, l)| (s, s + l)).collect();
+            let (qs, qe) = (q.0, q.0 + q.1);
+            let scan = spans.iter().any(|&(s, e)| qs < e && s < qe);
+            prop_assert_eq!(Spans::new(spans.iter().copied()).overlaps(qs, qe), scan);
+        }
+    }
+}

@@ -112,8 +112,57 @@ impl Doc<'_, '_> {
     }
 }
 
-/// Resolves spotted mentions (in text order) against the gazetteer.
+/// The most mentions resolved together as one document. A news article
+/// has tens; a "document" with more is a dump of many articles, where
+/// document-wide evidence (country focus, nearness to the other places)
+/// is noise, and comparing every mention with every other would make the
+/// work grow with the square of the size. Longer texts are resolved in
+/// sections that end at a line break.
+pub const SECTION_MENTIONS: usize = 500;
+
+/// Resolves spotted mentions (in text order) against the gazetteer, in
+/// sections of at most about [`SECTION_MENTIONS`] (see there).
 pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
+    if mentions.len() <= SECTION_MENTIONS {
+        return resolve_section(gaz, text, mentions, opts);
+    }
+    // Where sections start: after SECTION_MENTIONS mentions, at the next
+    // line break between two mentions (or at 4x the size without one).
+    let mut starts = vec![0];
+    for k in 1..mentions.len() {
+        let len = k - starts[starts.len() - 1];
+        let at_break = text.get(mentions[k - 1].end..mentions[k].start).is_some_and(|gap| gap.contains('\n'));
+        if (len >= SECTION_MENTIONS && at_break) || len >= 4 * SECTION_MENTIONS {
+            starts.push(k);
+        }
+    }
+    starts.push(mentions.len());
+    let mut out = Vec::with_capacity(mentions.len());
+    let mut rest = mentions.into_iter();
+    for w in starts.windows(2) {
+        let (first, end) = (w[0], w[1]);
+        let section: Vec<Mention> = rest
+            .by_ref()
+            .take(end - first)
+            .map(|mut m| {
+                // Links stay within the section, renumbered from its start
+                // (one across a line break is dropped).
+                m.enclosing = m.enclosing.filter(|e| (first..end).contains(e)).map(|e| e - first);
+                m
+            })
+            .collect();
+        // Links in the output index the whole list again.
+        let base = out.len();
+        out.extend(resolve_section(gaz, text, section, opts).into_iter().map(|mut r| {
+            r.mention.enclosing = r.mention.enclosing.map(|e| e + base);
+            r
+        }));
+    }
+    out
+}
+
+/// Resolves one section's mentions as one document.
+fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
     // Most documents have none: then no list at all (`areas` is empty).
@@ -687,6 +736,29 @@ mod tests {
             let r = resolve(gaz, text, mentions, &ResolveOptions::default());
             let p = r[0].place.as_ref().unwrap();
             assert_eq!((p.geonameid, p.country.as_str()), (id, cc));
+        }
+    }
+
+    /// A text longer than a section is resolved section by section: every
+    /// mention comes out once, in order, and each link to an enclosing
+    /// place points at that place's mention in the whole list.
+    #[test]
+    fn a_long_text_is_resolved_in_sections_with_links_intact() {
+        let gaz = Gazetteer::embedded().unwrap();
+        let para = "Gunmen attacked Khanaqin, Diyala on Monday.\n";
+        let text = para.repeat(SECTION_MENTIONS); // two mentions a line
+        let mentions = super::super::spot(&gaz, &text, 0);
+        assert_eq!(mentions.len(), 2 * SECTION_MENTIONS);
+        let r = resolve(&gaz, &text, mentions, &ResolveOptions::default());
+        assert_eq!(r.len(), 2 * SECTION_MENTIONS);
+        assert!(r.windows(2).all(|w| w[0].mention.start < w[1].mention.start));
+        for (k, pair) in r.chunks(2).enumerate() {
+            let (town, area) = (&pair[0], &pair[1]);
+            assert_eq!(town.mention.enclosing, Some(2 * k + 1), "line {k}");
+            assert_eq!(area.mention.name, "Diyala");
+            assert_eq!(town.admin1.as_deref(), Some("Diyala"), "line {k}: {}", town.rule);
+            let first = r[0].place.as_ref().map(|p| p.geonameid);
+            assert_eq!(town.place.as_ref().map(|p| p.geonameid), first, "line {k}");
         }
     }
 

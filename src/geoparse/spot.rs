@@ -172,12 +172,12 @@ fn spot_into(
         }
         mentions.push(referent_mention(text, s, e, r, candidates, MentionKind::Gazetteer));
     }
-    let covered: Vec<(usize, usize)> = mentions.iter().map(|m| (m.start, m.end)).collect();
+    let covered = super::mention::Spans::new(mentions.iter().map(|m| (m.start, m.end)));
     let demonyms = super::names::demonym_index();
     let mut i = 0;
     while i < toks.len() {
         let t = &toks[i];
-        if covered.iter().any(|(s, e)| t.start < *e && *s < t.end) {
+        if covered.overlaps(t.start, t.end) {
             i += 1;
             continue;
         }
