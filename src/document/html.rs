@@ -13,6 +13,8 @@ use crate::dates::date_in;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use ego_tree::NodeId;
+use ego_tree::iter::Edge;
 use scraper::{ElementRef, Html, Node, Selector};
 
 use super::charset;
@@ -176,63 +178,112 @@ fn is_dropped(el: ElementRef<'_>) -> bool {
     false
 }
 
-/// True when `el` or one of its ancestors is dropped.
-fn in_dropped(el: ElementRef<'_>) -> bool {
-    std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).any(is_dropped)
+/// What one pass over the tree learns of every element (issue 19: the
+/// per-paragraph walks up to the root and down each candidate's subtree
+/// were quadratic in the nesting depth, 13 s for 1,000 unclosed tags).
+#[derive(Default)]
+struct Measures {
+    /// Paragraph text under each element (its own `<p>` descendants, or
+    /// itself, that are not dropped).
+    para_len: HashMap<NodeId, usize>,
+    /// Score of each element as the article's container: twice the text of
+    /// its child paragraphs plus that of its grandchild ones.
+    scores: HashMap<NodeId, usize>,
+    /// `<article>` elements not dropped, in document order.
+    articles: Vec<NodeId>,
 }
 
-/// Length of the visible paragraph text under `el`.
-fn paragraph_text_len(el: ElementRef<'_>, p: &Selector) -> usize {
-    el.select(p).filter(|p| !in_dropped(*p)).map(|p| visible_len(p)).sum()
+/// An element open during [`measure`]'s walk.
+struct Frame {
+    id: NodeId,
+    is_p: bool,
+    /// The element itself is boilerplate.
+    self_dropped: bool,
+    /// It or an ancestor is.
+    dropped: bool,
+    /// Visible text of its subtree (dropped children left out).
+    visible: usize,
+    /// Paragraph text in its subtree.
+    para: usize,
 }
 
-fn visible_len(el: ElementRef<'_>) -> usize {
-    let mut n = 0;
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => n += t.trim().chars().count(),
-            Node::Element(_) => {
-                if let Some(e) = ElementRef::wrap(child).filter(|e| !is_dropped(*e)) {
-                    n += visible_len(e);
+/// Walks the tree once, without recursion (a page may nest tags deeper
+/// than a thread's stack allows).
+fn measure(doc: &Html) -> Measures {
+    let mut m = Measures::default();
+    let mut stack: Vec<Frame> = Vec::new();
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Element(e) => {
+                    let el = ElementRef::wrap(node).expect("an element node");
+                    let self_dropped = is_dropped(el);
+                    let dropped = self_dropped || stack.last().is_some_and(|f| f.dropped);
+                    if e.name() == "article" && !dropped {
+                        m.articles.push(node.id());
+                    }
+                    stack.push(Frame {
+                        id: node.id(),
+                        is_p: e.name() == "p",
+                        self_dropped,
+                        dropped,
+                        visible: 0,
+                        para: 0,
+                    });
+                }
+                Node::Text(t) => {
+                    if let Some(f) = stack.last_mut() {
+                        f.visible += t.trim().chars().count();
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if !node.value().is_element() {
+                    continue;
+                }
+                let Some(mut f) = stack.pop() else { continue };
+                if f.is_p && !f.dropped {
+                    f.para += f.visible;
+                    // Its parent and grandparent elements score it.
+                    let n = stack.len();
+                    if n >= 1 {
+                        *m.scores.entry(stack[n - 1].id).or_default() += 2 * f.visible;
+                    }
+                    if n >= 2 {
+                        *m.scores.entry(stack[n - 2].id).or_default() += f.visible;
+                    }
+                }
+                m.para_len.insert(f.id, f.para);
+                if let Some(parent) = stack.last_mut() {
+                    if !f.self_dropped {
+                        parent.visible += f.visible;
+                    }
+                    parent.para += f.para;
                 }
             }
-            _ => {}
         }
     }
-    n
+    m
 }
 
 /// The element to take text from: the best `<article>`, else the element
 /// whose paragraphs (counting grandchildren at half weight) hold the most
 /// text, else `<body>`.
 fn article_root(doc: &Html) -> ElementRef<'_> {
-    let p = sel("p");
+    let m = measure(doc);
+    let len = |id: NodeId| m.para_len.get(&id).copied().unwrap_or(0);
     let body = doc.select(&sel("body")).next().unwrap_or_else(|| doc.root_element());
-    let total = paragraph_text_len(body, &p);
-
-    let best_article = doc
-        .select(&sel("article"))
-        .filter(|a| !in_dropped(*a))
-        .map(|a| (paragraph_text_len(a, &p), a))
-        .max_by_key(|(n, _)| *n);
-    if let Some((n, a)) = best_article {
-        if n > 0 && n as f64 >= ARTICLE_SHARE * total as f64 {
-            return a;
-        }
+    let total = len(body.id());
+    let best_article = m.articles.iter().map(|&a| (len(a), a)).max_by_key(|(n, _)| *n);
+    if let Some((n, a)) = best_article
+        && n > 0
+        && n as f64 >= ARTICLE_SHARE * total as f64
+        && let Some(el) = doc.tree.get(a).and_then(ElementRef::wrap)
+    {
+        return el;
     }
-
-    let mut scores: HashMap<_, usize> = HashMap::new();
-    for para in doc.select(&p).filter(|e| !in_dropped(*e)) {
-        let len = visible_len(para);
-        let mut ancestors = para.ancestors().filter_map(ElementRef::wrap);
-        if let Some(parent) = ancestors.next() {
-            *scores.entry(parent.id()).or_default() += 2 * len;
-            if let Some(grand) = ancestors.next() {
-                *scores.entry(grand.id()).or_default() += len;
-            }
-        }
-    }
-    scores
+    m.scores
         .into_iter()
         .max_by_key(|(id, score)| (*score, std::cmp::Reverse(*id)))
         .and_then(|(id, _)| doc.tree.get(id).and_then(ElementRef::wrap))
@@ -247,29 +298,44 @@ fn flush(blocks: &mut Vec<String>, current: &mut String) {
     current.clear();
 }
 
+/// The text under `el` as blocks: block elements end a block; dropped
+/// elements are left out but still separate words. One walk, no recursion.
 fn collect_blocks(el: ElementRef<'_>, blocks: &mut Vec<String>, current: &mut String) {
-    for child in el.children() {
-        match child.value() {
-            Node::Text(t) => current.push_str(t),
-            Node::Element(e) => {
-                let Some(child_el) = ElementRef::wrap(child) else {
-                    continue;
-                };
-                if is_dropped(child_el) {
-                    // A dropped inline element still separates words.
-                    current.push(' ');
+    // The dropped element being skipped, if any.
+    let mut skipping: Option<NodeId> = None;
+    for edge in el.traverse() {
+        match edge {
+            Edge::Open(node) if node.id() == el.id() => {}
+            Edge::Close(node) if node.id() == el.id() => {}
+            Edge::Open(node) => {
+                if skipping.is_some() {
                     continue;
                 }
-                let block = BLOCK.contains(&e.name());
-                if block {
-                    flush(blocks, current);
+                match node.value() {
+                    Node::Text(t) => current.push_str(t),
+                    Node::Element(e) => {
+                        let Some(child) = ElementRef::wrap(node) else { continue };
+                        if is_dropped(child) {
+                            // A dropped inline element still separates words.
+                            current.push(' ');
+                            skipping = Some(node.id());
+                        } else if BLOCK.contains(&e.name()) {
+                            flush(blocks, current);
+                        }
+                    }
+                    _ => {}
                 }
-                collect_blocks(child_el, blocks, current);
-                if block {
+            }
+            Edge::Close(node) => {
+                if skipping == Some(node.id()) {
+                    skipping = None;
+                } else if skipping.is_none()
+                    && let Node::Element(e) = node.value()
+                    && BLOCK.contains(&e.name())
+                {
                     flush(blocks, current);
                 }
             }
-            _ => {}
         }
     }
 }
