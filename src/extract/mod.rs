@@ -24,6 +24,7 @@ pub mod sentences;
 mod words;
 
 use chrono::NaiveDate;
+use std::collections::HashMap;
 
 use crate::document::Document;
 use crate::error::{Error, Result};
@@ -100,6 +101,9 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         .map_err(|m| Error::bad_input(&doc.source, format!("{m}: check its Published header or --published")))?;
     let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
     let mut out: Vec<Incident> = Vec::new();
+    // The first incident of each (place, day), for the sentences that add
+    // to it: a lookup, not a scan of every incident so far.
+    let mut first_at: HashMap<(Option<i64>, String, NaiveDate), usize> = HashMap::new();
     let mut last_date: Option<(NaiveDate, u8)> = None;
     // The perpetrator across sentences: the armed group the previous
     // sentence named, and the incidents the last incident sentence produced.
@@ -196,15 +200,23 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 // Without a date of its own, a sentence about a place this report
                 // already has an incident for on that day tells more of the same
                 // event ("Security officials blamed IS for the Ramadi bombing").
-                if !explicit_date {
-                    if let Some(prev) = out.iter_mut().find(|o| {
-                        o.geonameid == inc.geonameid && o.location == inc.location && o.event_date == inc.event_date
-                    }) {
-                        prev.fatalities = prev.fatalities.max(inc.fatalities);
-                        prev.injured = prev.injured.max(inc.injured);
-                        continue;
-                    }
+                let key = (inc.geonameid, inc.location.clone(), inc.event_date);
+                if !explicit_date && let Some(&i) = first_at.get(&key) {
+                    let prev = &mut out[i];
+                    prev.fatalities = prev.fatalities.max(inc.fatalities);
+                    prev.injured = prev.injured.max(inc.injured);
+                    continue;
                 }
+                if implausible(inc.fatalities) || implausible(inc.injured) {
+                    // Kept, as the report says it, but flagged for the analyst
+                    // (after the event id, which stays that of the sentence).
+                    inc.notes.push_str(&format!(
+                        " [check: {} killed, {} injured is more than any one event; a figure the report gives for \
+                         something else?]",
+                        inc.fatalities, inc.injured
+                    ));
+                }
+                first_at.entry(key).or_insert(out.len());
                 out.push(inc);
             }
         }
@@ -281,6 +293,16 @@ struct PreviousSentence {
 /// A blank line between two sentences starts a new paragraph.
 fn paragraph_break(gap: &str) -> bool {
     gap.split('\n').skip(1).any(|line| line.trim().is_empty()) && gap.matches('\n').count() >= 2
+}
+
+/// A count no single event reaches: the deadliest single attacks and
+/// massacres of the datasets ACLED and UCDP code are in the thousands, so
+/// 100,000 or more is a figure for something else (a war's toll, a
+/// population), or a misreading.
+pub const IMPLAUSIBLE_COUNT: u32 = 100_000;
+
+fn implausible(n: u32) -> bool {
+    n >= IMPLAUSIBLE_COUNT
 }
 
 #[cfg(test)]

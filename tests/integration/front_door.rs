@@ -322,3 +322,25 @@ fn sigterm_removes_temporary_files_and_replaces_nothing() {
     assert_eq!(std::fs::read(&out).unwrap(), b"old");
     assert_eq!(temp(), None, "temporary file left: {:?}", dir.names());
 }
+
+/// Regression (issue 19): counts beyond any single event were dropped or
+/// truncated without a word; now they are kept as the report gives them and
+/// flagged in `notes`, and ordinary counts are not.
+#[test]
+fn implausible_counts_are_kept_and_flagged() {
+    let dir = Dir::new();
+    let report = dir.create(
+        "toll.txt",
+        "Published: 2020-05-15\n\nGunmen killed 250000 civilians in Khanaqin on Monday.\n\n\
+         Gunmen killed 25 civilians in Kirkuk on Monday.\n",
+    );
+    let r = incidentmap(["extract", s(&report), "-o", "-"]).run();
+    r.assert_exit(0);
+    let fc = r.stdout_json();
+    let feats = fc["features"].as_array().unwrap();
+    let by_count = |n: u64| feats.iter().find(|f| f["properties"]["fatalities"] == n).unwrap_or_else(|| panic!("{fc}"));
+    let notes = by_count(250_000)["properties"]["notes"].as_str().unwrap().to_string();
+    assert!(notes.contains("[check: 250000 killed"), "{notes}");
+    let notes = by_count(25)["properties"]["notes"].as_str().unwrap().to_string();
+    assert!(!notes.contains("[check"), "{notes}");
+}
