@@ -82,10 +82,27 @@ pub fn main() -> ExitCode {
         Ok(Outcome::Partial) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("incidentmap: error: {e:#}");
+            eprintln!("incidentmap: error: {}", error_message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes, each said once: a message that already ends
+/// with its cause's text ("x.csv: No such file or directory") is not
+/// followed by that cause again.
+fn error_message(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if out.is_empty() {
+            out = text;
+        } else if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+    }
+    out
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
@@ -93,4 +110,18 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
         c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
             || c.downcast_ref::<incidentmap::Error>().is_some_and(|e| e.is_broken_pipe())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_cause_is_said_once() {
+        let io = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let e = anyhow::Error::new(incidentmap::Error::io("a.csv", io)).context("export to b.geojson");
+        let m = super::error_message(&e);
+        assert_eq!(m.matches("not found").count(), 1, "{m}");
+        assert!(m.starts_with("export to b.geojson: a.csv: "), "{m}");
+        let plain = anyhow::anyhow!("outer").context("ctx");
+        assert_eq!(super::error_message(&plain), "ctx: outer");
+    }
 }

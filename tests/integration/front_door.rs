@@ -344,3 +344,14 @@ fn implausible_counts_are_kept_and_flagged() {
     let notes = by_count(25)["properties"]["notes"].as_str().unwrap().to_string();
     assert!(!notes.contains("[check"), "{notes}");
 }
+
+/// Regression (issue 19): an OS error was printed twice ("...: No such
+/// file or directory (os error 2): No such file or directory (os error 2)").
+#[test]
+fn an_os_error_is_said_once() {
+    let dir = Dir::new();
+    let r = incidentmap(["export", s(&dir.join("missing.csv")), "-o", s(&dir.join("x.geojson"))]).run();
+    r.assert_exit(2);
+    assert_eq!(r.stderr().matches("No such file or directory").count(), 1, "{}", r.stderr());
+    assert!(r.stderr().contains("missing.csv"), "{}", r.stderr());
+}
