@@ -74,4 +74,32 @@ proptest! {
         let _ = incidentmap::extract::extract(gazetteer(), std::slice::from_ref(&doc), &opts);
         let _ = incidentmap::document::html::extract_article(&bytes, None);
     }
+
+    #[test]
+    fn feeds_and_geonames_rows_never_panic(bytes in texty(), xml in feedish()) {
+        let _ = incidentmap::fetch::feed::is_feed(&xml, None);
+        let _ = incidentmap::fetch::feed::parse_feed(&xml, "http://127.0.0.1/feed.xml");
+        let text = String::from_utf8_lossy(&bytes);
+        for line in text.lines() {
+            let _ = incidentmap::gazetteer::geonames::parse_row(line);
+            let _ = incidentmap::gazetteer::geonames::parse_code_row(line);
+            let _ = incidentmap::gazetteer::geonames::parse_country_row(line);
+            let _ = incidentmap::gazetteer::geonames::parse_country_capital(line);
+            let _ = incidentmap::gazetteer::geonames::parse_alternate_row(line);
+        }
+    }
+}
+
+/// Bytes that look a bit like an RSS or Atom feed.
+fn feedish() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"<?xml version=\"1.0\"?>".to_vec()),
+        Just(b"<rss version=\"2.0\"><channel><title>t</title>".to_vec()),
+        Just(b"<item><title>Attack</title><link>http://127.0.0.1/a</link><pubDate>Fri, 15 May 2020 10:00:00 GMT</pubDate></item>".to_vec()),
+        Just(b"<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><updated>2020-05-15T00:00:00Z</updated>".to_vec()),
+        Just(b"</entry></feed></channel></rss>".to_vec()),
+        Just(b"<![CDATA[x]]>&amp;&#x1F600;&bogus;".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..16),
+    ];
+    proptest::collection::vec(piece, 0..10).prop_map(|v| v.concat())
 }
