@@ -36,9 +36,8 @@ pub struct Args {
     /// Output directory (created if missing).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
-    /// Skip malformed rows (reported on stderr, exit code 1) instead of stopping.
-    #[arg(long)]
-    lenient: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -50,7 +49,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .max_days(args.max_days)
         .include_admin_centroids(args.all)
         .concave(args.concave);
-    let load = args.reports.load_options(args.lenient);
+    let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Stop));
     let s = run_cluster(&input_strings(&args.inputs), &load, &args.gaz.source(), &opts, &args.output)?;
     let skipped = report_problems(&s.problems, "skipped: ", 20);
     eprintln!(

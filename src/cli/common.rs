@@ -30,6 +30,48 @@ impl ReportArgs {
     }
 }
 
+/// What a bad input or record does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnError {
+    /// Report it, count it, go on with the rest, and exit 1.
+    Skip,
+    /// End the run at the first one; nothing is written.
+    Stop,
+}
+
+/// `--on-error skip|stop`: one flag for every command. The older
+/// `--strict` (stop) and `--lenient` (skip) still work, hidden.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OnErrorArgs {
+    /// What a bad input or record does: `skip` reports it, counts it, goes
+    /// on and exits 1; `stop` ends the run at the first one and writes
+    /// nothing. Default: skip for map, extract and geoparse (a batch of
+    /// reports); stop for export, near, cluster and gazetteer import (a
+    /// layer or a data file).
+    #[arg(long, value_enum, value_name = "skip|stop")]
+    on_error: Option<OnError>,
+    /// Same as `--on-error stop`.
+    #[arg(long, hide = true, conflicts_with_all = ["on_error", "lenient"])]
+    strict: bool,
+    /// Same as `--on-error skip`.
+    #[arg(long, hide = true, conflicts_with = "on_error")]
+    lenient: bool,
+}
+
+impl OnErrorArgs {
+    /// Whether bad inputs are skipped, given the command's default.
+    pub fn skip(&self, default: OnError) -> bool {
+        let chosen = if self.strict {
+            OnError::Stop
+        } else if self.lenient {
+            OnError::Skip
+        } else {
+            self.on_error.unwrap_or(default)
+        };
+        chosen == OnError::Skip
+    }
+}
+
 /// Which gazetteer to use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct GazetteerArgs {

@@ -52,10 +52,8 @@ pub struct Args {
     /// Output format (overrides the extension).
     #[arg(long, value_enum)]
     format: Option<FormatArg>,
-    /// Skip bad records (and unreadable inputs), report them, and exit 1;
-    /// without it the first bad record stops the run and nothing is written.
-    #[arg(long)]
-    lenient: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -64,7 +62,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let format = output_format(&args.output, args.format.map(Format::from))?;
-    let load = args.reports.load_options(args.lenient);
+    let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Stop));
     let report = run_export(&input_strings(&args.inputs), &load, &args.gaz.source(), &args.output, format)
         .with_context(|| format!("export to {}", args.output.display()))?;
     if report.skipped.is_empty() {

@@ -30,9 +30,8 @@ pub struct Args {
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "geojson")]
     format: FormatArg,
-    /// Stop at the first report that cannot be read or dated.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -46,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         FormatArg::Csv => Format::Csv,
     };
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let load = args.reports.load_options(!args.strict);
+    let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Skip));
     let s = run_extract(&input_strings(&args.inputs), &load, &args.gaz.source(), &output, format)?;
     let failures = report_problems(&s.errors, "", usize::MAX);
     eprintln!("incidentmap: {} incidents from {} reports", s.incidents, s.documents);

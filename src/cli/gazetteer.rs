@@ -39,10 +39,8 @@ pub struct ImportOptions {
     /// an imported place's geonameid replaces it).
     #[arg(long, value_name = "FILE")]
     overlay: Option<PathBuf>,
-    /// Skip malformed rows (they are listed and counted; exit code 1) instead
-    /// of stopping at the first one.
-    #[arg(long)]
-    lenient: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     /// Use only this gazetteer, not the shipped default behind it.
     #[arg(long)]
     no_default: bool,
@@ -138,7 +136,7 @@ fn import_into(dir: &Path, inputs: Vec<Input>, opts: &ImportOptions) -> anyhow::
         dir: dir.to_path_buf(),
         inputs,
         overlay: opts.overlay.clone(),
-        lenient: opts.lenient,
+        lenient: opts.on_error.skip(super::common::OnError::Stop),
         all_scripts: opts.all_scripts,
         progress: true,
     };

@@ -37,9 +37,8 @@ pub struct Args {
     /// are within the line.
     #[arg(long)]
     doc_per_line: bool,
-    /// Stop at the first unreadable input instead of reporting it and going on.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     gaz: GazetteerArgs,
 }
@@ -53,7 +52,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
     let inputs = super::common::input_strings(&args.inputs);
-    let failed = run_geoparse(&inputs, !args.strict, &gaz, &opts, args.doc_per_line, format, &output)?;
+    let failed = run_geoparse(
+        &inputs,
+        args.on_error.skip(super::common::OnError::Skip),
+        &gaz,
+        &opts,
+        args.doc_per_line,
+        format,
+        &output,
+    )?;
     let failures = super::common::report_problems(&failed, "", usize::MAX);
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

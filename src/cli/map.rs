@@ -28,9 +28,8 @@ pub struct Args {
     /// Space-time clustering: neighbours must also be within this many days.
     #[arg(long, value_name = "DAYS")]
     max_days: Option<u32>,
-    /// Stop at the first input that cannot be read or report that cannot be dated.
-    #[arg(long)]
-    strict: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -39,7 +38,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let opts = MapOptions {
-        load: args.reports.load_options(!args.strict),
+        load: args.reports.load_options(args.on_error.skip(super::common::OnError::Skip)),
         cluster: ClusterOptions::new(args.eps_km, args.min_points)?.max_days(args.max_days),
     };
     let summary = run_map(&input_strings(&args.inputs), &opts, &args.gaz.source(), &args.output)?;

@@ -86,9 +86,8 @@ pub struct Args {
     /// Write the results to this file (atomically) instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Skip malformed rows (reported on stderr, exit code 1) instead of stopping.
-    #[arg(long)]
-    lenient: bool,
+    #[command(flatten)]
+    on_error: super::common::OnErrorArgs,
     #[command(flatten)]
     reports: ReportArgs,
     #[command(flatten)]
@@ -133,7 +132,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         FormatArg::Json => NearFormat::Records(Format::Jsonl),
     };
     let output = args.output.clone().unwrap_or_else(|| PathBuf::from("-"));
-    let load = args.reports.load_options(args.lenient);
+    let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Stop));
     let s = run_near(inputs, &load, &gaz, &at, &opts, format, &output)?;
     let skipped = report_problems(&s.problems, "skipped: ", 20);
     if s.hits == 0 && format == NearFormat::Table {

@@ -9,7 +9,7 @@ use crate::input::{GazetteerSource, LoadOptions};
 /// Knobs of the main job.
 #[derive(Debug, Clone)]
 pub struct MapOptions {
-    /// How inputs are read and reports extracted. Not lenient (`--strict`):
+    /// How inputs are read and reports extracted. Not lenient (`--on-error stop`):
     /// the first report that cannot be read or dated stops the run.
     pub load: LoadOptions,
     /// Clustering (validated on construction).

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use crate::util::{Dir, examples, fixture, incidentmap, s};
+use crate::util::{Dir, examples, fixture, incidentmap, read_json, s};
 
 /// `map examples/reports -o DIR`, once for the whole module.
 fn mapped() -> &'static Dir {
@@ -354,4 +354,33 @@ fn an_os_error_is_said_once() {
     r.assert_exit(2);
     assert_eq!(r.stderr().matches("No such file or directory").count(), 1, "{}", r.stderr());
     assert!(r.stderr().contains("missing.csv"), "{}", r.stderr());
+}
+
+/// Issue 19: one flag name for skipping or stopping at bad records, on
+/// every command; the older `--strict` and `--lenient` still work.
+#[test]
+fn on_error_is_one_flag_across_commands() {
+    let dir = Dir::new();
+    let bad = dir.create("rows.csv", "event_date,latitude,longitude\n2020-05-15,33.3,44.4\n2020-05-15,999,44.4\n");
+    let out = dir.join("x.geojson");
+    // export stops by default, skips with --on-error skip (or --lenient).
+    incidentmap(["export", s(&bad), "-o", s(&out)]).run().assert_exit(2);
+    for flag in [&["--on-error", "skip"][..], &["--lenient"]] {
+        incidentmap(["export", s(&bad), "-o", s(&out)]).args(flag).run().assert_exit(1);
+        assert_eq!(read_json(&out)["features"].as_array().unwrap().len(), 1);
+    }
+    // extract skips a bad report by default and stops with --on-error stop (or --strict).
+    let good = dir.create("good.txt", "Published: 2020-05-15\n\nGunmen killed two farmers near Khanaqin on Friday.\n");
+    let empty = dir.create("empty.txt", "");
+    incidentmap(["extract", s(&good), s(&empty), "-o", s(&out)]).run().assert_exit(1);
+    for flag in ["--strict", "--on-error=stop"] {
+        incidentmap(["extract", s(&good), s(&empty), "-o", s(&out), flag]).run().assert_exit(2);
+    }
+    for cmd in ["map", "extract", "geoparse", "export", "near", "cluster"] {
+        let help = incidentmap([cmd, "--help"]).run().stdout();
+        assert!(help.contains("--on-error"), "{cmd} --help lacks --on-error");
+        assert!(!help.contains("--strict") && !help.contains("--lenient"), "{cmd}: the old flags are hidden");
+    }
+    let r = incidentmap(["export", s(&bad), "-o", s(&out), "--strict", "--on-error", "skip"]).run();
+    r.assert_exit(2);
 }
