@@ -31,8 +31,9 @@ pub(super) fn is_anaphoric_group(lower: &[String]) -> bool {
 /// event ("has not claimed", "no group claimed" do not).
 pub(super) fn is_claim(lower: &[String]) -> bool {
     (0..lower.len().saturating_sub(1)).any(|i| {
-        matches!(lower[i].as_str(), "claimed" | "claims" | "claiming")
+        (matches!(lower[i].as_str(), "claimed" | "claims" | "claiming")
             && matches!(lower[i + 1].as_str(), "responsibility" | "credit" | "the" | "it")
+            || matches!(lower[i].as_str(), "blamed" | "blames" | "blaming" | "hallmarks" | "hallmark"))
             && !lower[i.saturating_sub(3)..i].iter().any(|w| {
                 matches!(w.as_str(), "not" | "no" | "never" | "yet" | "denied" | "denies" | "nobody" | "none")
                     || w.ends_with("n't")
@@ -50,7 +51,7 @@ pub(super) fn named_armed_group(words: &[Word<'_>], lower: &[String]) -> Option<
 
 /// The actor aliases a sentence mentions, in order, longest alias first at
 /// each word: (word index, alias).
-fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static lexicon::ActorAlias)> {
+pub(super) fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static lexicon::ActorAlias)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lower.len() {
@@ -60,8 +61,17 @@ fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static 
                 if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                     continue;
                 }
-                out.push((i, a));
                 step = a.words.len();
+                // "Islamic State militants": the generic noun after a named
+                // group is that group, not a second actor.
+                let same_group = a.name == "Unidentified Armed Group"
+                    && out.last().is_some_and(|(j, b): &(usize, &lexicon::ActorAlias)| {
+                        j + b.words.len() == i && b.kind == ActorKind::Armed
+                    });
+                let source = a.kind != ActorKind::Armed && is_source(lower, i, i + step);
+                if !(same_group || source) {
+                    out.push((i, a));
+                }
                 break;
             }
         }
@@ -70,15 +80,94 @@ fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static 
     out
 }
 
+/// "police said", "the defence ministry said", "according to the army":
+/// a state's or a witness's report of the event, not a side in it.
+fn is_source(lower: &[String], from: usize, to: usize) -> bool {
+    let said = |w: &str| {
+        matches!(w, "said" | "says" | "say" | "told" | "reported" | "stated" | "announced" | "confirmed" | "added")
+    };
+    let next = |k: usize| lower.get(to + k).map(String::as_str).unwrap_or("");
+    said(next(0))
+        || (matches!(next(0), "has" | "have" | "had" | "also" | "later" | "officials" | "sources" | "spokesman")
+            && said(next(1)))
+        || (from >= 2 && lower[from - 2] == "according" && lower[from - 1] == "to")
+        || (from >= 3 && lower[from - 3] == "according" && lower[from - 2] == "to")
+}
+
 pub(super) fn actor_name(a: Option<&(String, ActorKind)>, country: &str, default: &str) -> String {
     match a {
-        Some((name, _)) if name == "Unidentified Armed Group" || name == "Civilians" || name == "Prisoners" => {
+        Some((name, _))
+            if matches!(
+                name.as_str(),
+                "Unidentified Armed Group" | "Civilians" | "Prisoners" | "Protesters" | "Rioters" | "Opposition Rebels"
+            ) =>
+        {
             format!("{name} ({country})")
         }
-        Some((name, _)) => name.clone(),
+        Some((name, _)) => name.replace("{country}", country),
         None if default.is_empty() => String::new(),
+        None if default.contains("{country}") => default.replace("{country}", country),
         None => format!("{default} ({country})"),
     }
+}
+
+/// Is the actor at word `pos` the object or subject of a casualty word:
+/// "killing three SDF fighters", "two soldiers were wounded"?
+fn is_victim(lower: &[String], pos: usize) -> bool {
+    let harm = |w: &str| {
+        matches!(
+            w,
+            "killed"
+                | "killing"
+                | "wounded"
+                | "wounding"
+                | "injured"
+                | "injuring"
+                | "kills"
+                | "kill"
+                | "wound"
+                | "shot"
+                | "kidnapped"
+                | "abducted"
+                | "executed"
+                | "beheaded"
+                | "targeting"
+                | "targeted"
+        )
+    };
+    // Back over the count and determiners to the word before them.
+    let filler = |w: &str| {
+        super::numbers::parse_word(w).is_some()
+            || matches!(
+                w,
+                "the"
+                    | "a"
+                    | "an"
+                    | "at"
+                    | "least"
+                    | "several"
+                    | "some"
+                    | "dozens"
+                    | "of"
+                    | "more"
+                    | "than"
+                    | "his"
+                    | "their"
+                    | "its"
+                    | "two"
+                    | "other"
+                    | "others"
+            )
+    };
+    let mut k = pos;
+    while k > 0 && pos - k < 4 && filler(&lower[k - 1]) {
+        k -= 1;
+    }
+    let before = k > 0 && harm(&lower[k - 1]);
+    let after = lower
+        .get(pos + 1..(pos + 5).min(lower.len()))
+        .is_some_and(|ws| ws.windows(2).any(|p| matches!(p[0].as_str(), "were" | "was") && harm(&p[1])));
+    before || after
 }
 
 /// Perpetrator and target: armed groups (or foreign forces for air and
@@ -110,19 +199,39 @@ pub(super) fn find_actors(
     // is its perpetrator even when it is a state force; the subject is the
     // sentence's first actor, before the trigger, with no "said" or "by"
     // in between.
-    let subject = found.first().filter(|(pos, _, k)| {
+    let subject = found.iter().rev().find(|(pos, _, _)| *pos < trigger_at).filter(|(pos, _, k)| {
         *pos < trigger_at
             && matches!(k, ActorKind::State | ActorKind::Foreign)
             && !lower[*pos..trigger_at].iter().any(|w| matches!(w.as_str(), "said" | "says" | "by" | "told"))
     });
     let striking = remote || trigger.sub_event_type == "Shelling/artillery/missile attack";
-    let actor1 = flier.or_else(|| subject.filter(|_| striking).map(|(_, n, k)| (n.clone(), *k))).or_else(|| {
-        found
-            .iter()
-            .filter(|(_, n, k)| perp_rank(*k, n) > 0)
-            .max_by_key(|(pos, n, k)| (perp_rank(*k, n), std::cmp::Reverse(*pos)))
-            .map(|(_, n, k)| (n.clone(), *k))
-    });
+    // "a bomb planted by suspected IS militants", "shot by police": the
+    // agent of a passive did it.
+    let agent = found
+        .iter()
+        .find(|(pos, _, k)| {
+            *k != ActorKind::Civilian
+                && (pos.saturating_sub(3)..*pos).any(|b| {
+                    matches!(lower[b].as_str(), "by" | "blamed" | "blaming")
+                        && !(b > 0
+                            && matches!(
+                                lower[b - 1].as_str(),
+                                "backed" | "supported" | "led" | "aided" | "assisted" | "joined" | "accompanied"
+                            ))
+                })
+        })
+        .map(|(_, n, k)| (n.clone(), *k));
+    // "wounded two SDF fighters", "three SDF fighters were killed": a
+    // victim is not the perpetrator.
+    let victim = |pos: usize| is_victim(lower, pos);
+    let actor1 =
+        flier.or(agent).or_else(|| subject.filter(|_| striking).map(|(_, n, k)| (n.clone(), *k))).or_else(|| {
+            found
+                .iter()
+                .filter(|(pos, n, k)| perp_rank(*k, n) > 0 && !victim(*pos))
+                .max_by_key(|(pos, n, k)| (perp_rank(*k, n), std::cmp::Reverse(*pos)))
+                .map(|(_, n, k)| (n.clone(), *k))
+        });
     let actor2 = found
         .iter()
         .filter(|(_, n, k)| {

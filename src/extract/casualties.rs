@@ -3,9 +3,12 @@
 use super::words::Word;
 use super::{dates, numbers};
 
-pub(super) const KILL: &[&str] =
-    &["killed", "dead", "died", "slain", "killing", "kills", "deaths", "lives", "executed", "beheaded", "perished"];
-pub(super) const INJURE: &[&str] = &["wounded", "injured", "hurt", "wounding", "injuring", "injuries"];
+pub(super) const KILL: &[&str] = &[
+    "killed", "dead", "died", "slain", "killing", "kills", "deaths", "lives", "executed", "beheaded", "perished",
+    "death",
+];
+pub(super) const INJURE: &[&str] =
+    &["wounded", "injured", "hurt", "wounding", "injuring", "injuries", "treated", "struggling"];
 const PERSON_NOUNS: &[&str] = &[
     "soldier",
     "civilian",
@@ -47,6 +50,30 @@ const PERSON_NOUNS: &[&str] = &[
     "engineer",
     "nurse",
     "pilgrim",
+    "protester",
+    "protestor",
+    "demonstrator",
+    "lawyer",
+    "pharmacist",
+    "patient",
+    "victim",
+    "resident",
+    "villager",
+    "trader",
+    "shopkeeper",
+    "activist",
+    "wife",
+    "husband",
+    "son",
+    "daughter",
+    "brother",
+    "sister",
+    "father",
+    "mother",
+    "relative",
+    "guest",
+    "passenger",
+    "staff",
 ];
 
 /// The count of people killed (or injured) in a sentence: the nearest count
@@ -63,7 +90,25 @@ pub(super) fn casualties(words: &[Word<'_>], lower: &[String], verbs: &[&str]) -
         if w == "dead" && !(i >= 1 && matches!(lower[i - 1].as_str(), "shot" | "were" | "was" | "left" | "found")) {
             continue;
         }
-        let forward_first = w.ends_with("ing") || w == "dead";
+        // "a patient who died in hospital": a person described, not a toll.
+        if w == "died" && i >= 1 && lower[i - 1] == "who" {
+            continue;
+        }
+        // "beat to death a man", "stabbed to death"; not "death toll".
+        if w == "death" && !(i >= 1 && lower[i - 1] == "to") {
+            continue;
+        }
+        // "were treated for breathing difficulties"; not "treated as".
+        if w == "treated" && lower.get(i + 1).is_none_or(|n| n != "for") {
+            continue;
+        }
+        // "left eleven people struggling to breathe"
+        if w == "struggling"
+            && !(lower.get(i + 1).is_some_and(|n| n == "to") && lower.get(i + 2).is_some_and(|n| n == "breathe"))
+        {
+            continue;
+        }
+        let forward_first = w.ends_with("ing") || w == "dead" || w == "death";
         let found = if forward_first {
             count_after(lower, i).or_else(|| count_before(lower, i))
         } else {
@@ -154,6 +199,7 @@ fn count_after(lower: &[String], i: usize) -> Option<u32> {
             | "dead"
             | "executed"
             | "beheaded"
+            | "death"
     ) {
         return None;
     }
@@ -162,6 +208,9 @@ fn count_after(lower: &[String], i: usize) -> Option<u32> {
         return None;
     }
     let refs: Vec<&str> = lower[k..(k + 5).min(lower.len())].iter().map(String::as_str).collect();
+    if let Some(n) = coordinated_persons(&lower[k..]) {
+        return Some(n);
+    }
     let c = numbers::parse_count(&refs).or_else(|| {
         // "killing the driver": one person.
         (refs.first() == Some(&"the")
@@ -175,6 +224,31 @@ fn count_after(lower: &[String], i: usize) -> Option<u32> {
         return Some(1);
     }
     plausible(lower, k, c).then_some(c.value)
+}
+
+/// "his wife and son", "a policeman and a passer-by": single people
+/// joined by "and", counted.
+fn coordinated_persons(after: &[String]) -> Option<u32> {
+    let det = |w: &str| matches!(w, "a" | "an" | "his" | "her" | "their" | "the" | "one");
+    let person = |w: &str| PERSON_NOUNS.contains(&w);
+    let mut n = 0;
+    let mut k = 0;
+    loop {
+        if after.get(k).is_some_and(|w| det(w)) {
+            k += 1;
+        }
+        if !after.get(k).is_some_and(|w| person(w)) {
+            return None;
+        }
+        n += 1;
+        k += 1;
+        if after.get(k).is_some_and(|w| w == "and") {
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    (n >= 2).then_some(n)
 }
 
 #[cfg(test)]

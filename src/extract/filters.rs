@@ -2,7 +2,7 @@
 //! plans, threats, statistics and background that are not incidents.
 
 use super::casualties::KILL;
-use super::lexicon::{self, matches_at, triggers};
+use super::lexicon::{self, matches_at_or_after_hyphen, triggers};
 use super::numbers;
 use super::words::Word;
 
@@ -28,6 +28,22 @@ const MODAL: &[&str] = &[
     "feared",
     "fears",
     "may",
+    "planned",
+    "plan",
+    "urged",
+    "urges",
+    "demanded",
+    "demands",
+    "sought",
+    "seeks",
+    "threat",
+    "threatening",
+    "ordered",
+    "warrant",
+    "discussed",
+    "discussing",
+    "proposed",
+    "considering",
 ];
 
 /// Plural nouns that, after a number, make a sentence a statistic ("42 attacks").
@@ -57,6 +73,15 @@ const BACKGROUND: &[&[&str]] = &[
     &["for", "years"],
     &["cycles", "of"],
     &["tactics"],
+    // Habit, not an event: "clashes often erupt", "still break out".
+    &["often"],
+    &["regularly"],
+    &["frequently"],
+    &["usually"],
+    &["routinely"],
+    &["still", "break"],
+    &["still", "erupt"],
+    &["still", "occur"],
 ];
 
 /// Natural and accidental causes of death: with nothing but a casualty word
@@ -96,29 +121,96 @@ pub(super) const NON_VIOLENT_CAUSES: &[&str] = &[
 ];
 
 pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a lexicon::Trigger)> {
+    // A trigger word inside an actor's name ("riot police") is not one.
+    let blocked: Vec<usize> = super::actors::actor_mentions(words, lower)
+        .iter()
+        .filter(|(_, a)| a.words.len() > 1 && !a.air && a.words.last().is_none_or(|w| w != "artillery"))
+        .flat_map(|(i, a)| *i..i + a.words.len())
+        .collect();
     for t in triggers() {
-        if !t.needs.is_empty() && !t.needs.iter().any(|n| lower.iter().any(|w| w == n)) {
+        if !lexicon::needs_met(&t.needs, lower) {
             continue;
         }
-        if let Some(i) = (0..lower.len()).find(|&i| !words[i].quoted && matches_at(&t.words, lower, i)) {
+        let fits = |i: usize| {
+            !words[i].quoted
+                && matches_at_or_after_hyphen(&t.words, lower, i)
+                && (!t.lower_only || !words[i].text.chars().any(char::is_uppercase))
+                && (!t.passive || after_passive_auxiliary(lower, i))
+                && !negated(lower, i)
+                && !t
+                    .not_next
+                    .as_ref()
+                    .is_some_and(|n| lower.get(i + t.words.len()).is_some_and(|w| lexicon::word_matches(n, w)))
+                && !blocked.contains(&i)
+        };
+        if let Some(i) = (0..lower.len()).find(|&i| fits(i)) {
             return Some((i, t));
         }
     }
     None
 }
 
+/// "was shot", "were reportedly captured", "had been detained".
+fn after_passive_auxiliary(lower: &[String], i: usize) -> bool {
+    lower[i.saturating_sub(3)..i]
+        .iter()
+        .any(|w| matches!(w.as_str(), "was" | "were" | "been" | "being" | "is" | "are" | "be" | "got" | "get"))
+}
+
+/// "no one was killed", "did not attack": a trigger its clause denies.
+fn negated(lower: &[String], i: usize) -> bool {
+    lower[i.saturating_sub(3)..i].iter().any(|w| {
+        matches!(w.as_str(), "not" | "never" | "no" | "denied" | "without" | "nobody" | "none" | "neither" | "nor")
+            || w.ends_with("n't")
+    })
+}
+
 pub(super) fn is_modal(words: &[Word<'_>], trigger_at: usize) -> bool {
     let from = trigger_at.saturating_sub(8);
     // "May" the month is not "may" the modal.
     words[from..trigger_at].iter().any(|w| MODAL.contains(&w.lower.as_str()) && w.text != "May")
+        // "called for a protest", "a call for the arrest of ..."
+        || words[from..trigger_at].windows(2).any(|p| {
+            matches!(p[0].lower.as_str(), "called" | "calls" | "call" | "calling") && p[1].lower == "for"
+        })
 }
 
 pub(super) fn is_background(lower: &[String]) -> bool {
     BACKGROUND
         .iter()
         .any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
-        || lower.windows(2).any(|w| {
-            w[0] == "since" && w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit())
+        || lower.iter().any(|w| matches!(w.as_str(), "have" | "has"))
+            && lower.windows(2).any(|w| {
+                w[0] == "since"
+                    && (w[1].len() == 4 && w[1].starts_with("20") && w[1].chars().all(|c| c.is_ascii_digit())
+                        || super::dates::MONTHS.contains(&w[1].as_str()))
+            })
+        || is_war_tally(lower)
+}
+
+/// "more than 40,000 fighters have been killed during the conflict": a
+/// war's running toll, in the perfect tense, not one event.
+fn is_war_tally(lower: &[String]) -> bool {
+    let perfect =
+        lower.windows(2).any(|w| matches!(w[0].as_str(), "have" | "has") && matches!(w[1].as_str(), "been" | "become"));
+    perfect
+        && lower.iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "war"
+                    | "conflict"
+                    | "insurgency"
+                    | "uprising"
+                    | "revolution"
+                    | "crisis"
+                    | "fighting"
+                    | "since"
+                    | "across"
+                    | "total"
+                    | "overall"
+                    | "common"
+                    | "far"
+            )
         })
 }
 

@@ -38,9 +38,144 @@ pub struct Trigger {
     pub event_type: String,
     pub sub_event_type: String,
     pub priority: u32,
-    /// At least one of these words must be in the sentence.
+    /// At least one of these words must be in the sentence (`*` ends a
+    /// prefix; `@armed` and `@crowd` stand for the word classes
+    /// [`ARMED_WORDS`] and [`CROWD_WORDS`]).
     pub needs: Vec<String>,
+    /// Only as written in lower case ("march" the verb, not "March" the month).
+    pub lower_only: bool,
+    /// Only after a passive auxiliary ("was shot", "were captured").
+    pub passive: bool,
+    /// Not when the next word is this (`arrest` `warrant*`: a warrant is no arrest).
+    pub not_next: Option<String>,
 }
+
+/// Words that say armed people are involved: what a trigger such as
+/// "fighting", "battle" or "patrolled" needs to be about war, not sport or
+/// politics.
+pub const ARMED_WORDS: &[&str] = &[
+    "fighters",
+    "militants",
+    "militant",
+    "rebels",
+    "rebel",
+    "troops",
+    "soldiers",
+    "soldier",
+    "army",
+    "armed",
+    "forces",
+    "force",
+    "insurgents",
+    "insurgent",
+    "gunmen",
+    "gunman",
+    "police",
+    "policemen",
+    "militia*",
+    "jihadist*",
+    "guerrilla*",
+    "terrorist*",
+    "military",
+    "marines",
+    "commandos",
+    "paratroopers",
+    "tanks",
+    "regime",
+    "isis",
+    "isil",
+    "daesh",
+    "taliban",
+    "hezbollah",
+    "hamas",
+    "brigade*",
+    "battalion*",
+    "division",
+    "units",
+    "army's",
+    "warplanes",
+    "aircraft",
+    "jets",
+    "helicopters",
+    "gunboats",
+    "extremists",
+    "separatists",
+    "peshmerga",
+    "pmf",
+    "sdf",
+    "qaeda",
+    "al-qaeda",
+    "nusra",
+    "shabaab",
+    "al-shabaab",
+    "boko",
+    "maoists",
+    "naxal*",
+    "assailants",
+    "attackers",
+    "snipers",
+    "sniper",
+    "artillery",
+    "mortars",
+    "armoured",
+    "armored",
+    "convoy",
+];
+
+/// Words that say a crowd is meant: what "demonstrated" or "marched"
+/// needs to be a protest rather than a proof or a parade of troops.
+pub const CROWD_WORDS: &[&str] = &[
+    "protesters",
+    "protestors",
+    "demonstrators",
+    "marchers",
+    "thousands",
+    "hundreds",
+    "dozens",
+    "scores",
+    "people",
+    "residents",
+    "students",
+    "workers",
+    "crowd*",
+    "supporters",
+    "villagers",
+    "women",
+    "youths",
+    "youth",
+    "activists",
+    "teachers",
+    "farmers",
+    "employees",
+    "families",
+    "relatives",
+    "tribesmen",
+    "members",
+    "unionists",
+    "opponents",
+    "mourners",
+    "worshippers",
+    "citizens",
+    "locals",
+    "traders",
+    "shopkeepers",
+    "doctors",
+    "lawyers",
+    "journalists",
+    "refugees",
+    "pensioners",
+    "drivers",
+    "fishermen",
+    "muslims",
+    "christians",
+    "shiites",
+    "sunnis",
+    "kurds",
+    "palestinians",
+    "opposition",
+    "protest*",
+    "demonstration*",
+];
 
 static ACTORS: OnceLock<Vec<ActorAlias>> = OnceLock::new();
 static TRIGGERS: OnceLock<Vec<Trigger>> = OnceLock::new();
@@ -55,8 +190,9 @@ pub fn actors() -> &'static [ActorAlias] {
         let mut v: Vec<ActorAlias> = data_lines(include_str!("data/actors.tsv"))
             .filter(|c| c.len() >= 3)
             .map(|c| ActorAlias {
-                words: c[0].split([' ', '-']).map(str::to_string).collect(),
-                caps_only: c[0].len() <= 3,
+                words: c[0].split(' ').map(str::to_string).collect(),
+                // "IS", "SDF": short names of groups only in capitals; "man", "boy" are words.
+                caps_only: c[0].len() <= 3 && c[2] != "civilian",
                 air: c[0].split([' ', '-']).any(|w| {
                     matches!(w, "aircraft" | "air" | "warplanes" | "jets" | "drone" | "drones" | "helicopters")
                 }),
@@ -84,7 +220,17 @@ pub fn triggers() -> &'static [Trigger] {
                 event_type: c[1].to_string(),
                 sub_event_type: c[2].to_string(),
                 priority: c[3].parse().unwrap_or(0),
-                needs: c.get(4).map(|n| n.split('|').map(str::to_string).collect()).unwrap_or_default(),
+                needs: c
+                    .get(4)
+                    .filter(|n| !n.is_empty())
+                    .map(|n| n.split('|').map(str::to_string).collect())
+                    .unwrap_or_default(),
+                lower_only: c.get(5).is_some_and(|f| f.split(',').any(|f| f == "lower")),
+                passive: c.get(5).is_some_and(|f| f.split(',').any(|f| f == "passive")),
+                not_next: c
+                    .get(5)
+                    .and_then(|f| f.split(',').find_map(|f| f.strip_prefix("notnext=")))
+                    .map(str::to_string),
             })
             .collect();
         v.sort_by_key(|t| std::cmp::Reverse(t.priority));
@@ -92,7 +238,8 @@ pub fn triggers() -> &'static [Trigger] {
     })
 }
 
-fn word_matches(pattern: &str, word: &str) -> bool {
+/// Does one pattern word (`*` ends a prefix) match one word?
+pub fn word_matches(pattern: &str, word: &str) -> bool {
     match pattern.strip_suffix('*') {
         Some(prefix) => word.starts_with(prefix),
         None => pattern == word,
@@ -102,6 +249,29 @@ fn word_matches(pattern: &str, word: &str) -> bool {
 /// Does the pattern (lower-case words) match at `words[i..]`?
 pub fn matches_at(pattern: &[String], words: &[String], i: usize) -> bool {
     pattern.len() <= words.len() - i && pattern.iter().enumerate().all(|(k, p)| word_matches(p, &words[i + k]))
+}
+
+/// Like [`matches_at`], but the first word may also be the last part of a
+/// hyphenated word: "counter-attack", "car-bomb", "pro-government".
+pub fn matches_at_or_after_hyphen(pattern: &[String], words: &[String], i: usize) -> bool {
+    if matches_at(pattern, words, i) {
+        return true;
+    }
+    let Some((_, tail)) = words[i].rsplit_once('-') else { return false };
+    !tail.is_empty()
+        && pattern.len() <= words.len() - i
+        && word_matches(&pattern[0], tail)
+        && pattern[1..].iter().enumerate().all(|(k, p)| word_matches(p, &words[i + 1 + k]))
+}
+
+/// Is one of `needs` in the sentence? (`@armed`, `@crowd`: a word of that class.)
+pub fn needs_met(needs: &[String], lower: &[String]) -> bool {
+    needs.is_empty()
+        || needs.iter().any(|n| match n.as_str() {
+            "@armed" => ARMED_WORDS.iter().any(|p| lower.iter().any(|w| word_matches(p, w))),
+            "@crowd" => CROWD_WORDS.iter().any(|p| lower.iter().any(|w| word_matches(p, w))),
+            _ => lower.iter().any(|w| word_matches(n, w)),
+        })
 }
 
 #[cfg(test)]

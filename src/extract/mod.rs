@@ -13,6 +13,7 @@
 
 mod actors;
 mod casualties;
+mod coding;
 pub mod dates;
 mod filters;
 pub mod incident;
@@ -30,12 +31,12 @@ use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::gazetteer::Gazetteer;
 use crate::geoparse::{self, MentionKind, Resolution, ResolveOptions};
-use actors::{Actor, actor_name, find_actors, is_anaphoric_group, is_claim, named_armed_group};
+use actors::{Actor, actor_name, is_anaphoric_group, is_claim, named_armed_group};
 use casualties::{INJURE, KILL, casualties};
+use coding::{Side, code_event};
 use dates::DateRef;
 use filters::{NON_VIOLENT_CAUSES, find_trigger, is_background, is_modal, is_statistic};
 pub use incident::{Incident, LocationType};
-use lexicon::ActorKind;
 pub use merge::{event_id, merge_duplicates};
 use places::{code_location, incident_places};
 use words::{Word, words_of};
@@ -138,12 +139,16 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             // casualties summarises, it does not report one event.
             let plural_generic = trigger.priority <= 40
                 && matches!(lower[trigger_at].as_str(), "attacks" | "clashes" | "assaults" | "ambushes");
-            if killed + injured == 0 && (definite || trigger.priority <= 35 || plural_generic) {
+            // "a policeman was killed", "gunmen killed him": a casualty verb
+            // with no count is still an event (fatalities unknown, coded 0);
+            // "the dead", "many wounded" are not.
+            let bare = trigger.priority <= BARE_CASUALTY_PRIORITY && trigger.event_type == "Battles";
+            if killed + injured == 0 && (definite || plural_generic || (bare && !casualty_verb(&lower, trigger_at))) {
                 break 'incidents;
             }
             // "12 people were killed when a landslide buried homes": a bare
             // casualty word with a natural or accidental cause.
-            if trigger.priority <= 35 && lower.iter().any(|w| NON_VIOLENT_CAUSES.contains(&w.as_str())) {
+            if trigger.priority <= 36 && lower.iter().any(|w| NON_VIOLENT_CAUSES.contains(&w.as_str())) {
                 break 'incidents;
             }
             // Date: explicit, "the same day", or carried from the previous incident.
@@ -159,34 +164,72 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                     Some(DateRef::SameDay(_)) | None => carried,
                 }
             };
-            let places = incident_places(&doc.text, &resolutions, s, e);
+            // Places inside an organisation's name ("Islamic State of Iraq and
+            // al-Sham", "Kurdistan Workers Party") are not where it happened.
+            let blocked: Vec<std::ops::Range<usize>> = actors::actor_mentions(&words, &lower)
+                .iter()
+                .filter(|(_, a)| a.words.len() > 1)
+                .map(|(i, a)| {
+                    let last = &words[(i + a.words.len() - 1).min(words.len() - 1)];
+                    words[*i].start..last.start + last.text.len()
+                })
+                .collect();
+            let places = incident_places(&doc.text, &resolutions, s, e, words[trigger_at].start, &blocked);
             if places.is_empty() {
                 break 'incidents;
             }
             let (date, precision) = date_for(places[0].mention.start);
+            // "was captured in Afghanistan in 2001", in a report of 2004:
+            // history the report recalls, not news it reports.
+            if published.signed_duration_since(date).num_days() > HISTORY_DAYS {
+                break 'incidents;
+            }
             last_date = Some((date, precision));
-            let (mut actor1, actor2) = find_actors(&words, &lower, trigger, trigger_at);
-            if actor1.as_ref().is_none_or(|a| a.0 == "Unidentified Armed Group") && carried_group.is_some() {
-                actor1 = carried_group.clone();
+            let mut coded = code_event(&words, &lower, trigger, trigger_at, killed, injured);
+            // "Turkey and Russia agreed to a ceasefire": states named as
+            // countries are the parties to an agreement.
+            if coded.sub_event_type == "Agreement" {
+                let trigger_byte = words[trigger_at].start;
+                let mut parties = resolutions
+                    .iter()
+                    .filter(|r| r.mention.start >= s && r.mention.start < trigger_byte)
+                    .filter(|r| r.mention.kind != MentionKind::Demonym)
+                    .filter_map(|r| r.place.as_ref().filter(|p| p.is_country()))
+                    .map(|p| gaz.country_name(&p.country).unwrap_or_else(|| p.name.to_string()));
+                if let Some(first) = parties.next() {
+                    coded.actor1 = Side::Named((format!("Government of {first}"), lexicon::ActorKind::State));
+                    coded.actor2 = parties
+                        .next()
+                        .map(|n| Side::Named((format!("Government of {n}"), lexicon::ActorKind::State)))
+                        .unwrap_or(Side::Nobody);
+                }
+            }
+            let unidentified = match &coded.actor1 {
+                Side::Named(a) => a.0 == "Unidentified Armed Group",
+                Side::Generic(g) => g.starts_with("Unidentified Armed Group"),
+                Side::Nobody => true,
+            };
+            if unidentified && let Some(g) = carried_group.clone() {
+                coded.actor1 = Side::Named(g);
             }
             for (k, r) in places.iter().enumerate() {
                 let (date, precision) = date_for(r.mention.start);
-                let Some(mut inc) = code_location(gaz, r, &resolutions, date) else { continue };
+                let Some(mut inc) = code_location(gaz, &doc.text, r, &resolutions, date) else { continue };
                 // A whole country is too coarse to map an event without casualties.
                 if inc.location_type == LocationType::Country && killed + injured == 0 {
                     continue;
                 }
                 inc.time_precision = precision;
-                inc.event_type = trigger.event_type.clone();
-                inc.sub_event_type = trigger.sub_event_type.clone();
-                // A civilian target turns a clash into violence against civilians.
-                if inc.event_type == "Battles" && actor2.as_ref().is_some_and(|a| a.1 == ActorKind::Civilian) {
-                    inc.event_type = "Violence against civilians".to_string();
-                    inc.sub_event_type = "Attack".to_string();
-                }
+                inc.event_type = coded.event_type.to_string();
+                inc.sub_event_type = coded.sub_event_type.clone();
                 let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
-                inc.actor1 = actor_name(actor1.as_ref(), &country, "Unidentified Armed Group");
-                inc.actor2 = actor2.as_ref().map(|a| actor_name(Some(a), &country, "")).unwrap_or_default();
+                let name = |side: &Side| match side {
+                    Side::Named(a) => actor_name(Some(a), &country, ""),
+                    Side::Generic(g) => g.replace("{country}", &country),
+                    Side::Nobody => String::new(),
+                };
+                inc.actor1 = name(&coded.actor1);
+                inc.actor2 = name(&coded.actor2);
                 // Casualties belong to the first place of a clause that names
                 // several, so that totals are not multiplied.
                 if k == 0 {
@@ -206,6 +249,9 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                     prev.fatalities = prev.fatalities.max(inc.fatalities);
                     prev.injured = prev.injured.max(inc.injured);
                     continue;
+                }
+                if k == 0 && killed == 0 && lower.iter().any(|w| KILL.contains(&w.as_str())) {
+                    inc.notes.push_str(" [fatalities: not stated as a number; coded 0]");
                 }
                 if implausible(inc.fatalities) || implausible(inc.injured) {
                     // Kept, as the report says it, but flagged for the analyst
@@ -235,15 +281,35 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 inc.injured = inc.injured.max(injured);
                 last_incidents = last_incidents.map(|(_, r)| (si, r));
             }
+        } else if let (Some(g), Some((k, range))) = (victim_group(&words, &lower), &last_incidents)
+            && k + 1 == si
+        {
+            // "The Pentagon said the targets belonged to Kataib Hezbollah":
+            // the sentence after an incident names who was hit.
+            for inc in &mut out[range.clone()] {
+                if inc.actor2.is_empty() || inc.actor2.starts_with("Unidentified Armed Group") {
+                    inc.actor2 = g.0.clone();
+                }
+            }
         } else if is_claim(&lower) {
             // "ISIS later claimed responsibility for the blast": the claim
             // names the perpetrator of the incidents of the sentence before.
-            if let (Some(g), Some((k, range)), Some(_)) = (&group_here, &last_incidents, continues) {
+            if let (Some(g), Some((k, range))) = (&group_here, &last_incidents) {
                 if k + 1 == si {
                     for inc in &mut out[range.clone()] {
                         if inc.actor1.starts_with("Unidentified Armed Group") {
                             inc.actor1 = g.0.clone();
                         }
+                    }
+                }
+            }
+            // "The Islamic State group claimed the blast", paragraphs later:
+            // a claim that names the kind of event points back at the last
+            // incident of that kind in the report.
+            if let (Some(g), Some(kind)) = (&group_here, claimed_kind(&lower)) {
+                if let Some(inc) = out[..before].iter_mut().rev().find(|i| kind.contains(&i.event_type.as_str())) {
+                    if inc.actor1.starts_with("Unidentified Armed Group") {
+                        inc.actor1 = g.0.clone();
                     }
                 }
             }
@@ -282,6 +348,29 @@ fn trailing_toll(
     dates::find_dates(&refs, published).is_empty().then_some((killed, injured))
 }
 
+/// The event types a claim names by its noun ("claimed the blast"): a
+/// claim of "the attack" or of nothing in particular names none.
+fn claimed_kind(lower: &[String]) -> Option<&'static [&'static str]> {
+    let at = lower.iter().position(|w| matches!(w.as_str(), "claimed" | "blamed" | "claims" | "blames"))?;
+    lower[at..].iter().take(8).find_map(|w| match w.as_str() {
+        "blast" | "bombing" | "explosion" | "bomb" | "bombings" | "blasts" => Some(&["Explosions/Remote violence"][..]),
+        "shooting" | "ambush" | "killing" | "assassination" => Some(&["Battles", "Violence against civilians"][..]),
+        "kidnapping" | "abduction" => Some(&["Violence against civilians"][..]),
+        "fires" | "arson" => Some(&["Strategic developments"][..]),
+        _ => None,
+    })
+}
+
+/// "the targets belonged to X", "the dead were members of X": the armed
+/// group an incident hit, named in the sentence after it.
+fn victim_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
+    let at = lower.windows(2).position(|w| {
+        matches!((w[0].as_str(), w[1].as_str()), ("belonged", "to") | ("belonging", "to") | ("members", "of"))
+    })?;
+    let g = named_armed_group(&words[at..], &lower[at..])?;
+    Some(g)
+}
+
 /// What the next sentence needs to know about the one before it.
 struct PreviousSentence {
     index: usize,
@@ -293,6 +382,29 @@ struct PreviousSentence {
 /// A blank line between two sentences starts a new paragraph.
 fn paragraph_break(gap: &str) -> bool {
     gap.split('\n').skip(1).any(|line| line.trim().is_empty()) && gap.matches('\n').count() >= 2
+}
+
+/// An event dated more than this many days (three years) before its
+/// report's publication is history the report recalls, not an event it
+/// reports; the prison breaks of the past two years a report lists are news.
+const HISTORY_DAYS: i64 = 3 * 365 + 1;
+
+/// Triggers at or below this priority are bare casualty words ("killed",
+/// "wounded", "died"): they need a count or a verb use.
+const BARE_CASUALTY_PRIORITY: u32 = 30;
+
+/// "was killed", "were reportedly wounded", "killing him", "killed them":
+/// the casualty word is a verb of this sentence, not a noun ("the dead")
+/// or an adjective ("wounded soldiers").
+fn casualty_verb(lower: &[String], at: usize) -> bool {
+    let adverb = |w: &str| {
+        matches!(w, "reportedly" | "allegedly" | "also" | "later" | "all" | "both" | "apparently" | "subsequently")
+    };
+    let prev = lower[..at].iter().rev().find(|w| !adverb(w)).map(String::as_str).unwrap_or("");
+    let next = lower.get(at + 1).map(String::as_str).unwrap_or("");
+    matches!(prev, "was" | "were" | "been" | "being" | "is" | "are" | "be" | "got")
+        || (lower[at].ends_with("ing") || lower[at] == "killed")
+            && matches!(next, "him" | "her" | "them" | "his" | "their")
 }
 
 /// A count no single event reaches: the deadliest single attacks and
@@ -444,5 +556,72 @@ mod tests {
         assert_eq!(v[0].fatalities, 2);
         // A bare casualty word with no such cause still reports an incident.
         assert_eq!(one("Two policemen were killed in Kirkuk on Monday.").len(), 1);
+    }
+
+    fn coded(text: &str) -> (String, String, String, String) {
+        let v = one(text);
+        assert_eq!(v.len(), 1, "{text}: {v:?}");
+        (v[0].event_type.clone(), v[0].sub_event_type.clone(), v[0].actor1.clone(), v[0].actor2.clone())
+    }
+
+    #[test]
+    fn protests_are_peaceful_met_with_force_or_riots_by_what_happened() {
+        let (t, s, a1, a2) = coded("Hundreds of teachers protested outside the governor's office in Kirkuk on Monday.");
+        assert_eq!(
+            (t.as_str(), s.as_str(), a1.as_str(), a2.as_str()),
+            ("Protests", "Peaceful protest", "Protesters (Iraq)", "")
+        );
+        let (t, s, _, a2) = coded("Police fired tear gas to disperse demonstrators in Basra on Monday.");
+        assert_eq!(
+            (t.as_str(), s.as_str(), a2.as_str()),
+            ("Protests", "Protest with intervention", "Police Forces of Iraq")
+        );
+        let (t, s, _, _) =
+            coded("Two protesters were killed when security forces opened fire on a march in Nasiriyah on Monday.");
+        assert_eq!((t.as_str(), s.as_str()), ("Protests", "Excessive force against protesters"));
+        let (t, s, a1, _) =
+            coded("Demonstrators torched a party office and threw stones at police in Amarah on Monday.");
+        assert_eq!((t.as_str(), s.as_str(), a1.as_str()), ("Riots", "Violent demonstration", "Rioters (Iraq)"));
+        // A protest called for is not one held.
+        assert!(one("Activists called for a protest in Basra on Friday.").is_empty());
+    }
+
+    #[test]
+    fn arrests_abductions_and_territory_depend_on_who_acts() {
+        let (t, s, a1, _) = coded("Police arrested three suspects in Kirkuk on Monday.");
+        assert_eq!(
+            (t.as_str(), s.as_str(), a1.as_str()),
+            ("Strategic developments", "Arrests", "Police Forces of Iraq")
+        );
+        let (t, s, a1, _) = coded("ISIS militants captured two shepherds near Rutba on Monday.");
+        assert_eq!(
+            (t.as_str(), s.as_str(), a1.as_str()),
+            ("Violence against civilians", "Abduction/forced disappearance", "Islamic State (ISIS)")
+        );
+        let (_, s, a1, _) = coded("Iraqi forces recaptured the village of Albu Ajil near Tikrit on Monday.");
+        assert_eq!((s.as_str(), a1.as_str()), ("Government regains territory", "Military Forces of Iraq"));
+        let (_, s, _, _) = coded("ISIS militants seized control of a village near Rutba on Monday.");
+        assert_eq!(s, "Non-state actor overtakes territory");
+        // A warrant is not an arrest.
+        assert!(one("A court in Kirkuk issued an arrest warrant for the governor on Monday.").is_empty());
+    }
+
+    #[test]
+    fn victims_without_a_number_and_the_event_place() {
+        // Unnumbered deaths are an incident with fatalities 0, and say so.
+        let v = one("Policemen were killed in an attack in Kirkuk on Monday.");
+        assert_eq!((v.len(), v[0].fatalities), (1, 0));
+        assert!(v[0].notes.contains("not stated"), "{}", v[0].notes);
+        // One person shot dead is one fatality, and violence against a civilian.
+        let v = one("A man was shot dead in Mosul on Monday.");
+        assert_eq!((v[0].fatalities, v[0].event_type.as_str()), (1, "Violence against civilians"));
+        // The event's place, not the distance reference or the route.
+        let v = one("Two soldiers were killed by a roadside bomb in Mosul, 370 kilometres from Baghdad, on Monday.");
+        assert_eq!(v.iter().map(|i| i.location.as_str()).collect::<Vec<_>>(), ["Mosul"]);
+        let v =
+            one("Government forces recaptured Saraqib on Monday, reopening the highway between Damascus and Aleppo.");
+        assert_eq!(v.iter().map(|i| i.location.as_str()).collect::<Vec<_>>(), ["Saraqib"]);
+        // History the report recalls is not news.
+        assert!(one("Militants captured the town of Hit in 2014.").is_empty());
     }
 }

@@ -11,7 +11,20 @@ use crate::geoparse::{MentionKind, Relation, Resolution};
 /// in it (an area that only says where another place lies is context, not a
 /// second event), countries only when nothing finer is named, and locative
 /// mentions ("in X", "near X") before bare ones.
-pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e: usize) -> Vec<&'r Resolution> {
+///
+/// Of several, the event's own place wins: the one nearest the trigger
+/// (at byte `trigger`), with the places listed beside it ("in Khanaqin,
+/// Tuz Khurmatu and near Baiji"); a place that is only an origin or a
+/// reference ("from Baghdad", "Washington's envoy", a name inside an
+/// organisation's name in `blocked`) is not one while another is named.
+pub(super) fn incident_places<'r>(
+    text: &str,
+    res: &'r [Resolution],
+    s: usize,
+    e: usize,
+    trigger: usize,
+    blocked: &[std::ops::Range<usize>],
+) -> Vec<&'r Resolution> {
     // Resolutions are in text order: only the sentence's own are looked at,
     // so a long document is not scanned once per sentence.
     debug_assert!(res.windows(2).all(|w| w[0].mention.start <= w[1].mention.start));
@@ -25,6 +38,7 @@ pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e
         .filter(|(_, r)| r.mention.kind != MentionKind::Demonym)
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
         .filter(|(_, r)| !is_attribution(&text[s..r.mention.start]))
+        .filter(|(_, r)| !blocked.iter().any(|b| b.start < r.mention.end && r.mention.start < b.end))
         .collect();
     let is_context = |i: usize| {
         in_sentence.iter().any(|(_, r)| {
@@ -60,8 +74,16 @@ pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e
         k += 1;
         !frames[k - 1]
     });
-    if leaves.iter().any(|r| r.mention.locative) {
-        leaves.retain(|r| r.mention.locative);
+    // The object of the event's verb ("recaptured Kafr Nabl", "shelled the
+    // town of X") is where it happened, as much as "in X" is.
+    let object_of_trigger = |r: &Resolution| {
+        r.mention.start > trigger
+            && text.get(trigger..r.mention.start).is_some_and(|between| {
+                !between.contains([',', '.', ';', '(']) && between.split_whitespace().count() <= 4
+            })
+    };
+    if leaves.iter().any(|r| r.mention.locative || object_of_trigger(r)) {
+        leaves.retain(|r| r.mention.locative || object_of_trigger(r));
     }
     // "near Tarmiyah, about 40 kilometres north of Baghdad": the second
     // place only locates the first.
@@ -78,6 +100,41 @@ pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e
             k += 1;
         }
     }
+    // Origins and possessors give way to any other place.
+    let weak = |r: &Resolution| is_origin(&text[s..r.mention.start]) || is_possessor(&text[r.mention.end..e]);
+    if leaves.iter().any(|r| !weak(r)) {
+        leaves.retain(|r| !weak(r));
+    }
+    if leaves.len() > 1 {
+        // The place nearest the trigger, after it rather than before: "X
+        // was killed in A when ... B" is at A; then the places listed with it.
+        let distance = |r: &Resolution| {
+            if r.mention.start >= trigger {
+                r.mention.start - trigger
+            } else {
+                2 * trigger.saturating_sub(r.mention.end)
+            }
+        };
+        let anchor = (0..leaves.len()).min_by_key(|&k| distance(leaves[k])).unwrap_or(0);
+        // Places after the anchor that only describe something else ("...,
+        // reopening the highway between Damascus and Aleppo", "370 km from
+        // Baghdad") are dropped; places of a second event joined by "and"
+        // ("arson in Diyala last week and fires in Makhmour on Tuesday")
+        // are kept. The anchor goes first: it takes the casualties.
+        let a = leaves[anchor];
+        let mut kept = vec![a];
+        for (k, r) in leaves.iter().enumerate() {
+            if k == anchor {
+                continue;
+            }
+            let describes = r.mention.start > a.mention.end
+                && text.get(a.mention.end..r.mention.start).is_some_and(describes_something_else);
+            if !describes {
+                kept.push(r);
+            }
+        }
+        leaves = kept;
+    }
     let mut seen: Vec<(Option<i64>, String)> = Vec::new();
     leaves.retain(|r| {
         let key = (r.place.as_ref().map(|p| p.geonameid), r.mention.key.clone());
@@ -89,6 +146,79 @@ pub(super) fn incident_places<'r>(text: &str, res: &'r [Resolution], s: usize, e
         }
     });
     leaves
+}
+
+/// Text between an event's place and a later one that makes the later one
+/// a description, not an event place: a participle clause (", reopening
+/// the road between"), a route ("between"), a reference ("from").
+fn describes_something_else(gap: &str) -> bool {
+    let lower = gap.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let participle = lower.split(',').skip(1).any(|clause| {
+        clause.split_whitespace().next().is_some_and(|w| {
+            w.ends_with("ing")
+                && !matches!(w, "killing" | "wounding" | "injuring" | "including" | "targeting" | "during")
+        })
+    });
+    // "the village of X near Tikrit", "X, 20 km north of Kirkuk": the
+    // second place only says where the first is.
+    let locating = words.first().is_some_and(|w| {
+        matches!(
+            *w,
+            "near"
+                | "outside"
+                | "north"
+                | "south"
+                | "east"
+                | "west"
+                | "northeast"
+                | "northwest"
+                | "southeast"
+                | "southwest"
+                | "close"
+                | "about"
+                | "some"
+        ) || w.chars().all(|c| c.is_ascii_digit())
+    }) && words.iter().all(|w| {
+        matches!(
+            *w,
+            "near"
+                | "outside"
+                | "north"
+                | "south"
+                | "east"
+                | "west"
+                | "northeast"
+                | "northwest"
+                | "southeast"
+                | "southwest"
+                | "close"
+                | "to"
+                | "of"
+                | "about"
+                | "some"
+                | "km"
+                | "kilometres"
+                | "kilometers"
+                | "miles"
+                | "the"
+                | "city"
+                | "town"
+        ) || w.chars().all(|c| c.is_ascii_digit())
+    });
+    participle || locating || words.iter().any(|w| matches!(*w, "between" | "from" | "toward" | "towards"))
+}
+
+/// "an officer from X", "370 km from X": an origin or a reference point.
+fn is_origin(before: &str) -> bool {
+    let w: Vec<&str> = before.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(2).collect();
+    w.first().is_some_and(|w| w.eq_ignore_ascii_case("from"))
+        || (w.len() == 2 && w[0].eq_ignore_ascii_case("the") && w[1].eq_ignore_ascii_case("from"))
+}
+
+/// "Washington's envoy": the place owns something; it is not where it happened.
+fn is_possessor(after: &str) -> bool {
+    after.starts_with("'s ") || after.starts_with("\u{2019}s ")
 }
 
 /// "officials in Salah ad Din province said", "according to the Anbar
@@ -124,8 +254,31 @@ fn is_attribution(before: &str) -> bool {
         )
 }
 
+/// The city an admin-1 area of the same name is named after ("Baghdad"
+/// the governorate: Baghdad the city), when the gazetteer has it.
+fn city_of_area(gaz: &Gazetteer, area: &Place) -> Option<Place> {
+    if !area.is_admin1() {
+        return None;
+    }
+    let opts = crate::gazetteer::LookupOptions {
+        country: Some(area.country.to_string()),
+        feature_class: Some('P'),
+        admin1: Some(area.admin1_code.to_string()),
+        fuzzy: false,
+        limit: 1,
+        ..Default::default()
+    };
+    gaz.lookup(&area.name, &opts).into_iter().next().map(|c| c.place)
+}
+
 /// Codes where an incident happened from one resolution.
-pub(super) fn code_location(gaz: &Gazetteer, r: &Resolution, all: &[Resolution], date: NaiveDate) -> Option<Incident> {
+pub(super) fn code_location(
+    gaz: &Gazetteer,
+    text: &str,
+    r: &Resolution,
+    all: &[Resolution],
+    date: NaiveDate,
+) -> Option<Incident> {
     let m = &r.mention;
     let (place, via_area) = match (&r.place, &r.within) {
         (Some(p), _) => (p.clone(), false),
@@ -137,6 +290,37 @@ pub(super) fn code_location(gaz: &Gazetteer, r: &Resolution, all: &[Resolution],
     let area_relation =
         if via_area { m.enclosing.and_then(|i| all.get(i)).map(|o| o.mention.relation.clone()) } else { None };
     let relation = area_relation.unwrap_or_else(|| m.relation.clone());
+    // "on the edge of Sarmin", "the outskirts of Mosul": near it.
+    let from = (m.start.saturating_sub(40)..m.start).find(|&b| text.is_char_boundary(b)).unwrap_or(m.start);
+    let before = text.get(from..m.start).unwrap_or("").trim_end().to_lowercase();
+    let relation = if relation == Relation::At && (before.ends_with("edge of") || before.ends_with("outskirts of")) {
+        Relation::Near
+    } else {
+        relation
+    };
+    // A square, prison or district of a city the gazetteer does not know
+    // is coded at the city, as the city itself.
+    let framed_as_area = m.enclosing.and_then(|i| all.get(i)).is_some_and(|o| {
+        o.mention.admin_noun.as_deref().is_some_and(|n| {
+            matches!(n, "province" | "provinces" | "governorate" | "governorates" | "state" | "region" | "muhafazat")
+        })
+    });
+    // "in Basra", "in central Basra": a name that is a city and its
+    // province, written without "province", is the city.
+    let central = matches!(&relation, Relation::Part(d) if d == "central");
+    let (place, relation) = match (&relation, city_of_area(gaz, &place)) {
+        (Relation::At | Relation::Part(_), Some(city))
+            if !via_area && m.admin_noun.is_none() && (central || relation == Relation::At) =>
+        {
+            (city, if central { Relation::At } else { relation })
+        }
+        _ => (place, relation),
+    };
+    let (place, via_area) = match (via_area && !framed_as_area, city_of_area(gaz, &place)) {
+        (true, Some(city)) => (city, false),
+        (true, None) if place.feature_class == 'P' => (place, false),
+        _ => (place, via_area),
+    };
     let (location_type, precision) = if place.is_country() {
         (LocationType::Country, 3)
     } else if place.is_admin1() {

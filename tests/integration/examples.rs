@@ -96,7 +96,17 @@ fn examples_match_the_answer_key() {
     }
     let mut wrong = Vec::new();
     for (e, g) in &s.matched {
-        for f in ["event_date", "time_precision", "fatalities", "injured"] {
+        for f in [
+            "event_date",
+            "time_precision",
+            "fatalities",
+            "injured",
+            "event_type",
+            "sub_event_type",
+            "actor1",
+            "actor2",
+            "geo_precision",
+        ] {
             if e[f] != g[f] {
                 wrong.push(format!("  {f}: expected {} got {} for {}", e[f], g[f], brief(e)));
             }
@@ -111,8 +121,48 @@ fn examples_match_the_answer_key() {
     }
     report.push_str(&wrong.join("\n"));
     eprintln!("{report}");
-    assert!(recall >= 0.9 && precision >= 0.9, "{report}");
+    assert!(recall == 1.0 && precision == 1.0, "{report}");
     assert!(wrong.is_empty(), "{report}");
+}
+
+#[test]
+fn the_answer_key_covers_every_acled_sub_event_type_twice() {
+    let expected = read_json(&examples().join("expected.json"));
+    let mut counts = std::collections::BTreeMap::new();
+    for e in expected["incidents"].as_array().unwrap() {
+        *counts.entry((e["event_type"].as_str().unwrap(), e["sub_event_type"].as_str().unwrap())).or_insert(0) += 1;
+    }
+    let taxonomy = [
+        ("Battles", "Armed clash"),
+        ("Battles", "Government regains territory"),
+        ("Battles", "Non-state actor overtakes territory"),
+        ("Explosions/Remote violence", "Chemical weapon"),
+        ("Explosions/Remote violence", "Air/drone strike"),
+        ("Explosions/Remote violence", "Suicide bomb"),
+        ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ("Explosions/Remote violence", "Remote explosive/landmine/IED"),
+        ("Explosions/Remote violence", "Grenade"),
+        ("Violence against civilians", "Sexual violence"),
+        ("Violence against civilians", "Attack"),
+        ("Violence against civilians", "Abduction/forced disappearance"),
+        ("Protests", "Excessive force against protesters"),
+        ("Protests", "Protest with intervention"),
+        ("Protests", "Peaceful protest"),
+        ("Riots", "Violent demonstration"),
+        ("Riots", "Mob violence"),
+        ("Strategic developments", "Agreement"),
+        ("Strategic developments", "Arrests"),
+        ("Strategic developments", "Change to group/activity"),
+        ("Strategic developments", "Disrupted weapons use"),
+        ("Strategic developments", "Headquarters or base established"),
+        ("Strategic developments", "Looting/property destruction"),
+        ("Strategic developments", "Non-violent transfer of territory"),
+        ("Strategic developments", "Other"),
+    ];
+    for t in taxonomy {
+        assert!(counts.get(&t).copied().unwrap_or(0) >= 2, "{t:?} appears fewer than twice in expected.json");
+    }
+    assert!(counts.keys().all(|k| taxonomy.contains(k)), "a type outside ACLED's taxonomy: {counts:?}");
 }
 
 #[test]
