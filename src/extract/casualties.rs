@@ -117,6 +117,18 @@ pub(super) fn casualties(words: &[Word<'_>], lower: &[String], verbs: &[&str]) -
         if let Some(n) = found {
             return n;
         }
+        // "A politician opposed to the rebels was shot dead": one person,
+        // named by an indefinite noun before a singular passive.
+        if matches!(w.as_str(), "killed" | "dead" | "wounded" | "injured" | "slain")
+            && i >= 2
+            && lower[i.saturating_sub(3)..i].iter().any(|p| p == "was")
+            && lower[i.saturating_sub(12)..i].iter().position(|p| matches!(p.as_str(), "a" | "an")).is_some_and(|k| {
+                let start = i.saturating_sub(12) + k;
+                !lower[start..i].iter().any(|p| is_casualty_word(p) || p == "and" || p == "were")
+            })
+        {
+            return 1;
+        }
     }
     0
 }

@@ -209,7 +209,6 @@ fn is_war_tally(lower: &[String]) -> bool {
                     | "total"
                     | "overall"
                     | "common"
-                    | "far"
             )
         })
 }

@@ -134,7 +134,10 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             // "the blast", "the attack" without casualties points back at an
             // event already reported; a bare casualty word needs a count ("the
             // wounded were taken to hospital" is not a new event).
-            let definite = trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that");
+            // The first event of a report is not a reference back ("The attack
+            // took place at Cubal"): only once the report has one.
+            let definite =
+                trigger_at > 0 && matches!(lower[trigger_at - 1].as_str(), "the" | "this" | "that") && !out.is_empty();
             // A plural generic noun ("other attacks were reported") without
             // casualties summarises, it does not report one event.
             let plural_generic = trigger.priority <= 40
@@ -215,8 +218,10 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             for (k, r) in places.iter().enumerate() {
                 let (date, precision) = date_for(r.mention.start);
                 let Some(mut inc) = code_location(gaz, &doc.text, r, &resolutions, date) else { continue };
-                // A whole country is too coarse to map an event without casualties.
-                if inc.location_type == LocationType::Country && killed + injured == 0 {
+                // A whole country is too coarse to map an event without
+                // casualties, and is the event's place only when the text puts
+                // the event in it ("in Somalia"), not when it only names it.
+                if inc.location_type == LocationType::Country && (killed + injured == 0 || !r.mention.locative) {
                     continue;
                 }
                 inc.time_precision = precision;

@@ -39,6 +39,7 @@ pub(super) fn incident_places<'r>(
         .filter(|(_, r)| r.place.is_some() || (r.mention.kind == MentionKind::Unknown && r.within.is_some()))
         .filter(|(_, r)| !is_attribution(&text[s..r.mention.start]))
         .filter(|(_, r)| !blocked.iter().any(|b| b.start < r.mention.end && r.mention.start < b.end))
+        .filter(|(_, r)| !names_something_else(text, s, e, r))
         .collect();
     let is_context = |i: usize| {
         in_sentence.iter().any(|(_, r)| {
@@ -82,8 +83,16 @@ pub(super) fn incident_places<'r>(
                 !between.contains([',', '.', ';', '(']) && between.split_whitespace().count() <= 4
             })
     };
-    if leaves.iter().any(|r| r.mention.locative || object_of_trigger(r)) {
-        leaves.retain(|r| r.mention.locative || object_of_trigger(r));
+    // Origins and possessors give way to any other place.
+    let weak = |r: &Resolution| is_origin(&text[s..r.mention.start]) || is_possessor(&text[r.mention.end..e]);
+    if leaves.iter().any(|r| !weak(r)) {
+        leaves.retain(|r| !weak(r));
+    }
+    // "the northern capital of Mosul", "the town of X": a place framed by
+    // its noun is as much a locative as "in X".
+    let placed = |r: &Resolution| r.mention.locative || r.mention.admin_noun.is_some() || object_of_trigger(r);
+    if leaves.iter().any(|r| placed(r)) {
+        leaves.retain(|r| placed(r));
     }
     // "near Tarmiyah, about 40 kilometres north of Baghdad": the second
     // place only locates the first.
@@ -99,11 +108,6 @@ pub(super) fn incident_places<'r>(
         } else {
             k += 1;
         }
-    }
-    // Origins and possessors give way to any other place.
-    let weak = |r: &Resolution| is_origin(&text[s..r.mention.start]) || is_possessor(&text[r.mention.end..e]);
-    if leaves.iter().any(|r| !weak(r)) {
-        leaves.retain(|r| !weak(r));
     }
     if leaves.len() > 1 {
         // The place nearest the trigger, after it rather than before: "X
@@ -207,6 +211,125 @@ fn describes_something_else(gap: &str) -> bool {
         ) || w.chars().all(|c| c.is_ascii_digit())
     });
     participle || locating || words.iter().any(|w| matches!(*w, "between" | "from" | "toward" | "towards"))
+}
+
+/// A place name that stands for something other than a place in this
+/// sentence: inside an organisation's name ("Revolutionary Armed Forces of
+/// Colombia"), a state's institution ("the U.S. Embassy"), a government that
+/// speaks ("Washington acknowledged"), an owner of people ("Saleh's forces",
+/// "Somalia's deputy prime minister").
+fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool {
+    let before = &text[s..r.mention.start];
+    let after = &text[r.mention.end..e];
+    let prev: Vec<&str> = before.split_whitespace().rev().take(2).collect();
+    let next: Vec<&str> = after.split_whitespace().take(2).collect();
+    let cap = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    // "Forces of Colombia": "of" after a capitalised word that is no place noun.
+    let in_org_name = prev.first().is_some_and(|w| *w == "of")
+        && prev.get(1).is_some_and(|w| {
+            cap(w)
+                && !matches!(
+                    w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()),
+                    "city"
+                        | "province"
+                        | "governorate"
+                        | "republic"
+                        | "state"
+                        | "district"
+                        | "region"
+                        | "town"
+                        | "village"
+                        | "kingdom"
+                        | "emirate"
+                        | "county"
+                        | "island"
+                        | "islands"
+                        | "gulf"
+                        | "strait"
+                        | "port"
+                        | "bay"
+                )
+        })
+        && before.trim_end().len() > prev[1].len() + 3;
+    let institution = next.first().is_some_and(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "Embassy"
+                | "Consulate"
+                | "Army"
+                | "Navy"
+                | "Forces"
+                | "Marines"
+                | "Military"
+                | "Government"
+                | "Ministry"
+                | "Ambassador"
+                | "President"
+                | "Secretary"
+                | "Congress"
+                | "Senate"
+                | "Department"
+                | "Council"
+                | "Troops"
+                | "Command"
+                | "Parliament"
+                | "Prime"
+        )
+    });
+    let speaks = next.first().is_some_and(|w| {
+        matches!(
+            w.trim_matches(|c: char| !c.is_alphanumeric()),
+            "said"
+                | "says"
+                | "acknowledged"
+                | "announced"
+                | "denied"
+                | "accused"
+                | "warned"
+                | "demanded"
+                | "urged"
+                | "condemned"
+                | "insisted"
+                | "claimed"
+                | "argued"
+                | "blamed"
+                | "stated"
+                | "protested"
+                | "vowed"
+        )
+    });
+    let owner = (after.starts_with("'s ") || after.starts_with("\u{2019}s "))
+        && next.get(1).is_some_and(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            matches!(
+                w.as_str(),
+                "forces"
+                    | "troops"
+                    | "army"
+                    | "military"
+                    | "government"
+                    | "president"
+                    | "deputy"
+                    | "prime"
+                    | "minister"
+                    | "ambassador"
+                    | "envoy"
+                    | "police"
+                    | "leader"
+                    | "regime"
+                    | "allies"
+                    | "men"
+                    | "supporters"
+                    | "militia"
+                    | "officials"
+                    | "spokesman"
+                    | "foreign"
+                    | "defence"
+                    | "defense"
+                    | "interior"
+            )
+        });
+    in_org_name || institution || speaks || owner
 }
 
 /// "an officer from X", "370 km from X": an origin or a reference point.

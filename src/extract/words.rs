@@ -44,8 +44,18 @@ pub(super) fn words_of(doc: &str, start: usize, end: usize) -> Vec<Word<'_>> {
             }
         }
         let text = &s[w_start..j];
-        out.push(Word { start: w_start, text, lower: text.to_lowercase(), quoted });
+        // Curly apostrophes read as straight ones ("army’s" is "army's").
+        let lower = text.to_lowercase().replace('\u{2019}', "'");
+        out.push(Word { start: w_start, text, lower, quoted });
         i = j.max(i + 1);
+    }
+    // A quotation the sentence opens and never closes ("AFP reported
+    // \"At least 38 people were killed ...") quotes a report of the event,
+    // not a speaker's words within the sentence: its words count.
+    if quoted {
+        for w in out.iter_mut().rev().take_while(|w| w.quoted) {
+            w.quoted = false;
+        }
     }
     out
 }
