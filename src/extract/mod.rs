@@ -184,7 +184,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             let (date, precision) = date_for(places[0].mention.start);
             // "was captured in Afghanistan in 2001", in a report of 2004:
             // history the report recalls, not news it reports.
-            if published.signed_duration_since(date).num_days() > HISTORY_DAYS {
+            if published.signed_duration_since(date).num_days() > HISTORY_DAYS || dated_long_ago(&lower, published) {
                 break 'incidents;
             }
             last_date = Some((date, precision));
@@ -393,6 +393,19 @@ fn paragraph_break(gap: &str) -> bool {
 /// report's publication is history the report recalls, not an event it
 /// reports; the prison breaks of the past two years a report lists are news.
 const HISTORY_DAYS: i64 = 3 * 365 + 1;
+
+/// "in 1572", "in May 1995": a year the sentence puts its event in, more
+/// than three years before the report (years the date reader does not
+/// resolve, such as those before 1900, too).
+fn dated_long_ago(lower: &[String], published: NaiveDate) -> bool {
+    use chrono::Datelike;
+    lower.windows(2).any(|w| {
+        (w[0] == "in" || dates::MONTHS.contains(&w[0].as_str()))
+            && w[1].len() == 4
+            && w[1].chars().all(|c| c.is_ascii_digit())
+            && w[1].parse::<i32>().is_ok_and(|y| y + 3 < published.year())
+    })
+}
 
 /// Triggers at or below this priority are bare casualty words ("killed",
 /// "wounded", "died"): they need a count or a verb use.

@@ -83,10 +83,14 @@ pub(super) fn incident_places<'r>(
                 !between.contains([',', '.', ';', '(']) && between.split_whitespace().count() <= 4
             })
     };
-    // Origins and possessors give way to any other place.
-    let weak = |r: &Resolution| is_origin(&text[s..r.mention.start]) || is_possessor(&text[r.mention.end..e]);
-    if leaves.iter().any(|r| !weak(r)) {
-        leaves.retain(|r| !weak(r));
+    // A person's or a thing's origin ("a man from the town of X") and an
+    // owner ("London's transit system") are not where the event happened;
+    // "withdrew from X", whose verb takes the place, is.
+    leaves.retain(|r| !is_origin(&text[s..r.mention.start]) || object_of_trigger(r));
+    leaves.retain(|r| !owns_a_thing(&text[r.mention.end..e]));
+    // Possessors before a place ("Baghdad's Rusafa district") give way to it.
+    if leaves.iter().any(|r| !is_possessor(&text[r.mention.end..e])) {
+        leaves.retain(|r| !is_possessor(&text[r.mention.end..e]));
     }
     // "the northern capital of Mosul", "the town of X": a place framed by
     // its noun is as much a locative as "in X".
@@ -337,6 +341,73 @@ fn is_origin(before: &str) -> bool {
     let w: Vec<&str> = before.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(2).collect();
     w.first().is_some_and(|w| w.eq_ignore_ascii_case("from"))
         || (w.len() == 2 && w[0].eq_ignore_ascii_case("the") && w[1].eq_ignore_ascii_case("from"))
+}
+
+/// "London's transit system", "Somalia's ports": an owner of a thing in
+/// lower case (not "Baghdad's Rusafa district", not "Aleppo's eastern
+/// districts", which are places in it).
+fn owns_a_thing(after: &str) -> bool {
+    let Some(rest) = after.strip_prefix("'s ").or_else(|| after.strip_prefix("\u{2019}s ")) else { return false };
+    let next = rest.split_whitespace().next().unwrap_or("");
+    let w = next.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+    next.chars().next().is_some_and(char::is_lowercase)
+        && !matches!(
+            w.as_str(),
+            "north"
+                | "south"
+                | "east"
+                | "west"
+                | "northern"
+                | "southern"
+                | "eastern"
+                | "western"
+                | "central"
+                | "northeast"
+                | "northwest"
+                | "southeast"
+                | "southwest"
+                | "northeastern"
+                | "northwestern"
+                | "southeastern"
+                | "southwestern"
+                | "old"
+                | "outskirts"
+                | "suburbs"
+                | "suburb"
+                | "countryside"
+                | "centre"
+                | "center"
+                | "downtown"
+                | "district"
+                | "districts"
+                | "neighbourhood"
+                | "neighborhood"
+                | "neighbourhoods"
+                | "neighborhoods"
+                | "province"
+                | "provinces"
+                | "border"
+                | "borders"
+                | "capital"
+                | "main"
+                | "largest"
+                | "second"
+                | "third"
+                | "biggest"
+                | "port"
+                | "city"
+                | "town"
+                | "village"
+                | "villages"
+                | "streets"
+                | "heart"
+                | "edge"
+                | "rural"
+                | "restive"
+                | "mainly"
+                | "mostly"
+                | "predominantly"
+        )
 }
 
 /// "Washington's envoy": the place owns something; it is not where it happened.
