@@ -12,7 +12,10 @@ kind of event:
              in the same sentence; labels it cannot resolve are counted
              apart, not scored);
   no-place   share of the sentences that give no place for their event that
-             still get an incident.
+             still get an incident, and (finer than country) that get one
+             pinned finer than a whole country (country-level incidents,
+             geo_precision 3, are what the tool makes of a sentence that only
+             names the country it happened in).
 
 The set is split in two halves by a hash of the sentence id: `tune` is the
 half to look at while changing rules (--failures prints a sample of its
@@ -131,6 +134,7 @@ def main():
             if not d["event_places"]:
                 s["noplace"] += 1
                 s["noplace_coded"] += bool(incs)
+                s["noplace_pinned"] += any(i["location_type"] != "country" for i in incs)
                 continue
             s["place"] += 1
             if not incs:
@@ -171,11 +175,12 @@ def main():
         print("reports that failed: 0")
     for h in ("tune", "check"):
         print(f"== half {h}")
-        print(f"   {'kind':10} {'with place':>10} {'coded':>7} {'placed<=50km':>13} {'(label unresolved)':>19} {'no place':>9} {'coded':>7}")
+        print(f"   {'kind':10} {'with place':>10} {'coded':>7} {'placed<=50km':>13} {'(label unresolved)':>19} {'no place':>9} {'coded':>7} {'finer than country':>19}")
         for k in KINDS + ["all"]:
             s = stats[h][k]
             print(f"   {k:10} {s['place']:10d} {pct(s['coded'], s['place']):>7} {pct(s['placed'], s['scored']):>13} "
-                  f"{s['label_unresolved']:19d} {s['noplace']:9d} {pct(s['noplace_coded'], s['noplace']):>7}")
+                  f"{s['label_unresolved']:19d} {s['noplace']:9d} {pct(s['noplace_coded'], s['noplace']):>7} "
+                  f"{pct(s['noplace_pinned'], s['noplace']):>19}")
         print("   first incident's type: " + ", ".join(f"{t} {n}" for t, n in sorted(types[h].items(), key=lambda x: -x[1])))
     n = int(opts["--failures"])
     if n:

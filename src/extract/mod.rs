@@ -221,7 +221,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 // A whole country is too coarse to map an event without
                 // casualties, and is the event's place only when the text puts
                 // the event in it ("in Somalia"), not when it only names it.
-                if inc.location_type == LocationType::Country && (killed + injured == 0 || !r.mention.locative) {
+                if inc.location_type == LocationType::Country && !r.mention.locative {
                     continue;
                 }
                 inc.time_precision = precision;
@@ -639,6 +639,11 @@ mod tests {
         let v =
             one("Government forces recaptured Saraqib on Monday, reopening the highway between Damascus and Aleppo.");
         assert_eq!(v.iter().map(|i| i.location.as_str()).collect::<Vec<_>>(), ["Saraqib"]);
+        // A country the text puts the event in is its place, at country
+        // precision; a country that only owns or speaks is none.
+        let v = one("Thousands of students demonstrated in Iraq on Friday.");
+        assert_eq!((v.len(), v[0].location_type, v[0].geo_precision), (1, LocationType::Country, 3));
+        assert!(one("Syria's government said two soldiers were killed on Friday.").is_empty());
         // History the report recalls is not news.
         assert!(one("Militants captured the town of Hit in 2014.").is_empty());
     }
