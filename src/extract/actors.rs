@@ -1,7 +1,7 @@
 //! Actors: who did it and to whom, normalised with `data/actors.tsv`, and
 //! the references back to an armed group across sentences.
 
-use super::lexicon::{self, ActorKind, actors, matches_at};
+use super::lexicon::{self, ActorKind, matches_at};
 use super::words::Word;
 
 /// A normalised actor name and its kind.
@@ -56,7 +56,7 @@ pub(super) fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize
     let mut i = 0;
     while i < lower.len() {
         let mut step = 1;
-        for a in actors() {
+        for a in lexicon::actors_starting_with(&lower[i]) {
             if matches_at(&a.words, lower, i) {
                 if a.caps_only && !words[i].text.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
                     continue;

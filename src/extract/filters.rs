@@ -121,6 +121,8 @@ pub(super) const NON_VIOLENT_CAUSES: &[&str] = &[
 ];
 
 pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a lexicon::Trigger)> {
+    let classes = lexicon::WordClasses::of(lower);
+    let tails: Vec<&str> = lower.iter().map(|w| lexicon::hyphen_tail(w)).collect();
     // A trigger word inside an actor's name ("riot police") is not one.
     let blocked: Vec<usize> = super::actors::actor_mentions(words, lower)
         .iter()
@@ -128,12 +130,12 @@ pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(
         .flat_map(|(i, a)| *i..i + a.words.len())
         .collect();
     for t in triggers() {
-        if !lexicon::needs_met(&t.needs, lower) {
+        if !lexicon::needs_met(&t.needs, lower, &classes) {
             continue;
         }
         let fits = |i: usize| {
             !words[i].quoted
-                && matches_at_or_after_hyphen(&t.words, lower, i)
+                && matches_at_or_after_hyphen(&t.words, lower, i, tails[i])
                 && (!t.lower_only || !words[i].text.chars().any(char::is_uppercase))
                 && (!t.passive || after_passive_auxiliary(lower, i))
                 && !negated(lower, i)

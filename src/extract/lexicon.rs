@@ -210,6 +210,22 @@ pub fn actors() -> &'static [ActorAlias] {
     })
 }
 
+static ACTORS_BY_FIRST_WORD: OnceLock<std::collections::HashMap<&'static str, Vec<&'static ActorAlias>>> =
+    OnceLock::new();
+
+/// The actor aliases that begin with `word`, longest first: a sentence's
+/// words are looked up, not every alias tried at every word.
+pub fn actors_starting_with(word: &str) -> &'static [&'static ActorAlias] {
+    let index = ACTORS_BY_FIRST_WORD.get_or_init(|| {
+        let mut m: std::collections::HashMap<&'static str, Vec<&'static ActorAlias>> = Default::default();
+        for a in actors() {
+            m.entry(a.words[0].as_str()).or_default().push(a);
+        }
+        m
+    });
+    index.get(word).map(Vec::as_slice).unwrap_or(&[])
+}
+
 /// The event triggers, highest priority first.
 pub fn triggers() -> &'static [Trigger] {
     TRIGGERS.get_or_init(|| {
@@ -251,27 +267,46 @@ pub fn matches_at(pattern: &[String], words: &[String], i: usize) -> bool {
     pattern.len() <= words.len() - i && pattern.iter().enumerate().all(|(k, p)| word_matches(p, &words[i + k]))
 }
 
-/// Like [`matches_at`], but the first word may also be the last part of a
-/// hyphenated word: "counter-attack", "car-bomb", "pro-government".
-pub fn matches_at_or_after_hyphen(pattern: &[String], words: &[String], i: usize) -> bool {
+/// Like [`matches_at`], but the first word may also be `tail`, the last
+/// part of a hyphenated `words[i]`: "counter-attack", "car-bomb".
+pub fn matches_at_or_after_hyphen(pattern: &[String], words: &[String], i: usize, tail: &str) -> bool {
     if matches_at(pattern, words, i) {
         return true;
     }
-    let Some((_, tail)) = words[i].rsplit_once('-') else { return false };
     !tail.is_empty()
         && pattern.len() <= words.len() - i
         && word_matches(&pattern[0], tail)
         && pattern[1..].iter().enumerate().all(|(k, p)| word_matches(p, &words[i + 1 + k]))
 }
 
-/// Is one of `needs` in the sentence? (`@armed`, `@crowd`: a word of that class.)
-pub fn needs_met(needs: &[String], lower: &[String]) -> bool {
+/// The part of a hyphenated word after its last hyphen ("" for none).
+pub fn hyphen_tail(word: &str) -> &str {
+    word.rsplit_once('-').map(|(_, t)| t).unwrap_or("")
+}
+
+/// Is one of `needs` in the sentence? (`@armed`, `@crowd`: a word of that
+/// class, as [`WordClasses`] found them.)
+pub fn needs_met(needs: &[String], lower: &[String], classes: &WordClasses) -> bool {
     needs.is_empty()
         || needs.iter().any(|n| match n.as_str() {
-            "@armed" => ARMED_WORDS.iter().any(|p| lower.iter().any(|w| word_matches(p, w))),
-            "@crowd" => CROWD_WORDS.iter().any(|p| lower.iter().any(|w| word_matches(p, w))),
+            "@armed" => classes.armed,
+            "@crowd" => classes.crowd,
             _ => lower.iter().any(|w| word_matches(n, w)),
         })
+}
+
+/// Which word classes a sentence has, worked out once per sentence.
+#[derive(Debug, Clone, Copy)]
+pub struct WordClasses {
+    pub armed: bool,
+    pub crowd: bool,
+}
+
+impl WordClasses {
+    pub fn of(lower: &[String]) -> WordClasses {
+        let has = |list: &[&str]| lower.iter().any(|w| list.iter().any(|p| word_matches(p, w)));
+        WordClasses { armed: has(ARMED_WORDS), crowd: has(CROWD_WORDS) }
+    }
 }
 
 #[cfg(test)]
