@@ -170,50 +170,25 @@ fn describes_something_else(gap: &str) -> bool {
     });
     // "the village of X near Tikrit", "X, 20 km north of Kirkuk": the
     // second place only says where the first is.
-    let locating = words.first().is_some_and(|w| {
-        matches!(
-            *w,
-            "near"
-                | "outside"
-                | "north"
-                | "south"
-                | "east"
-                | "west"
-                | "northeast"
-                | "northwest"
-                | "southeast"
-                | "southwest"
-                | "close"
-                | "about"
-                | "some"
-        ) || w.chars().all(|c| c.is_ascii_digit())
-    }) && words.iter().all(|w| {
-        matches!(
-            *w,
-            "near"
-                | "outside"
-                | "north"
-                | "south"
-                | "east"
-                | "west"
-                | "northeast"
-                | "northwest"
-                | "southeast"
-                | "southwest"
-                | "close"
-                | "to"
-                | "of"
-                | "about"
-                | "some"
-                | "km"
-                | "kilometres"
-                | "kilometers"
-                | "miles"
-                | "the"
-                | "city"
-                | "town"
-        ) || w.chars().all(|c| c.is_ascii_digit())
-    });
+    const STARTS: &[&str] = &[
+        "near",
+        "outside",
+        "north",
+        "south",
+        "east",
+        "west",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "close",
+        "about",
+        "some",
+    ];
+    const ALSO: &[&str] = &["to", "of", "km", "kilometres", "kilometers", "miles", "the", "city", "town"];
+    let number = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+    let locating = words.first().is_some_and(|w| STARTS.contains(w) || number(w))
+        && words.iter().all(|w| STARTS.contains(w) || ALSO.contains(w) || number(w));
     participle || locating || words.iter().any(|w| matches!(*w, "between" | "from" | "toward" | "towards"))
 }
 
