@@ -68,8 +68,28 @@ pub(crate) fn read_gpkg(path: &Path, sink: &mut Sink) -> Result<()> {
         check_srs(&conn, srs).map_err(|m| bad(format!("layer {table}: {m}")))?;
     }
     let quoted = table.replace('"', "\"\"");
+    // The column names, from the table's schema and checked: rusqlite's
+    // `column_names()` and `column_name()` panic on a name that is not
+    // UTF-8, which a damaged file can hold (found by fuzzing).
+    let names: Vec<String> = {
+        let mut info = conn.prepare("SELECT name FROM pragma_table_info(?1)").map_err(sql)?;
+        let raw: Vec<Vec<u8>> = info
+            .query_map([&table], |r| Ok(r.get_ref(0)?.as_bytes().map(<[u8]>::to_vec).unwrap_or_default()))
+            .map_err(sql)?
+            .collect::<std::result::Result<_, _>>()
+            .map_err(sql)?;
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, b)| {
+                String::from_utf8(b)
+                    .map_err(|_| bad(format!("layer {table}: column {} has a name that is not UTF-8", i + 1)))
+            })
+            .collect::<Result<_>>()?
+    };
     let mut st = conn.prepare(&format!("SELECT * FROM \"{quoted}\"")).map_err(sql)?;
-    let names: Vec<String> = st.column_names().iter().map(|s| s.to_string()).collect();
+    if st.column_count() != names.len() {
+        return Err(bad(format!("layer {table}: its schema and its rows disagree on the number of columns")));
+    }
     let fields = targets(names.iter().map(String::as_str));
     let geom_idx = geom_col.as_deref().and_then(|g| names.iter().position(|n| n.eq_ignore_ascii_case(g)));
     let has = |c: Column| fields.contains(&Some(Target::Column(c)));

@@ -119,3 +119,17 @@ fn lenient_reports_an_unreadable_input_and_converts_the_rest() {
     run(&["export", s(&missing), s(&src), "-o", s(&out2)]).assert_exit(2);
     assert!(!out2.exists());
 }
+
+/// Found by fuzzing (fuzz/ target `gpkg`): a damaged GeoPackage whose
+/// column name is not UTF-8 made rusqlite panic inside the reader.
+#[test]
+fn a_geopackage_column_name_that_is_not_utf8_is_an_error_not_a_panic() {
+    let dir = Dir::new();
+    let out = dir.create("out.geojson", b"previous contents\n");
+    let o = run(&["export", s(&fixture("non_utf8_column.gpkg")), "-o", s(&out)]);
+    o.assert_exit(2);
+    let err = o.stderr();
+    assert!(err.contains("non_utf8_column.gpkg: layer incidents: column 6 has a name that is not UTF-8"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(std::fs::read(&out).unwrap(), b"previous contents\n");
+}
