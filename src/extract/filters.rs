@@ -129,27 +129,38 @@ pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(
         .filter(|(_, a)| a.words.len() > 1 && !a.air && a.words.last().is_none_or(|w| w != "artillery"))
         .flat_map(|(i, a)| *i..i + a.words.len())
         .collect();
-    for t in triggers() {
-        if !lexicon::needs_met(&t.needs, lower, &classes) {
-            continue;
+    let fits = |t: &lexicon::Trigger, i: usize| {
+        !words[i].quoted
+            && matches_at_or_after_hyphen(&t.words, lower, i, tails[i])
+            && (!t.lower_only || !words[i].text.chars().any(char::is_uppercase))
+            && (!t.passive || after_passive_auxiliary(lower, i))
+            && !negated(lower, i)
+            && !t
+                .not_next
+                .as_ref()
+                .is_some_and(|n| lower.get(i + t.words.len()).is_some_and(|w| lexicon::word_matches(n, w)))
+            && !blocked.contains(&i)
+            && lexicon::needs_met(&t.needs, lower, &classes)
+    };
+    // The highest-priority trigger (the first in `triggers()`), at its
+    // first word: each word looks up the triggers it can begin.
+    let all = triggers();
+    let index = lexicon::trigger_index();
+    let mut best: Option<(usize, usize)> = None;
+    let mut candidates = Vec::new();
+    for i in 0..lower.len() {
+        candidates.clear();
+        index.candidates(&lower[i], &mut candidates);
+        if !tails[i].is_empty() {
+            index.candidates(tails[i], &mut candidates);
         }
-        let fits = |i: usize| {
-            !words[i].quoted
-                && matches_at_or_after_hyphen(&t.words, lower, i, tails[i])
-                && (!t.lower_only || !words[i].text.chars().any(char::is_uppercase))
-                && (!t.passive || after_passive_auxiliary(lower, i))
-                && !negated(lower, i)
-                && !t
-                    .not_next
-                    .as_ref()
-                    .is_some_and(|n| lower.get(i + t.words.len()).is_some_and(|w| lexicon::word_matches(n, w)))
-                && !blocked.contains(&i)
-        };
-        if let Some(i) = (0..lower.len()).find(|&i| fits(i)) {
-            return Some((i, t));
+        for &ti in &candidates {
+            if best.is_none_or(|(bt, _)| ti < bt) && fits(&all[ti], i) {
+                best = Some((ti, i));
+            }
         }
     }
-    None
+    best.map(|(ti, i)| (i, &all[ti]))
 }
 
 /// "was shot", "were reportedly captured", "had been detained".

@@ -254,6 +254,40 @@ pub fn triggers() -> &'static [Trigger] {
     })
 }
 
+/// The triggers by their first word, for looking a sentence's words up
+/// rather than trying every trigger at every word.
+pub struct TriggerIndex {
+    exact: std::collections::HashMap<&'static str, Vec<usize>>,
+    prefix: Vec<(&'static str, usize)>,
+}
+
+impl TriggerIndex {
+    /// Adds to `out` the indices (into [`triggers`]) of the triggers whose
+    /// first word matches `word`.
+    pub fn candidates(&self, word: &str, out: &mut Vec<usize>) {
+        if let Some(v) = self.exact.get(word) {
+            out.extend_from_slice(v);
+        }
+        out.extend(self.prefix.iter().filter(|(p, _)| word.starts_with(p)).map(|(_, i)| *i));
+    }
+}
+
+static TRIGGER_INDEX: OnceLock<TriggerIndex> = OnceLock::new();
+
+pub fn trigger_index() -> &'static TriggerIndex {
+    TRIGGER_INDEX.get_or_init(|| {
+        let mut index = TriggerIndex { exact: Default::default(), prefix: Vec::new() };
+        for (i, t) in triggers().iter().enumerate() {
+            let first = t.words[0].as_str();
+            match first.strip_suffix('*') {
+                Some(p) => index.prefix.push((p, i)),
+                None => index.exact.entry(first).or_default().push(i),
+            }
+        }
+        index
+    })
+}
+
 /// Does one pattern word (`*` ends a prefix) match one word?
 pub fn word_matches(pattern: &str, word: &str) -> bool {
     match pattern.strip_suffix('*') {
