@@ -189,9 +189,7 @@ pub(super) fn is_modal(words: &[Word<'_>], trigger_at: usize) -> bool {
 }
 
 pub(super) fn is_background(lower: &[String]) -> bool {
-    BACKGROUND
-        .iter()
-        .any(|p| (0..lower.len()).any(|i| lower[i..].starts_with(&p.iter().map(|w| w.to_string()).collect::<Vec<_>>())))
+    BACKGROUND.iter().any(|p| lower.windows(p.len()).any(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b)))
         || lower.iter().any(|w| matches!(w.as_str(), "have" | "has"))
             && lower.windows(2).any(|w| {
                 w[0] == "since"

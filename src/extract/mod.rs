@@ -193,9 +193,11 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             // countries are the parties to an agreement.
             if coded.sub_event_type == "Agreement" {
                 let trigger_byte = words[trigger_at].start;
-                let mut parties = resolutions
+                // Resolutions are in text order: only this sentence's are read.
+                let lo = resolutions.partition_point(|r| r.mention.start < s);
+                let hi = resolutions.partition_point(|r| r.mention.start < trigger_byte).max(lo);
+                let mut parties = resolutions[lo..hi]
                     .iter()
-                    .filter(|r| r.mention.start >= s && r.mention.start < trigger_byte)
                     .filter(|r| r.mention.kind != MentionKind::Demonym)
                     .filter_map(|r| r.place.as_ref().filter(|p| p.is_country()))
                     .map(|p| gaz.country_name(&p.country).unwrap_or_else(|| p.name.to_string()));

@@ -137,23 +137,32 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
         }
     }
     starts.push(mentions.len());
-    let mut out = Vec::with_capacity(mentions.len());
+    let total = mentions.len();
     let mut rest = mentions.into_iter();
-    for w in starts.windows(2) {
-        let (first, end) = (w[0], w[1]);
-        let section: Vec<Mention> = rest
-            .by_ref()
-            .take(end - first)
-            .map(|mut m| {
-                // Links stay within the section, renumbered from its start
-                // (one across a line break is dropped).
-                m.enclosing = m.enclosing.filter(|e| (first..end).contains(e)).map(|e| e - first);
-                m
-            })
-            .collect();
+    let sections: Vec<Vec<Mention>> = starts
+        .windows(2)
+        .map(|w| {
+            let (first, end) = (w[0], w[1]);
+            rest.by_ref()
+                .take(end - first)
+                .map(|mut m| {
+                    // Links stay within the section, renumbered from its start
+                    // (one across a line break is dropped).
+                    m.enclosing = m.enclosing.filter(|e| (first..end).contains(e)).map(|e| e - first);
+                    m
+                })
+                .collect()
+        })
+        .collect();
+    // Sections are independent: resolved in parallel, joined in order.
+    use rayon::prelude::*;
+    let resolved: Vec<Vec<Resolution>> =
+        sections.into_par_iter().map(|section| resolve_section(gaz, text, section, opts)).collect();
+    let mut out = Vec::with_capacity(total);
+    for part in resolved {
         // Links in the output index the whole list again.
         let base = out.len();
-        out.extend(resolve_section(gaz, text, section, opts).into_iter().map(|mut r| {
+        out.extend(part.into_iter().map(|mut r| {
             r.mention.enclosing = r.mention.enclosing.map(|e| e + base);
             r
         }));
