@@ -602,6 +602,9 @@ mod tests {
         let (t, s, a1, _) =
             coded("Demonstrators torched a party office and threw stones at police in Amarah on Monday.");
         assert_eq!((t.as_str(), s.as_str(), a1.as_str()), ("Riots", "Violent demonstration", "Rioters (Iraq)"));
+        // A place after "in" is where the crowd protested, not a government
+        // protesting ("Washington protested").
+        assert_eq!(one("About 400 people in Basra protested on Monday.").len(), 1);
         // A protest called for is not one held.
         assert!(one("Activists called for a protest in Basra on Friday.").is_empty());
     }

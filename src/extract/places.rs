@@ -255,28 +255,33 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                 | "Prime"
         )
     });
-    let speaks = next.first().is_some_and(|w| {
-        matches!(
-            w.trim_matches(|c: char| !c.is_alphanumeric()),
-            "said"
-                | "says"
-                | "acknowledged"
-                | "announced"
-                | "denied"
-                | "accused"
-                | "warned"
-                | "demanded"
-                | "urged"
-                | "condemned"
-                | "insisted"
-                | "claimed"
-                | "argued"
-                | "blamed"
-                | "stated"
-                | "protested"
-                | "vowed"
-        )
+    // "Washington protested", not "people in Neuquen protested".
+    let after_preposition = prev.first().is_some_and(|w| {
+        matches!(w.to_lowercase().as_str(), "in" | "at" | "near" | "outside" | "inside" | "into" | "across" | "around")
     });
+    let speaks = !after_preposition
+        && next.first().is_some_and(|w| {
+            matches!(
+                w.trim_matches(|c: char| !c.is_alphanumeric()),
+                "said"
+                    | "says"
+                    | "acknowledged"
+                    | "announced"
+                    | "denied"
+                    | "accused"
+                    | "warned"
+                    | "demanded"
+                    | "urged"
+                    | "condemned"
+                    | "insisted"
+                    | "claimed"
+                    | "argued"
+                    | "blamed"
+                    | "stated"
+                    | "protested"
+                    | "vowed"
+            )
+        });
     let owner = (after.starts_with("'s ") || after.starts_with("\u{2019}s "))
         && next.get(1).is_some_and(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
