@@ -87,9 +87,12 @@ fn is_source(lower: &[String], from: usize, to: usize) -> bool {
         matches!(w, "said" | "says" | "say" | "told" | "reported" | "stated" | "announced" | "confirmed" | "added")
     };
     let next = |k: usize| lower.get(to + k).map(String::as_str).unwrap_or("");
-    said(next(0))
-        || (matches!(next(0), "has" | "have" | "had" | "also" | "later" | "officials" | "sources" | "spokesman")
-            && said(next(1)))
+    // "the PMF said its units came under attack": the speaker is a side.
+    let own_side = (1..5).any(|k| matches!(next(k), "its" | "their"));
+    !own_side
+        && (said(next(0))
+            || matches!(next(0), "has" | "have" | "had" | "also" | "later" | "officials" | "sources" | "spokesman")
+                && said(next(1)))
         || (from >= 2 && lower[from - 2] == "according" && lower[from - 1] == "to")
         || (from >= 3 && lower[from - 3] == "according" && lower[from - 2] == "to")
 }

@@ -625,6 +625,12 @@ mod tests {
         assert_eq!((s.as_str(), a1.as_str()), ("Government regains territory", "Military Forces of Iraq"));
         let (_, s, _, _) = coded("ISIS militants seized control of a village near Rutba on Monday.");
         assert_eq!(s, "Non-state actor overtakes territory");
+        // A force that only reports is not a side; one that reports on its
+        // own units is.
+        let (_, _, _, a2) = coded("Two civilians were killed in a blast in Kirkuk on Monday, police said.");
+        assert_eq!(a2, "Civilians (Iraq)");
+        let (_, _, _, a2) = coded("The PMF said its units came under attack in Khanaqin on Thursday.");
+        assert_eq!(a2, "Popular Mobilization Forces");
         // A warrant is not an arrest.
         assert!(one("A court in Kirkuk issued an arrest warrant for the governor on Monday.").is_empty());
     }
