@@ -170,25 +170,12 @@ fn describes_something_else(gap: &str) -> bool {
     });
     // "the village of X near Tikrit", "X, 20 km north of Kirkuk": the
     // second place only says where the first is.
-    const STARTS: &[&str] = &[
-        "near",
-        "outside",
-        "north",
-        "south",
-        "east",
-        "west",
-        "northeast",
-        "northwest",
-        "southeast",
-        "southwest",
-        "close",
-        "about",
-        "some",
-    ];
+    // Compass words are the geoparser's ("north", "southeast", ...).
+    const STARTS: &[&str] = &["near", "outside", "close", "about", "some"];
     const ALSO: &[&str] = &["to", "of", "km", "kilometres", "kilometers", "miles", "the", "city", "town"];
     let number = |w: &str| w.chars().all(|c| c.is_ascii_digit());
-    let locating = words.first().is_some_and(|w| STARTS.contains(w) || number(w))
-        && words.iter().all(|w| STARTS.contains(w) || ALSO.contains(w) || number(w));
+    let starts = |w: &str| STARTS.contains(&w) || crate::geoparse::DIRECTIONS.contains(&w) || number(w);
+    let locating = words.first().is_some_and(|w| starts(w)) && words.iter().all(|w| starts(w) || ALSO.contains(w));
     participle || locating || words.iter().any(|w| matches!(*w, "between" | "from" | "toward" | "towards"))
 }
 

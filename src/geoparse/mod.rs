@@ -16,7 +16,7 @@ mod words;
 
 pub use resolve::{Resolution, ResolveOptions, resolve};
 pub use spot::{Mention, MentionKind, Relation, spot};
-pub use words::MONTHS;
+pub use words::{DIRECTIONS, MONTHS};
 
 use crate::document::Document;
 use crate::gazetteer::Gazetteer;
