@@ -41,17 +41,21 @@ pub(super) fn is_claim(lower: &[String]) -> bool {
     })
 }
 
-/// The first named armed group (not "gunmen") a sentence mentions.
-pub(super) fn named_armed_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
-    actor_mentions(words, lower)
-        .into_iter()
+/// The first named armed group (not "gunmen") among a sentence's actor
+/// mentions.
+pub(super) fn named_armed_group(mentions: &[Mention]) -> Option<Actor> {
+    mentions
+        .iter()
         .find(|(_, a)| a.kind == ActorKind::Armed && a.name != "Unidentified Armed Group")
         .map(|(_, a)| (a.name.clone(), a.kind))
 }
 
+/// An actor alias a sentence mentions: (word index, alias).
+pub(super) type Mention = (usize, &'static lexicon::ActorAlias);
+
 /// The actor aliases a sentence mentions, in order, longest alias first at
-/// each word: (word index, alias).
-pub(super) fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<(usize, &'static lexicon::ActorAlias)> {
+/// each word. Worked out once per sentence; the rules take the list.
+pub(super) fn actor_mentions(words: &[Word<'_>], lower: &[String]) -> Vec<Mention> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < lower.len() {
@@ -176,12 +180,11 @@ fn is_victim(lower: &[String], pos: usize) -> bool {
 /// Perpetrator and target: armed groups (or foreign forces for air and
 /// artillery strikes) act; state forces, civilians and prisoners are acted on.
 pub(super) fn find_actors(
-    words: &[Word<'_>],
     lower: &[String],
+    mentioned: &[Mention],
     trigger: &lexicon::Trigger,
     trigger_at: usize,
 ) -> (Option<Actor>, Option<Actor>) {
-    let mentioned = actor_mentions(words, lower);
     // Aircraft named in an air strike ("Iraqi aircraft struck ...") fly it.
     let flier: Option<Actor> = (trigger.sub_event_type == "Air/drone strike")
         .then(|| mentioned.iter().find(|(_, a)| a.air).map(|(_, a)| (a.name.clone(), a.kind)))
@@ -255,13 +258,15 @@ mod tests {
     #[test]
     fn actors_are_normalised_and_ordered() {
         let (w, l) = lw("four PMF fighters were killed in an ISIS attack");
-        let t = find_trigger(&w, &l).unwrap().1;
-        let (a1, a2) = find_actors(&w, &l, t, l.iter().position(|x| x == "attack").unwrap());
+        let m = actor_mentions(&w, &l);
+        let t = find_trigger(&w, &l, &m).unwrap().1;
+        let (a1, a2) = find_actors(&l, &m, t, l.iter().position(|x| x == "attack").unwrap());
         assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
         assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
         let (w, l) = lw("this is a Daesh attack on Hashd al-Shaabi units");
-        let t = find_trigger(&w, &l).unwrap().1;
-        let (a1, a2) = find_actors(&w, &l, t, l.iter().position(|x| x == "attack").unwrap());
+        let m = actor_mentions(&w, &l);
+        let t = find_trigger(&w, &l, &m).unwrap().1;
+        let (a1, a2) = find_actors(&l, &m, t, l.iter().position(|x| x == "attack").unwrap());
         assert_eq!(a1.unwrap().0, "Islamic State (ISIS)");
         assert_eq!(a2.unwrap().0, "Popular Mobilization Forces");
     }

@@ -4,8 +4,8 @@
 //! person captured; arrests by a state or by an armed group; a clash whose
 //! victims are civilians.
 
-use super::actors::{Actor, actor_mentions, find_actors};
-use super::lexicon::{ActorKind, Trigger, word_matches};
+use super::actors::{Actor, Mention, find_actors};
+use super::lexicon::{ActorKind, Trigger, any_of, word_matches};
 use super::words::Word;
 
 /// Who an actor slot names; crowds and defaults are named per country.
@@ -264,14 +264,14 @@ fn named_or(a: Option<Actor>, default: Side) -> Side {
 pub(super) fn code_event(
     words: &[Word<'_>],
     lower: &[String],
+    mentioned: &[Mention],
     trigger: &Trigger,
     at: usize,
     killed: u32,
     injured: u32,
 ) -> Coding {
-    let mentions: Vec<(usize, Actor)> =
-        actor_mentions(words, lower).into_iter().map(|(i, a)| (i, (a.name.clone(), a.kind))).collect();
-    let (actor1, actor2) = find_actors(words, lower, trigger, at);
+    let mentions: Vec<(usize, Actor)> = mentioned.iter().map(|(i, a)| (*i, (a.name.clone(), a.kind))).collect();
+    let (actor1, actor2) = find_actors(lower, mentioned, trigger, at);
     let coding = |t: &'static str, s: &str, a1: Side, a2: Side| Coding {
         event_type: t,
         sub_event_type: s.to_string(),
@@ -487,7 +487,6 @@ pub(super) fn code_event(
         ("Violence against civilians", None) => Side::Generic("Civilians ({country})"),
         _ => Side::Nobody,
     };
-    let _ = (killed, injured);
     coding(event_type, &sub, named_or(actor1, default1), a2)
 }
 

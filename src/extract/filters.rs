@@ -1,6 +1,7 @@
 //! Whether a sentence reports an incident at all: its trigger, and the
 //! plans, threats, statistics and background that are not incidents.
 
+use super::actors::Mention;
 use super::casualties::KILL;
 use super::lexicon::{self, matches_at_or_after_hyphen, triggers};
 use super::numbers;
@@ -120,11 +121,15 @@ pub(super) const NON_VIOLENT_CAUSES: &[&str] = &[
     "cholera",
 ];
 
-pub(super) fn find_trigger<'a>(words: &[Word<'_>], lower: &[String]) -> Option<(usize, &'a lexicon::Trigger)> {
+pub(super) fn find_trigger<'a>(
+    words: &[Word<'_>],
+    lower: &[String],
+    mentions: &[Mention],
+) -> Option<(usize, &'a lexicon::Trigger)> {
     let classes = lexicon::WordClasses::of(lower);
     let tails: Vec<&str> = lower.iter().map(|w| lexicon::hyphen_tail(w)).collect();
     // A trigger word inside an actor's name ("riot police") is not one.
-    let blocked: Vec<usize> = super::actors::actor_mentions(words, lower)
+    let blocked: Vec<usize> = mentions
         .iter()
         .filter(|(_, a)| a.words.len() > 1 && !a.air && a.words.last().is_none_or(|w| w != "artillery"))
         .flat_map(|(i, a)| *i..i + a.words.len())
@@ -269,10 +274,16 @@ mod tests {
     #[test]
     fn triggers_pick_the_most_specific_type() {
         let (w, l) = lw("two soldiers were killed when their convoy hit an IED");
-        assert_eq!(find_trigger(&w, &l).unwrap().1.sub_event_type, "Remote explosive/landmine/IED");
+        assert_eq!(
+            find_trigger(&w, &l, &crate::extract::actors::actor_mentions(&w, &l)).unwrap().1.sub_event_type,
+            "Remote explosive/landmine/IED"
+        );
         let (w, l) = lw("21 prisoners escaped from a detention facility");
-        assert_eq!(find_trigger(&w, &l).unwrap().1.event_type, "Strategic developments");
+        assert_eq!(
+            find_trigger(&w, &l, &crate::extract::actors::actor_mentions(&w, &l)).unwrap().1.event_type,
+            "Strategic developments"
+        );
         let (w, l) = lw("the attackers escaped into the orchards");
-        assert!(find_trigger(&w, &l).is_none());
+        assert!(find_trigger(&w, &l, &crate::extract::actors::actor_mentions(&w, &l)).is_none());
     }
 }

@@ -122,10 +122,11 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
         // previous sentence named.
         let continues = previous.as_ref().filter(|p| p.index + 1 == si && !paragraph_break(&doc.text[p.end..s]));
         let carried_group = continues.and_then(|p| p.group.clone()).filter(|_| is_anaphoric_group(&lower));
-        let group_here = named_armed_group(&words, &lower).or_else(|| carried_group.clone());
+        let mentions = actors::actor_mentions(&words, &lower);
+        let group_here = named_armed_group(&mentions).or_else(|| carried_group.clone());
         let before = out.len();
         'incidents: {
-            let Some((trigger_at, trigger)) = find_trigger(&words, &lower) else { break 'incidents };
+            let Some((trigger_at, trigger)) = find_trigger(&words, &lower, &mentions) else { break 'incidents };
             if is_modal(&words, trigger_at) || is_statistic(&lower) || is_background(&lower) {
                 break 'incidents;
             }
@@ -169,7 +170,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             };
             // Places inside an organisation's name ("Islamic State of Iraq and
             // al-Sham", "Kurdistan Workers Party") are not where it happened.
-            let blocked: Vec<std::ops::Range<usize>> = actors::actor_mentions(&words, &lower)
+            let blocked: Vec<std::ops::Range<usize>> = mentions
                 .iter()
                 .filter(|(_, a)| a.words.len() > 1)
                 .map(|(i, a)| {
@@ -188,7 +189,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 break 'incidents;
             }
             last_date = Some((date, precision));
-            let mut coded = code_event(&words, &lower, trigger, trigger_at, killed, injured);
+            let mut coded = code_event(&words, &lower, &mentions, trigger, trigger_at, killed, injured);
             // "Turkey and Russia agreed to a ceasefire": states named as
             // countries are the parties to an agreement.
             if coded.sub_event_type == "Agreement" {
@@ -288,7 +289,7 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 inc.injured = inc.injured.max(injured);
                 last_incidents = last_incidents.map(|(_, r)| (si, r));
             }
-        } else if let (Some(g), Some((k, range))) = (victim_group(&words, &lower), &last_incidents)
+        } else if let (Some(g), Some((k, range))) = (victim_group(&lower, &mentions), &last_incidents)
             && k + 1 == si
         {
             // "The Pentagon said the targets belonged to Kataib Hezbollah":
@@ -370,12 +371,12 @@ fn claimed_kind(lower: &[String]) -> Option<&'static [&'static str]> {
 
 /// "the targets belonged to X", "the dead were members of X": the armed
 /// group an incident hit, named in the sentence after it.
-fn victim_group(words: &[Word<'_>], lower: &[String]) -> Option<Actor> {
+fn victim_group(lower: &[String], mentions: &[actors::Mention]) -> Option<Actor> {
     let at = lower.windows(2).position(|w| {
         matches!((w[0].as_str(), w[1].as_str()), ("belonged", "to") | ("belonging", "to") | ("members", "of"))
     })?;
-    let g = named_armed_group(&words[at..], &lower[at..])?;
-    Some(g)
+    let after = mentions.partition_point(|(i, _)| *i < at);
+    named_armed_group(&mentions[after..])
 }
 
 /// What the next sentence needs to know about the one before it.
