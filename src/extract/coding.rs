@@ -210,10 +210,6 @@ const GROUND: &[&str] = &[
     "points",
 ];
 
-fn any_of(list: &[&str], lower: &[String]) -> bool {
-    lower.iter().any(|w| list.iter().any(|p| word_matches(p, w)))
-}
-
 fn is_protest_sentence(lower: &[String]) -> bool {
     any_of(PROTEST_WORDS, lower)
 }

@@ -288,6 +288,12 @@ pub fn trigger_index() -> &'static TriggerIndex {
     })
 }
 
+/// Whether any word of `lower` matches any pattern of `list` (see
+/// [`word_matches`]).
+pub(super) fn any_of(list: &[&str], lower: &[String]) -> bool {
+    lower.iter().any(|w| list.iter().any(|p| word_matches(p, w)))
+}
+
 /// Does one pattern word (`*` ends a prefix) match one word?
 pub fn word_matches(pattern: &str, word: &str) -> bool {
     match pattern.strip_suffix('*') {
@@ -338,8 +344,7 @@ pub struct WordClasses {
 
 impl WordClasses {
     pub fn of(lower: &[String]) -> WordClasses {
-        let has = |list: &[&str]| lower.iter().any(|w| list.iter().any(|p| word_matches(p, w)));
-        WordClasses { armed: has(ARMED_WORDS), crowd: has(CROWD_WORDS) }
+        WordClasses { armed: any_of(ARMED_WORDS, lower), crowd: any_of(CROWD_WORDS, lower) }
     }
 }
 

@@ -269,7 +269,7 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                     | "vowed"
             )
         });
-    let owner = (after.starts_with("'s ") || after.starts_with("\u{2019}s "))
+    let owner = is_possessor(after)
         && next.get(1).is_some_and(|w| {
             let w = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
             matches!(
@@ -469,15 +469,18 @@ pub(super) fn code_location(
     // "in Basra", "in central Basra": a name that is a city and its
     // province, written without "province", is the city.
     let central = matches!(&relation, Relation::Part(d) if d == "central");
-    let (place, relation) = match (&relation, city_of_area(gaz, &place)) {
+    // Looked up once: the second rule only runs when the first did not
+    // replace the place (it needs `via_area`, which the first excludes).
+    let area_city = city_of_area(gaz, &place);
+    let (place, relation, area_city) = match (&relation, area_city) {
         (Relation::At | Relation::Part(_), Some(city))
             if !via_area && m.admin_noun.is_none() && (central || relation == Relation::At) =>
         {
-            (city, if central { Relation::At } else { relation })
+            (city, if central { Relation::At } else { relation }, None)
         }
-        _ => (place, relation),
+        (_, area_city) => (place, relation, area_city),
     };
-    let (place, via_area) = match (via_area && !framed_as_area, city_of_area(gaz, &place)) {
+    let (place, via_area) = match (via_area && !framed_as_area, area_city) {
         (true, Some(city)) => (city, false),
         (true, None) if place.feature_class == 'P' => (place, false),
         _ => (place, via_area),
