@@ -54,6 +54,10 @@ pub enum Error {
     #[error("nothing written: {count} failure(s) and nothing read; the first: {first}")]
     NothingRead { count: usize, first: Box<Error> },
 
+    /// A server could not listen on an address (or stopped accepting).
+    #[error("cannot serve on {addr}: {message}")]
+    Bind { addr: String, message: String },
+
     /// SQLite reported an error while writing a GeoPackage.
     #[error("{path}: sqlite: {source}")]
     Sqlite {

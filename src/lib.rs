@@ -29,6 +29,7 @@ pub mod input;
 pub mod jobs;
 pub mod json;
 pub mod schema;
+pub mod serve;
 pub mod spatial;
 
 pub use error::{Error, Result};

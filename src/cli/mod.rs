@@ -10,6 +10,7 @@ mod geocode;
 mod geoparse;
 mod map;
 mod near;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -51,6 +52,8 @@ enum Command {
     Gazetteer(gazetteer::Command),
     /// Save web pages and feed items as report files.
     Fetch(fetch::Args),
+    /// Serve incidents as live layers (OGC API - Features) for QGIS, GDAL and browsers.
+    Serve(serve::Args),
 }
 
 /// Outcome of a subcommand that ran to the end.
@@ -65,7 +68,10 @@ pub enum Outcome {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     incidentmap::document::set_max_input_bytes(cli.max_input_mb.saturating_mul(1 << 20));
-    incidentmap::atomic::remove_temps_on_signal();
+    // `serve` writes no file and stops cleanly on Ctrl-C by itself.
+    if !matches!(cli.command, Command::Serve(_)) {
+        incidentmap::atomic::remove_temps_on_signal();
+    }
     let result = match cli.command {
         Command::Map(a) => map::run(a),
         Command::Extract(a) => extract::run(a),
@@ -76,6 +82,7 @@ pub fn main() -> ExitCode {
         Command::Export(a) => export::run(a),
         Command::Gazetteer(c) => gazetteer::run(c),
         Command::Fetch(a) => fetch::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match result {
         Ok(Outcome::Done) => ExitCode::SUCCESS,

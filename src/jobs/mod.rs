@@ -13,6 +13,7 @@
 //! | [`export::run_export`] | incidents from any input to any output format |
 //! | [`fetch::run_fetch`] | web pages and feed items saved as report files |
 //! | [`geoparse::run_geoparse`] | every place name in texts, resolved |
+//! | [`serve::run_serve`] | inputs -> the `map` layers served over OGC API - Features |
 
 pub mod cluster;
 pub mod export;
@@ -21,5 +22,6 @@ pub mod fetch;
 pub mod geoparse;
 pub mod map;
 pub mod near;
+pub mod serve;
 
 pub use crate::input::{GazetteerSource, LoadOptions, LoadReport};
