@@ -1,0 +1,273 @@
+//! `serve` as QGIS, GDAL and scripts see it: the real binary on
+//! 127.0.0.1:0, its URL read from the first line it prints, queried over
+//! HTTP. Answers are checked against `export` and `near` on the same file,
+//! and GDAL's own OGC API - Features driver reads the examples' incidents.
+//! Each test's server is killed when its guard drops.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+use crate::util::{BIN, Dir, examples, fixture, incidentmap, s};
+
+/// A running `incidentmap serve`, killed on drop.
+struct Served {
+    child: Child,
+    url: String,
+    http: reqwest::blocking::Client,
+}
+
+impl Served {
+    fn start(inputs: &[&str]) -> Served {
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .args(inputs)
+            .args(["--bind", "127.0.0.1:0", "--title", "Test <incidents>"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start incidentmap serve");
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+        if first.is_empty() {
+            let mut err = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("serve printed no URL; stderr:\n{err}");
+        }
+        let url = first.trim().trim_end_matches('/').to_string();
+        assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
+        // reqwest is built without a default TLS provider; plain HTTP still
+        // needs one installed to build a client.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
+        Served { child, url, http }
+    }
+
+    fn get(&self, path: &str) -> reqwest::blocking::Response {
+        self.http.get(format!("{}{path}", self.url)).send().unwrap()
+    }
+
+    fn json(&self, path: &str) -> Value {
+        let r = self.get(path);
+        assert_eq!(r.status(), 200, "{path}");
+        body_json(r)
+    }
+
+    /// The feature ids of a page of items.
+    fn ids(&self, path: &str) -> BTreeSet<u64> {
+        ids(&self.json(path))
+    }
+
+    fn port(&self) -> &str {
+        self.url.rsplit(':').next().unwrap()
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn body_json(r: reqwest::blocking::Response) -> Value {
+    serde_json::from_slice(&r.bytes().unwrap()).expect("a JSON body")
+}
+
+fn ids(fc: &Value) -> BTreeSet<u64> {
+    fc["features"].as_array().unwrap().iter().map(|f| f["id"].as_u64().unwrap()).collect()
+}
+
+fn layer() -> String {
+    s(&fixture("serve", "incidents.csv")).to_string()
+}
+
+/// What `near` gives on the fixture with these arguments (all incidents
+/// measured from 0,0 that pass its filters), as ids.
+fn near_ids(args: &[&str]) -> BTreeSet<u64> {
+    let mut all = vec!["near", "0,0", layer().leak() as &str, "--format", "json"];
+    all.extend_from_slice(args);
+    let run = incidentmap(&all).run();
+    run.assert_exit(0);
+    run.stdout_json_lines().iter().map(|v| v["id"].as_u64().unwrap()).collect()
+}
+
+#[test]
+fn items_equal_export_and_near_with_each_filter() {
+    let srv = Served::start(&[&layer()]);
+    let dir = Dir::new();
+    let out = dir.join("all.geojson");
+    incidentmap(["export", &layer(), "-o", s(&out)]).run().assert_exit(0);
+    let exported = crate::util::read_json(&out);
+    let all = srv.json("/collections/incidents/items?limit=10000");
+    assert_eq!(all["numberMatched"], 12);
+    assert_eq!(all["features"], exported["features"], "served features are the exported ones");
+    // bbox across the antimeridian (minx > maxx), a plain bbox, dates, filters.
+    let cases: [(&str, Vec<&str>); 7] = [
+        ("bbox=170,-20,-170,-10", vec!["--bbox", "170,-20,-170,-10"]),
+        ("bbox=44,33,46,35", vec!["--bbox", "44,33,46,35"]),
+        ("datetime=2021-02-14", vec!["--from", "2021-02-14", "--to", "2021-02-14"]),
+        ("datetime=2021-02-01/2021-04-02", vec!["--from", "2021-02-01", "--to", "2021-04-02"]),
+        ("datetime=../2021-03-01", vec!["--to", "2021-03-01"]),
+        ("datetime=2021-04-30T12:00:00Z/..", vec!["--from", "2021-04-30"]),
+        ("event_type=battles&fatalities=4", vec!["--type", "Battles", "--min-fatalities", "4"]),
+    ];
+    for (q, args) in cases {
+        let served = srv.ids(&format!("/collections/incidents/items?{q}"));
+        let expected = near_ids(&args);
+        assert!(!expected.is_empty(), "{q}: the case must select something");
+        assert_eq!(served, expected, "{q}");
+    }
+    assert_eq!(srv.ids("/collections/incidents/items?bbox=170,-20,-170,-10").len(), 2);
+    // Equality filters against the exported records.
+    let by = |k: &str, v: &str| -> BTreeSet<u64> {
+        exported["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["properties"][k].as_str().unwrap().eq_ignore_ascii_case(v))
+            .map(|f| f["id"].as_u64().unwrap())
+            .collect()
+    };
+    assert_eq!(srv.ids("/collections/incidents/items?admin1=diyala"), by("admin1", "Diyala"));
+    assert_eq!(by("admin1", "Diyala").len(), 3);
+    assert_eq!(
+        srv.ids("/collections/incidents/items?actor1=Islamic%20State%20(Iraq)"),
+        by("actor1", "Islamic State (Iraq)")
+    );
+    // One feature by id, with its ETag honoured.
+    let one = srv.get("/collections/incidents/items/5");
+    assert_eq!(one.headers()["content-type"], "application/geo+json");
+    let etag = one.headers()["etag"].to_str().unwrap().to_string();
+    let f: Value = body_json(one);
+    assert_eq!(f["properties"]["event_id"], "s05");
+    let again = srv.http.get(format!("{}/collections/incidents/items/5", srv.url)).header("If-None-Match", &etag);
+    assert_eq!(again.send().unwrap().status(), 304);
+}
+
+#[test]
+fn paging_walks_next_links_to_every_item_once() {
+    let srv = Served::start(&[&layer()]);
+    let mut url = format!("{}/collections/incidents/items?limit=5&datetime=2021-01-01/..", srv.url);
+    let mut seen = Vec::new();
+    let mut pages = 0;
+    loop {
+        let page: Value = body_json(srv.http.get(&url).send().unwrap());
+        assert_eq!(page["numberMatched"], 12);
+        assert_eq!(page["numberReturned"].as_u64().unwrap() as usize, page["features"].as_array().unwrap().len());
+        let rels: Vec<&str> = page["links"].as_array().unwrap().iter().map(|l| l["rel"].as_str().unwrap()).collect();
+        assert_eq!(rels.contains(&"prev"), pages > 0, "{rels:?}");
+        seen.extend(ids(&page));
+        pages += 1;
+        match page["links"].as_array().unwrap().iter().find(|l| l["rel"] == "next") {
+            Some(next) => url = next["href"].as_str().unwrap().to_string(),
+            None => break,
+        }
+        assert!(url.contains("datetime=2021-01-01") && url.contains("limit=5"), "{url}");
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(seen, (1..=12).collect::<Vec<u64>>());
+    let past = srv.json("/collections/incidents/items?offset=50");
+    assert_eq!((past["numberMatched"].as_u64(), past["numberReturned"].as_u64()), (Some(12), Some(0)));
+}
+
+#[test]
+fn bad_parameters_get_400_naming_them_and_resources_are_negotiated() {
+    let srv = Served::start(&[&layer()]);
+    for (q, param) in [
+        ("bbox=1,2,3", "bbox"),
+        ("bbox=0,5,1,4", "bbox"),
+        ("limit=0", "limit"),
+        ("limit=ten", "limit"),
+        ("offset=-1", "offset"),
+        ("datetime=yesterday", "datetime"),
+        ("datetime=2021-05-01/2021-04-01", "datetime"),
+        ("fatalities=many", "fatalities"),
+        ("colour=red", "colour"),
+        ("f=xml", "f"),
+        ("crs=EPSG:3857", "crs"),
+    ] {
+        let r = srv.get(&format!("/collections/incidents/items?{q}"));
+        assert_eq!(r.status(), 400, "{q}");
+        assert_eq!(r.headers()["content-type"], "application/json");
+        let e: Value = body_json(r);
+        assert_eq!(e["code"], "InvalidParameterValue", "{q}");
+        assert!(e["description"].as_str().unwrap().contains(&format!("\"{param}\"")), "{q}: {e}");
+    }
+    assert_eq!(srv.get("/collections/nope/items").status(), 404);
+    assert_eq!(srv.get("/collections/incidents/items/999").status(), 404);
+    assert_eq!(srv.get("/../../etc/passwd").status(), 404);
+    assert_eq!(srv.get("/collections/..%2F..%2FCargo.toml").status(), 404);
+    let post = srv.http.post(format!("{}/collections", srv.url)).body("x").send().unwrap();
+    assert_eq!(post.status(), 413);
+    let del = srv.http.delete(format!("{}/collections", srv.url)).send().unwrap();
+    assert_eq!(del.status(), 405);
+    // Landing page, conformance, collections, queryables; JSON and HTML.
+    let landing = srv.get("/");
+    assert_eq!(landing.headers()["access-control-allow-origin"], "*");
+    let landing: Value = body_json(landing);
+    assert_eq!(landing["title"], "Test <incidents>");
+    let conf = srv.json("/conformance");
+    assert!(conf["conformsTo"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().ends_with("/conf/core")));
+    let cols = srv.json("/collections");
+    let names: Vec<&str> = cols["collections"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(names, ["incidents", "clusters", "admin1"]);
+    let inc = srv.json("/collections/incidents");
+    assert_eq!(inc["extent"]["temporal"]["interval"][0][0], "2021-01-03T00:00:00Z");
+    let q = srv.json("/collections/incidents/queryables");
+    assert_eq!(q["properties"]["fatalities"]["type"], "integer");
+    let html = srv.http.get(format!("{}/collections/incidents/items?limit=2", srv.url)).header("Accept", "text/html");
+    let html = html.send().unwrap();
+    assert_eq!(html.headers()["content-type"], "text/html; charset=utf-8");
+    let text = html.text().unwrap();
+    assert!(text.contains("<table>") && text.contains("Muqdadiyah"), "{text}");
+    let page = srv.get("/?f=html").text().unwrap();
+    assert!(page.contains("Test &lt;incidents&gt;") && !page.contains("<incidents>"), "{page}");
+}
+
+/// Runs `ogrinfo` on the server; fails by name without GDAL.
+fn ogrinfo(args: &[&str]) -> String {
+    let out = match Command::new("ogrinfo").args(args).output() {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("ogrinfo is not on PATH: install gdal-bin (apt-get install gdal-bin) to run these tests")
+        }
+        Err(e) => panic!("running ogrinfo: {e}"),
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "ogrinfo {args:?} failed:\n{stderr}\n{stdout}");
+    assert!(!stderr.contains("ERROR"), "ogrinfo {args:?} complained:\n{stderr}");
+    stdout
+}
+
+/// The `name: Type (w.p)` field lines of an `ogrinfo -so` summary.
+fn field_lines(summary: &str) -> Vec<String> {
+    let start = summary.lines().position(|l| l.starts_with("id: ") || l.starts_with("FID Column")).unwrap_or(0);
+    summary.lines().skip(start).filter(|l| l.contains(": ") && l.contains(" (")).map(str::to_string).collect()
+}
+
+#[test]
+fn gdal_oapif_lists_the_collections_and_reads_every_example_incident() {
+    let dir = Dir::new();
+    incidentmap(["map", s(&examples()), "-o", s(dir.path())]).run().assert_exit(0);
+    let file = dir.join("incidents.geojson");
+    let expected = crate::util::read_json(&file)["features"].as_array().unwrap().len();
+    assert!(expected >= 30, "the examples give {expected} incidents");
+    let srv = Served::start(&[s(&examples())]);
+    let conn = format!("OAPIF:{}", srv.url);
+    let list = ogrinfo(&["-ro", "-q", &conn]);
+    for name in ["incidents", "clusters", "admin1"] {
+        assert!(list.lines().any(|l| l.contains(&format!(": {name} "))), "{name} not listed:\n{list}");
+    }
+    let summary = ogrinfo(&["-ro", "-al", "-so", &conn, "incidents"]);
+    assert!(summary.contains("event_date: Date"), "{summary}");
+    assert!(summary.contains("fatalities: Integer"), "{summary}");
+    let from_file = ogrinfo(&["-ro", "-al", "-so", s(&file)]);
+    assert_eq!(field_lines(&summary), field_lines(&from_file), "OAPIF and incidents.geojson field types");
+    // Every feature, read through GDAL's own paging.
+    let all = ogrinfo(&["-ro", "-al", &conn, "incidents"]);
+    assert_eq!(all.matches("OGRFeature(incidents)").count(), expected, "port {}", srv.port());
+}
