@@ -9,6 +9,7 @@ use incidentmap::geodesy::{LonLat, haversine_km};
 use incidentmap::spatial::cluster::{ClusterParams, Labels, cluster, cluster_with};
 use incidentmap::spatial::index::IncidentIndex;
 use incidentmap::spatial::query::{Collector, Query};
+use incidentmap::spatial::zoom::{ZoomIndex, ZoomItem};
 use proptest::prelude::*;
 
 /// Centres that clustered points gather around: Iraq, both sides of the
@@ -320,4 +321,48 @@ fn dbscan_edge_cases() {
     // All noise.
     let spread: Vec<LonLat> = (0..50).map(|i| LonLat { lon: f64::from(i) * 3.0 - 75.0, lat: 10.0 }).collect();
     assert_eq!(cluster(&spread, 5.0, 2).noise(), 50);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// At every zoom the clusters in a box hold exactly the incidents whose
+    /// cluster at that zoom (followed down the tree, brute force) lies in
+    /// the box; over the world they hold every incident once, with its
+    /// fatalities; past max_zoom they are the incidents in the box.
+    #[test]
+    fn zoom_cluster_counts_sum_to_the_incidents_in_the_box(
+        pts in points(300),
+        fat in prop::collection::vec(0u32..50, 300),
+        w in -180.0..180.0f64, e in -180.0..180.0f64, s in -90.0..90.0f64, h in 0.0..90.0f64,
+        zoom in 0u8..=20,
+    ) {
+        let bbox = [w, s, e, (s + h).min(90.0)];
+        let index = ZoomIndex::new(&pts, &fat[..pts.len()]);
+        let world = index.clusters([-180.0, -90.0, 180.0, 90.0], zoom);
+        prop_assert_eq!(world.iter().map(|c| c.count).sum::<u64>(), pts.len() as u64);
+        let fat_total: u64 = fat[..pts.len()].iter().map(|&f| u64::from(f)).sum();
+        prop_assert_eq!(world.iter().map(|c| c.fatalities).sum::<u64>(), fat_total);
+        // Brute force: each incident's cluster at this zoom, then the box.
+        let mut members = vec![0u64; world.len()];
+        for i in 0..pts.len() {
+            members[index.ancestor_at(i, zoom)] += 1;
+        }
+        for (c, &m) in world.iter().zip(&members) {
+            prop_assert_eq!(c.count, m);
+        }
+        let expected: u64 = (0..pts.len())
+            .filter(|&i| brute_in_box(world[index.ancestor_at(i, zoom)].position, bbox))
+            .count() as u64;
+        let boxed = index.clusters(bbox, zoom);
+        prop_assert_eq!(boxed.iter().map(|c| c.count).sum::<u64>(), expected);
+        if zoom > index.params().max_zoom {
+            let got: BTreeSet<usize> = boxed.iter().map(|c| match c.item {
+                ZoomItem::Incident(i) => i,
+                ZoomItem::Cluster(_) => usize::MAX,
+            }).collect();
+            let want: BTreeSet<usize> = (0..pts.len()).filter(|&i| brute_in_box(pts[i], bbox)).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }
