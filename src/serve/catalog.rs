@@ -11,6 +11,7 @@ use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
 use crate::spatial::cluster::Cluster;
 use crate::spatial::index::in_bbox;
+use crate::spatial::zoom::ZoomIndex;
 
 /// The collections a server offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -138,6 +139,7 @@ pub struct Catalog {
     clusters: Vec<Cluster>,
     areas: Vec<(AdminArea, AreaStats)>,
     by_id: HashMap<u64, usize>,
+    zoom: ZoomIndex,
 }
 
 impl Catalog {
@@ -155,7 +157,8 @@ impl Catalog {
         for (i, inc) in incidents.iter().enumerate() {
             by_id.entry(inc.id).or_insert(i);
         }
-        Catalog { title: title.into(), incidents, clusters, areas, by_id }
+        let zoom = ZoomIndex::from_incidents(&incidents);
+        Catalog { title: title.into(), incidents, clusters, areas, by_id, zoom }
     }
 
     /// The title of the landing page.
@@ -166,6 +169,11 @@ impl Catalog {
     /// The incidents, in the order given.
     pub fn incidents(&self) -> &[Incident] {
         &self.incidents
+    }
+
+    /// The zoom-level clusters of the incidents (built with the catalog).
+    pub fn zoom(&self) -> &ZoomIndex {
+        &self.zoom
     }
 
     /// The number of features of a collection.

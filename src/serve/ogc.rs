@@ -177,6 +177,7 @@ fn route(cat: &Catalog, req: &Request, bound: &str) -> Response {
                 [] => ctx.only(&["f"]).map(|_| collection(cat, &ctx, c)),
                 ["queryables"] => ctx.only(&["f"]).map(|_| queryables(&ctx, c)),
                 ["items"] => items(cat, &ctx, c),
+                ["clusters"] if c == CollectionId::Incidents => zoom_clusters(cat, &ctx),
                 ["items", fid] => ctx.only(&["f"]).map(|_| item(cat, &ctx, c, fid)),
                 _ => Ok(not_found("path")),
             },
@@ -375,6 +376,66 @@ fn items(cat: &Catalog, ctx: &Ctx, c: CollectionId) -> Result<Response, BadParam
         body.push(b'\n');
         cat.feature_json(c, pos, &mut buf);
         body.extend_from_slice(&buf.buf);
+    }
+    body.extend_from_slice(b"\n]}\n");
+    Ok(with_etag(ctx, Response::new(200, GEOJSON, body)))
+}
+
+/// `/collections/incidents/clusters?zoom=Z[&bbox=...][&limit=N]`: what a
+/// web map shows at zoom Z, as GeoJSON: clusters (`cluster: true`,
+/// `point_count`, `fatalities`, `representative_id`) and, where an incident
+/// stands alone, the incident's own feature (`cluster: false`).
+fn zoom_clusters(cat: &Catalog, ctx: &Ctx) -> Result<Response, BadParam> {
+    ctx.only(&["f", "zoom", "bbox", "limit"])?;
+    if ctx.format == Format::Html {
+        return Err(BadParam::new("f", "clusters are served as GeoJSON only"));
+    }
+    let zoom = ctx.param("zoom").ok_or_else(|| BadParam::new("zoom", "required: a zoom level 0 to 20"))?;
+    let zoom = match zoom.trim().parse::<u8>() {
+        Ok(z) if z <= crate::spatial::zoom::MAX_QUERY_ZOOM => z,
+        _ => return Err(BadParam::new("zoom", "expected an integer zoom level 0 to 20")),
+    };
+    let bbox = ctx.param("bbox").map(params::parse_bbox).transpose()?.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
+    let limit = ctx.param("limit").map(params::parse_limit).transpose()?.unwrap_or(params::MAX_LIMIT);
+    let all = cat.zoom().clusters(bbox, zoom);
+    let page = &all[..all.len().min(limit)];
+    let incidents = cat.incidents();
+    let mut buf = FeatureBuf::new();
+    let mut body = format!(
+        "{{\"type\":\"FeatureCollection\",\"numberMatched\":{},\"numberReturned\":{},\"features\":[",
+        all.len(),
+        page.len()
+    )
+    .into_bytes();
+    for (n, c) in page.iter().enumerate() {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.push(b'\n');
+        match c.item {
+            crate::spatial::zoom::ZoomItem::Incident(i) => {
+                buf.incident(&incidents[i], &[], &[]);
+                let mut f = buf.buf.clone();
+                f.truncate(f.len() - 2);
+                f.extend_from_slice(b",\"cluster\":false,\"point_count\":1}}");
+                body.extend_from_slice(&f);
+            }
+            crate::spatial::zoom::ZoomItem::Cluster(id) => {
+                let v = json!({
+                    "type": "Feature",
+                    "id": id,
+                    "geometry": { "type": "Point", "coordinates": [c.position.lon, c.position.lat] },
+                    "properties": {
+                        "cluster": true,
+                        "cluster_id": id,
+                        "point_count": c.count,
+                        "fatalities": c.fatalities,
+                        "representative_id": incidents[c.representative].id,
+                    },
+                });
+                body.extend_from_slice(v.to_string().as_bytes());
+            }
+        }
     }
     body.extend_from_slice(b"\n]}\n");
     Ok(with_etag(ctx, Response::new(200, GEOJSON, body)))

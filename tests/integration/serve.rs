@@ -271,3 +271,27 @@ fn gdal_oapif_lists_the_collections_and_reads_every_example_incident() {
     let all = ogrinfo(&["-ro", "-al", &conn, "incidents"]);
     assert_eq!(all.matches("OGRFeature(incidents)").count(), expected, "port {}", srv.port());
 }
+
+#[test]
+fn zoom_clusters_hold_every_incident_once_and_split_into_incidents_when_zoomed_in() {
+    let srv = Served::start(&[&layer()]);
+    for zoom in [0, 3, 8, 16, 20] {
+        let fc = srv.json(&format!("/collections/incidents/clusters?zoom={zoom}"));
+        let feats = fc["features"].as_array().unwrap();
+        let total: u64 = feats.iter().map(|f| f["properties"]["point_count"].as_u64().unwrap()).sum();
+        assert_eq!(total, 12, "zoom {zoom}");
+        let fatalities: u64 = feats.iter().map(|f| f["properties"]["fatalities"].as_u64().unwrap()).sum();
+        assert_eq!(fatalities, 23, "zoom {zoom}");
+        if zoom == 0 {
+            assert!(feats.iter().any(|f| f["properties"]["cluster"] == true), "zoom 0 clusters: {fc}");
+        }
+    }
+    // Zoomed in, across the antimeridian: the two Fiji incidents themselves.
+    let fiji = srv.ids("/collections/incidents/clusters?zoom=20&bbox=170,-20,-170,-10");
+    assert_eq!(fiji, near_ids(&["--bbox", "170,-20,-170,-10"]));
+    for q in ["zoom=21", "zoom=-1", "", "zoom=3&bbox=1,2"] {
+        let r = srv.get(&format!("/collections/incidents/clusters?{q}"));
+        assert_eq!(r.status(), 400, "{q}");
+    }
+    assert_eq!(srv.get("/collections/clusters/clusters?zoom=1").status(), 404);
+}
