@@ -387,7 +387,8 @@ fn items(cat: &Catalog, ctx: &Ctx, c: CollectionId) -> Result<Response, BadParam
 /// stands alone, the incident's own feature (`cluster: false`).
 fn zoom_clusters(cat: &Catalog, ctx: &Ctx) -> Result<Response, BadParam> {
     ctx.only(&["f", "zoom", "bbox", "limit"])?;
-    if ctx.format == Format::Html {
+    // GeoJSON whatever a browser's Accept says; only an explicit f=html is refused.
+    if ctx.param("f").is_some_and(|f| f.eq_ignore_ascii_case("html")) {
         return Err(BadParam::new("f", "clusters are served as GeoJSON only"));
     }
     let zoom = ctx.param("zoom").ok_or_else(|| BadParam::new("zoom", "required: a zoom level 0 to 20"))?;
@@ -506,6 +507,21 @@ mod tests {
         assert_eq!(href("next").unwrap(), "http://h:1/collections/incidents/items?limit=2&admin1=Diyala&offset=4");
         assert_eq!(href("prev").unwrap(), "http://h:1/collections/incidents/items?limit=2&admin1=Diyala&offset=0");
         assert!(r.header("ETag").is_some());
+    }
+
+    #[test]
+    fn zoom_clusters_are_geojson_even_for_a_browser() {
+        let cat = catalog();
+        let req = Request {
+            method: "GET".into(),
+            target: "/collections/incidents/clusters?zoom=3".into(),
+            headers: vec![("accept".into(), "text/html,*/*".into())],
+        };
+        let r = handle(&cat, &req, "http://127.0.0.1:1/");
+        assert_eq!((r.status, r.header("Content-Type")), (200, Some(GEOJSON)));
+        let v: Value = serde_json::from_slice(&r.body).unwrap();
+        assert_eq!(v["features"][0]["properties"]["point_count"], 5);
+        assert_eq!(get(&cat, "/collections/incidents/clusters?zoom=3&f=html").status, 400);
     }
 
     #[test]
