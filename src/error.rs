@@ -54,6 +54,12 @@ pub enum Error {
     #[error("nothing written: {count} failure(s) and nothing read; the first: {first}")]
     NothingRead { count: usize, first: Box<Error> },
 
+    /// PostgreSQL or PostGIS failed: connecting, a query, or a table that
+    /// exists with another shape. `target` is the connection URL with its
+    /// password left out, and never holds it.
+    #[error("{target}: {message}")]
+    Postgres { target: String, message: String },
+
     /// SQLite reported an error while writing a GeoPackage.
     #[error("{path}: sqlite: {source}")]
     Sqlite {
