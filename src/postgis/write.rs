@@ -20,7 +20,7 @@ use crate::extract::incident::Incident;
 use crate::schema::{Column, Value};
 
 /// Bytes of `COPY` text buffered before they are sent.
-const FLUSH_BYTES: usize = 8 << 20;
+const FLUSH_BYTES: usize = 4 << 20;
 
 /// The staging table (temporary: each session has its own).
 const STAGE: &str = "incidentmap_stage";

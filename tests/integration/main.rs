@@ -20,4 +20,5 @@ mod kill;
 mod map;
 mod map_web;
 mod near;
+mod postgis;
 mod util;
