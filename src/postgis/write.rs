@@ -42,6 +42,9 @@ pub struct PgWriter {
     target: PgTarget,
     buf: Vec<u8>,
     sent: u64,
+    /// The table was created by this transaction: its indexes are built
+    /// after the load.
+    created: bool,
 }
 
 impl std::fmt::Debug for PgWriter {
@@ -65,7 +68,8 @@ impl PgWriter {
         // lasts until this transaction ends.
         client.execute("SELECT pg_advisory_xact_lock(hashtext($1::text))", &[&target.table]).map_err(err)?;
         table::check_postgis(&mut client, target)?;
-        if !table::exists(&mut client, target)? {
+        let created = !table::exists(&mut client, target)?;
+        if created {
             client.batch_execute(&table::create_sql(target)).map_err(err)?;
         }
         table::check_shape(&mut client, target)?;
@@ -76,7 +80,7 @@ impl PgWriter {
                 cols.join(", ")
             ))
             .map_err(err)?;
-        Ok(PgWriter { client, target: target.clone(), buf: Vec::with_capacity(FLUSH_BYTES + 4096), sent: 0 })
+        Ok(PgWriter { client, target: target.clone(), buf: Vec::with_capacity(FLUSH_BYTES + 4096), sent: 0, created })
     }
 
     /// Stages one incident.
@@ -124,6 +128,9 @@ impl PgWriter {
         let target = &self.target;
         let err = |e: postgres::Error| pg_error(target, &e);
         let changed = self.client.execute(&upsert_sql(target), &[]).map_err(err)?;
+        if self.created {
+            self.client.batch_execute(&table::index_sql(target)).map_err(err)?;
+        }
         if let Some(qml) = style {
             table::save_style(&mut self.client, target, target.table_name(), qml, "Point")?;
         }

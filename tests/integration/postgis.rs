@@ -135,6 +135,16 @@ fn round_trip_equals_the_geojson_source() {
     let dir = Dir::new();
     let (_, geojson) = fixture(&dir);
     incidentmap(["export", s(&geojson), "-o", &url]).run().assert_exit(0);
+    let indexes: Vec<String> = client(&url)
+        .query("SELECT indexname::text FROM pg_indexes WHERE tablename = 't_round_trip' ORDER BY 1", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(
+        indexes,
+        ["t_round_trip_date_idx", "t_round_trip_geog_idx", "t_round_trip_geom_idx", "t_round_trip_pkey"]
+    );
     let back = dir.join("back.geojson");
     incidentmap(["export", &url, "-o", s(&back)]).run().assert_exit(0);
     let (a, b) = (crate::util::read_json(&geojson), crate::util::read_json(&back));
