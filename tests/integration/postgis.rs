@@ -383,3 +383,44 @@ fn a_wrong_password_is_a_clear_error_without_the_password() {
     assert_fails_quietly(&["export", s(&csv), "-o", &url], secret, "password authentication failed");
     assert_fails_quietly(&["near", "34,45", "--within", "5km", &url], secret, "password authentication failed");
 }
+
+#[test]
+fn libpq_environment_and_pgpass_fill_the_url() {
+    let Some(base) = server("libpq_environment_and_pgpass_fill_the_url") else { return };
+    let url = fresh_table(&base, "t_env");
+    let t = PgTarget::parse(&url).unwrap();
+    let Host::Tcp(host) = &t.host else {
+        eprintln!("skipped: libpq_environment_and_pgpass_fill_the_url: needs a TCP server");
+        return;
+    };
+    let Some(password) = t.password.clone() else {
+        eprintln!("skipped: libpq_environment_and_pgpass_fill_the_url: the server URL has no password");
+        return;
+    };
+    let dir = Dir::new();
+    let (csv, _) = fixture(&dir);
+    let home = Dir::new();
+    // Only the table in the URL: server, role and database from PG*
+    // variables, the password from ~/.pgpass (which must be private).
+    let pgpass = home.create(".pgpass", format!("{host}:{}:{}:{}:{password}\n", t.port, t.dbname, t.user));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let mut cmd = incidentmap(["export", s(&csv), "-o", "postgresql:///?table=t_env"]);
+    cmd.env("HOME", home.path())
+        .env("PGHOST", host)
+        .env("PGPORT", t.port.to_string())
+        .env("PGUSER", &t.user)
+        .env("PGDATABASE", &t.dbname)
+        .env_remove("PGPASSWORD")
+        .env_remove("PGPASSFILE");
+    cmd.run().assert_exit(0);
+    assert_eq!(count(&url, "t_env"), ROWS.len() as i64);
+    // Without the file, the server asks for a password nobody gave.
+    std::fs::remove_file(&pgpass).unwrap();
+    let o = cmd.run();
+    o.assert_exit(2);
+    assert!(o.stderr().contains("password"), "{}", o.stderr());
+}
