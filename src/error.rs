@@ -58,6 +58,12 @@ pub enum Error {
     #[error("cannot serve on {addr}: {message}")]
     Bind { addr: String, message: String },
 
+    /// PostgreSQL or PostGIS failed: connecting, a query, or a table that
+    /// exists with another shape. `target` is the connection URL with its
+    /// password left out, and never holds it.
+    #[error("{target}: {message}")]
+    Postgres { target: String, message: String },
+
     /// SQLite reported an error while writing a GeoPackage.
     #[error("{path}: sqlite: {source}")]
     Sqlite {

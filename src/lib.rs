@@ -28,6 +28,7 @@ pub mod hash;
 pub mod input;
 pub mod jobs;
 pub mod json;
+pub mod postgis;
 pub mod schema;
 pub mod serve;
 pub mod spatial;

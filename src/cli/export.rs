@@ -47,6 +47,8 @@ pub struct Args {
     inputs: Vec<PathBuf>,
     /// Output file; the format follows the extension (.geojson/.json,
     /// .geojsonl/.geojsons, .csv, .gpkg). `-` writes to stdout and needs --format.
+    /// A `postgresql://user@host:port/db?table=name` URL writes a PostGIS
+    /// table (default `incidents`), upserting on event_id in one transaction.
     #[arg(short, long, value_name = "FILE")]
     output: PathBuf,
     /// Output format (overrides the extension).
@@ -64,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let format = output_format(&args.output, args.format.map(Format::from))?;
     let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Stop));
     let report = run_export(&input_strings(&args.inputs), &load, &args.gaz.source(), &args.output, format)
-        .with_context(|| format!("export to {}", args.output.display()))?;
+        .with_context(|| format!("export to {}", incidentmap::postgis::redact(&args.output.to_string_lossy())))?;
     if report.skipped.is_empty() {
         return Ok(Outcome::Done);
     }

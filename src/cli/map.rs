@@ -16,7 +16,9 @@ pub struct Args {
     /// GeoPackage) to add to them.
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
-    /// Output directory for the layers (created if missing).
+    /// Output directory for the layers (created if missing), or a PostGIS
+    /// database: `postgresql://user@host:port/db?table=name` writes the
+    /// incidents (upserted) and `name_clusters`, `name_admin1` beside them.
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
     /// Clustering radius in km.
@@ -43,13 +45,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let summary = run_map(&input_strings(&args.inputs), &opts, &args.gaz.source(), &args.output)?;
     let failures = report_problems(&summary.errors, "", usize::MAX);
+    let written = if summary.tables.is_empty() {
+        format!("wrote {} files to {}", summary.files.len(), args.output.display())
+    } else {
+        let target = incidentmap::postgis::redact(&args.output.to_string_lossy());
+        format!("wrote tables {} to {target}", summary.tables.join(", "))
+    };
     eprintln!(
-        "incidentmap: {} reports -> {} incidents, {} clusters; wrote {} files to {}",
-        summary.documents,
-        summary.incidents,
-        summary.clusters,
-        summary.files.len(),
-        args.output.display()
+        "incidentmap: {} reports -> {} incidents, {} clusters; {written}",
+        summary.documents, summary.incidents, summary.clusters
     );
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

@@ -31,12 +31,17 @@ pub enum Format {
     Jsonl,
     /// OGC GeoPackage (SQLite).
     Gpkg,
+    /// A PostGIS table (the output is a `postgresql://` URL).
+    Postgis,
 }
 
 impl Format {
     /// The format a file name's extension names, if any (`.jsonl` and
     /// `.ndjson` are GeoJSON sequences, which every GIS reads).
     pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        if crate::postgis::is_pg_url(&path.to_string_lossy()) {
+            return Some(Format::Postgis);
+        }
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         Some(match ext.as_str() {
             "geojson" | "json" => Format::GeoJson,
@@ -55,6 +60,7 @@ impl Format {
             "csv" => Format::Csv,
             "jsonl" | "json" => Format::Jsonl,
             "gpkg" | "geopackage" => Format::Gpkg,
+            "postgis" => Format::Postgis,
             _ => return None,
         })
     }

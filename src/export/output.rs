@@ -4,7 +4,9 @@
 //! Records are pushed one at a time ([`IncidentOutput::write`]) so that a
 //! conversion streams; nothing appears at the target path until
 //! [`IncidentOutput::finish`] succeeds, and dropping an unfinished output
-//! removes its temporary file and leaves an existing file untouched.
+//! removes its temporary file and leaves an existing file untouched. A
+//! PostGIS table ([`Format::Postgis`]) is written in one transaction that
+//! only `finish` commits.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -61,7 +63,7 @@ impl<W: Write> Stream<W> {
             Format::GeoJsonSeq => Stream::GeoJson(IncidentGeoJsonWriter::new_seq(w)?.with_extras(extras)),
             Format::Csv => Stream::Csv(Box::new(IncidentCsvWriter::with_extras(w, extras)?)),
             Format::Jsonl => Stream::Jsonl(IncidentJsonlWriter::new(w, extras)),
-            Format::Gpkg => return Err(io::Error::other("a GeoPackage is not a stream format")),
+            Format::Gpkg | Format::Postgis => return Err(io::Error::other("a table is not a stream format")),
         })
     }
 
@@ -119,6 +121,7 @@ impl Target {
 enum Inner {
     Stream { stream: Box<Stream<Box<dyn Write>>>, target: Target },
     Gpkg(Box<GpkgWriter>),
+    Postgis(Box<crate::postgis::PgWriter>),
 }
 
 /// Incidents going to one output.
@@ -133,7 +136,18 @@ impl IncidentOutput {
     /// with extra columns after the record's own (not in a GeoPackage).
     pub fn create(path: &Path, format: Format, extras: &[Extra]) -> Result<IncidentOutput> {
         let io = io_err(path);
-        let inner = if format == Format::Gpkg {
+        let inner = if format == Format::Postgis {
+            let url = path.to_string_lossy();
+            if !extras.is_empty() {
+                return Err(Error::invalid(
+                    "output",
+                    crate::postgis::redact(&url),
+                    "query results go to GeoJSON, CSV or JSON lines",
+                ));
+            }
+            let target = crate::postgis::PgTarget::parse(&url)?;
+            Inner::Postgis(Box::new(crate::postgis::PgWriter::create(&target)?))
+        } else if format == Format::Gpkg {
             if path.as_os_str() == "-" {
                 return Err(Error::invalid("output", "-", "a GeoPackage cannot be written to standard output"));
             }
@@ -159,6 +173,7 @@ impl IncidentOutput {
         match &mut self.inner {
             Inner::Stream { stream, .. } => stream.write(inc, values).map_err(io_err(&self.path))?,
             Inner::Gpkg(g) => g.add_incident(inc)?,
+            Inner::Postgis(p) => p.add(inc)?,
         }
         self.written += 1;
         Ok(())
@@ -174,6 +189,9 @@ impl IncidentOutput {
     pub fn finish(self) -> Result<u64> {
         let IncidentOutput { path, inner, written } = self;
         match inner {
+            Inner::Postgis(p) => {
+                p.finish(Some(&super::style::incidents_qml()))?;
+            }
             Inner::Gpkg(mut g) => {
                 g.add_style(Layer::Incidents, "incidents", &super::style::incidents_qml())?;
                 g.finish()?;

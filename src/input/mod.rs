@@ -15,7 +15,9 @@
 //! - `.html`/`.htm` are reports; `.txt` and files without a known extension
 //!   are sniffed: SQLite's header is a GeoPackage, `{` or RS GeoJSON, a first
 //!   line naming event_date, latitude and longitude columns a CSV layer, and
-//!   anything else a report.
+//!   anything else a report;
+//! - a `postgresql://` or `postgres://` URL is a PostGIS table
+//!   ([`postgis`](crate::postgis)).
 //!
 //! # Reading
 //! [`for_each_incident`] streams one layer record by record (a million-row
@@ -81,6 +83,8 @@ pub enum Input {
     Report(PathBuf),
     /// An incident layer.
     Layer(PathBuf, LayerFormat),
+    /// A PostGIS table: a `postgresql://` or `postgres://` URL.
+    Postgis(String),
 }
 
 impl Input {
@@ -96,6 +100,9 @@ impl Input {
 pub fn classify(arg: &str) -> Input {
     if arg == "-" {
         return Input::Stdin;
+    }
+    if crate::postgis::is_pg_url(arg) {
+        return Input::Postgis(arg.trim().to_string());
     }
     if crate::fetch::is_url(arg) {
         return Input::Url(arg.trim().to_string());
@@ -205,6 +212,7 @@ pub fn for_each_incident(
         return for_each_in_bytes(&bytes, sniff(&bytes).unwrap_or(LayerFormat::Csv), opts, f);
     }
     let format = match classify(&path.to_string_lossy()) {
+        Input::Postgis(url) => return read_postgis(&url, None, opts.lenient, f),
         Input::Layer(_, f) => f,
         _ => LayerFormat::Csv,
     };
@@ -238,6 +246,18 @@ fn read_layer(
         LayerFormat::Gpkg => unreachable!("read above"),
     }
     Ok(sink.skipped)
+}
+
+/// Streams the incidents of a PostGIS table (candidates for `query`, when
+/// given: see [`crate::postgis::read_incidents`]).
+fn read_postgis(
+    url: &str,
+    query: Option<&crate::spatial::query::Query>,
+    lenient: bool,
+    f: &mut dyn FnMut(Incident) -> Result<()>,
+) -> Result<Vec<Error>> {
+    let target = crate::postgis::PgTarget::parse(url)?;
+    crate::postgis::read_incidents(&target, query, lenient, f)
 }
 
 /// Reads a layer held in memory (standard input).
@@ -306,6 +326,10 @@ pub struct LoadOptions {
     pub extract: ExtractOptions,
     /// How URLs are fetched.
     pub fetch: crate::fetch::http::FetchOptions,
+    /// A query whose answer is all the caller keeps: PostGIS inputs send
+    /// only its candidates (a superset; the caller still applies it).
+    /// Files ignore it.
+    pub pushdown: Option<crate::spatial::query::Query>,
 }
 
 /// What [`load`] read.
@@ -361,12 +385,14 @@ pub fn load(
                 }
             }
             Input::Layer(path, format) => read_layer(path, *format, &read_opts, &mut sink),
+            Input::Postgis(url) => read_postgis(url, opts.pushdown.as_ref(), opts.lenient, &mut sink),
             Input::Url(_) | Input::Dir(_) | Input::Report(_) => {
                 reports.push(arg.clone());
                 Ok(Vec::new())
             }
         };
-        let is_layer = matches!(input, Input::Layer(..)) || (input == Input::Stdin && stdin_doc.is_none());
+        let is_layer =
+            matches!(input, Input::Layer(..) | Input::Postgis(_)) || (input == Input::Stdin && stdin_doc.is_none());
         match r {
             Ok(mut skipped) => {
                 report.inputs_ok += usize::from(is_layer);

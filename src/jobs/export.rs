@@ -19,12 +19,20 @@ pub struct ExportSummary {
     pub skipped: Vec<Error>,
 }
 
-/// The output format: `format` when given, else the one `output`'s
-/// extension names.
+/// The output format: [`Format::Postgis`] for a `postgresql://` URL,
+/// else `format` when given, else the one `output`'s extension names.
 ///
 /// # Errors
 /// When neither tells (and for `-` without a format).
 pub fn output_format(output: &Path, format: Option<Format>) -> Result<Format> {
+    if crate::postgis::is_pg_url(&output.to_string_lossy()) {
+        return match format {
+            None | Some(Format::Postgis) => Ok(Format::Postgis),
+            Some(_) => {
+                Err(Error::invalid("--format", "", "a postgresql:// output is a PostGIS table; leave --format out"))
+            }
+        };
+    }
     if let Some(f) = format {
         return Ok(f);
     }

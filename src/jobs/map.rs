@@ -36,13 +36,16 @@ pub struct MapSummary {
     pub clusters: usize,
     /// Files written.
     pub files: Vec<PathBuf>,
+    /// PostGIS tables written (when the output was a `postgresql://` URL).
+    pub tables: Vec<String>,
     /// Inputs and reports that could not be processed (the rest were).
     pub errors: Vec<Error>,
 }
 
 /// The main job: reads the inputs (reports are extracted, incident layers
 /// read), clusters the incidents and writes every layer into `dir` (each
-/// file atomically).
+/// file atomically), or, when `dir` is a `postgresql://` URL, into PostGIS
+/// tables in one transaction ([`write_map`](crate::postgis::write_map)).
 ///
 /// # Errors
 /// The first failed input when `opts.load.lenient` is off; an error when
@@ -51,12 +54,21 @@ pub fn run_map(inputs: &[String], opts: &MapOptions, gaz: &GazetteerSource, dir:
     let (mut incidents, report) = crate::input::load_all(inputs, &opts.load, gaz)?;
     let (_, clusters) = assign_clusters(&mut incidents, &opts.cluster);
     let layers = crate::export::layers::Layers::new(&incidents, &clusters, gaz.get()?.admin_areas());
-    let files = crate::export::layers::write_layers(dir, &layers)?;
+    let (mut files, mut tables) = (Vec::new(), Vec::new());
+    let out = dir.to_string_lossy();
+    if crate::postgis::is_pg_url(&out) {
+        let target = crate::postgis::PgTarget::parse(&out)?;
+        let admin = crate::export::layers::admin_stats(&layers);
+        tables = crate::postgis::write_map(&target, &incidents, &clusters, &admin)?.tables;
+    } else {
+        files = crate::export::layers::write_layers(dir, &layers)?;
+    }
     Ok(MapSummary {
         documents: report.documents,
         incidents: incidents.len(),
         clusters: clusters.len(),
         files,
+        tables,
         errors: report.problems,
     })
 }

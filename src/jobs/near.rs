@@ -172,7 +172,10 @@ pub fn run_near(
     match at {
         NearAt::Point(center) => {
             let mut collector = Collector::new(opts.query(*center));
-            let report = crate::input::load(inputs, load, gaz, &mut |inc| {
+            // PostGIS inputs send only the query's candidates; the
+            // collector applies the exact test to them as to any file.
+            let load = LoadOptions { pushdown: Some(opts.query(*center)), ..load.clone() };
+            let report = crate::input::load(inputs, &load, gaz, &mut |inc| {
                 collector.push(inc);
                 Ok(())
             })?;

@@ -20,5 +20,6 @@ mod kill;
 mod map;
 mod map_web;
 mod near;
+mod postgis;
 mod serve;
 mod util;
