@@ -135,6 +135,8 @@ def main():
                 s["noplace"] += 1
                 s["noplace_coded"] += bool(incs)
                 s["noplace_pinned"] += any(i["location_type"] != "country" for i in incs)
+                if incs and key == "all":
+                    misses[h].append((k, f"no place, coded at {incs[0]['location']} ({incs[0]['location_type']})", d, incs[0]))
                 continue
             s["place"] += 1
             if not incs:
