@@ -71,7 +71,10 @@ impl<'t> Context<'t> {
                 && (lw_prev_f & flag::SITE_NOUNS != 0
                     || lw_prev_f & flag::ADMIN_NOUNS != 0
                     || matches!(lw_prev, "provinces" | "towns" | "villages" | "countryside" | "parts")));
-        let after_title = before(1).is_some_and(|t| t.is(flag::TITLES) && t.cap);
+        // A title before a name makes it a person's: "Gen. Patton", and in
+        // lower case the roles that are never ordinary adjectives
+        // ("spokesman Zalmai Ayobi", "governor Osama al-Tounsi").
+        let after_title = before(1).is_some_and(|t| t.is(flag::TITLES) && (t.cap || is_role(t.lower)));
         // Nouns after the name: "Diyala province", "Zaghniya police station".
         let mut admin_noun = None;
         let mut site_noun = None;
@@ -124,6 +127,28 @@ impl<'t> Context<'t> {
     pub(super) fn framed(&self) -> bool {
         self.locative || self.admin_noun.is_some() || self.site_noun.is_some() || self.direction.is_some()
     }
+}
+
+/// Lower-case titles that precede a person's name and are not also
+/// ordinary adjectives or nouns before a place ("a major Baghdad
+/// hospital", "the chief Kabul market").
+fn is_role(w: &str) -> bool {
+    matches!(
+        w,
+        "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "governor"
+            | "commander"
+            | "mayor"
+            | "colonel"
+            | "sergeant"
+            | "ayatollah"
+            | "senator"
+            | "ambassador"
+            | "emir"
+            | "mullah"
+    )
 }
 
 /// Context rules for a gazetteer match over tokens i..=j.

@@ -27,6 +27,10 @@ fn common_words_months_people_and_organisations_are_not_places() {
     assert!(names("Human Rights Watch published a report.").is_empty());
     assert!(names("Mr. Jones said the convoy was late. Jones added nothing.").is_empty());
     assert!(names("Hamas and Hezbollah issued statements.").is_empty());
+    // A lower-case role before a name makes it a person's; an ordinary
+    // adjective before a place does not.
+    assert!(names("The convoy was late, the provincial governor Fatima told reporters.").is_empty());
+    assert_eq!(names("Two guards were hurt at a major Baghdad hospital."), ["Baghdad"]);
 }
 
 #[test]
