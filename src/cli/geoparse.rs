@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use incidentmap::geoparse::ResolveOptions;
+use incidentmap::geoparse::ranker::Weights;
 use incidentmap::jobs::geoparse::{GeoparseFormat, run_geoparse};
 
 use super::Outcome;
@@ -37,6 +38,14 @@ pub struct Args {
     /// are within the line.
     #[arg(long)]
     doc_per_line: bool,
+    /// Resolution ranker weights (`feature<TAB>weight` lines) to use instead
+    /// of the shipped ones (bench/train_ranker.py).
+    #[arg(long, value_name = "FILE", hide = true)]
+    ranker_weights: Option<PathBuf>,
+    /// Also write every candidate of each toponym with its ranker features
+    /// (jsonl only; for training the ranker).
+    #[arg(long, hide = true)]
+    ranker_features: bool,
     #[command(flatten)]
     on_error: super::common::OnErrorArgs,
     #[command(flatten)]
@@ -45,7 +54,16 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let gaz = args.gaz.open()?;
-    let opts = ResolveOptions { country: args.country.clone() };
+    let weights = match &args.ranker_weights {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("cannot read ranker weights {}: {e}", path.display()))?;
+            let w = Weights::from_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Some(std::sync::Arc::new(w))
+        }
+        None => None,
+    };
+    let opts = ResolveOptions { country: args.country.clone(), weights, explain: args.ranker_features };
     let format = match args.format {
         Format::Jsonl => GeoparseFormat::Jsonl,
         Format::Geojson => GeoparseFormat::GeoJson,

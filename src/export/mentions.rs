@@ -29,12 +29,57 @@ pub fn write_jsonl_line(w: &mut Vec<u8>, doc_id: &str, line: Option<usize>, rs: 
     w.extend_from_slice(b"]}\n");
 }
 
+/// `,"candidates":[{"geonameid","lat","lon","x":{feature: value},"x1":{..}}]`:
+/// every candidate with its non-zero ranker features in the final pass (`x`)
+/// and the first (`x1`) (`geoparse --ranker-features`).
+fn write_candidates(w: &mut Vec<u8>, r: &Resolution) {
+    w.extend_from_slice(b",\"candidates\":[");
+    for (i, c) in r.candidates.iter().enumerate() {
+        if i > 0 {
+            w.push(b',');
+        }
+        w.extend_from_slice(b"{\"geonameid\":");
+        serde_json::ser::CompactFormatter.write_i64(w, c.geonameid).expect("writing JSON to memory");
+        w.extend_from_slice(b",\"lat\":");
+        opt_f64(w, Some(round6(c.lat)));
+        w.extend_from_slice(b",\"lon\":");
+        opt_f64(w, Some(round6(c.lon)));
+        w.extend_from_slice(b",\"x\":");
+        sparse_features(w, &c.features);
+        w.extend_from_slice(b",\"x1\":");
+        sparse_features(w, &c.first_pass);
+        w.push(b'}');
+    }
+    w.push(b']');
+}
+
+/// `{feature: value}` for the non-zero features.
+fn sparse_features(w: &mut Vec<u8>, x: &crate::geoparse::ranker::Features) {
+    w.push(b'{');
+    let mut first = true;
+    for (name, v) in crate::geoparse::ranker::FEATURES.iter().zip(x) {
+        if *v != 0.0 {
+            if !first {
+                w.push(b',');
+            }
+            first = false;
+            string(w, name);
+            w.push(b':');
+            opt_f64(w, Some(*v));
+        }
+    }
+    w.push(b'}');
+}
+
 /// One mention's object, the fields of [`toponym_json`] in key order.
 fn write_toponym(w: &mut Vec<u8>, r: &Resolution) {
     let m = &r.mention;
     let p = r.place.as_ref();
     w.extend_from_slice(b"{\"admin1\":");
     opt_str(w, r.admin1.as_deref());
+    if !r.candidates.is_empty() {
+        write_candidates(w, r);
+    }
     w.extend_from_slice(b",\"country\":");
     opt_str(w, p.or(r.within.as_ref()).map(|p| p.country.as_str()));
     w.extend_from_slice(b",\"end\":");

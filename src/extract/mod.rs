@@ -100,7 +100,8 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
     };
     let published = crate::dates::check_publication(published)
         .map_err(|m| Error::bad_input(&doc.source, format!("{m}: check its Published header or --published")))?;
-    let resolutions = geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone() });
+    let resolutions =
+        geoparse::geoparse(gaz, doc, &ResolveOptions { country: opts.country.clone(), ..Default::default() });
     let mut out: Vec<Incident> = Vec::new();
     // The first incident of each (place, day), for the sentences that add
     // to it: a lookup, not a scan of every incident so far.

@@ -18,18 +18,21 @@ use super::geonames::Row;
 
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
-pub const MAGIC: &[u8; 8] = b"IMGAZ005";
+pub const MAGIC: &[u8; 8] = b"IMGAZ006";
 /// Magic, place count, then offset and length (u64 each) of the six sections.
 const HEADER_LEN: usize = 8 + 4 + SECTIONS * 16;
 const SECTIONS: usize = 6;
-const RECORD_LEN: usize = 48;
+/// geonameid i64, lat f64, lon f64, population u32, name/admin1/admin2 pool
+/// offsets u32, feature class u8, feature code [u8; 5], country [u8; 2],
+/// distinct name keys u16 (all little-endian).
+const RECORD_LEN: usize = 50;
 
 /// Posting flag: the key comes from the place's primary or ASCII name.
 pub const PRIMARY: u32 = 1;
 
 /// Builds an index from GeoNames rows and tables.
 ///
-/// Rows are not kept: each is packed on arrival into its 48-byte record, its
+/// Rows are not kept: each is packed on arrival into its 50-byte record, its
 /// primary name into the string pool and its names' loose keys into one
 /// arena, which is what the index needs and about a quarter of what the rows
 /// take (allCountries, 13 M rows, would need ~10 GB as `Row`s).
@@ -306,6 +309,13 @@ impl IndexBuilder {
             map.insert(key(&keys[i]), off).map_err(|e| e.to_string())?;
             i = j;
         }
+        // How many distinct name keys each place has: how widely it is
+        // known (the ranker's prominence prior).
+        let mut names: Vec<u16> = vec![0; order.len()];
+        for k in &keys {
+            let n = &mut names[(k.posting >> 1) as usize];
+            *n = n.saturating_add(1);
+        }
         drop(keys);
         drop(kb);
         let fst_bytes = map.into_inner().map_err(|e| e.to_string())?;
@@ -340,9 +350,10 @@ impl IndexBuilder {
         w.write_all(&header).map_err(io)?;
         // Records straight from the packed rows, in geonameid order.
         let mut buf: Vec<u8> = Vec::with_capacity(RECORD_LEN * 1024);
-        for chunk in order.chunks(1024) {
+        for (c, chunk) in order.chunks(1024).enumerate() {
+            let buf_start = c * 1024;
             buf.clear();
-            for &i in chunk {
+            for (&i, n) in chunk.iter().zip(&names[buf_start..]) {
                 let r = &self.recs[i as usize];
                 buf.extend_from_slice(&r.geonameid.to_le_bytes());
                 buf.extend_from_slice(&r.lat.to_le_bytes());
@@ -354,6 +365,7 @@ impl IndexBuilder {
                 buf.push(r.class);
                 buf.extend_from_slice(&r.code);
                 buf.extend_from_slice(&r.cc);
+                buf.extend_from_slice(&n.to_le_bytes());
             }
             w.write_all(&buf).map_err(io)?;
         }
@@ -402,6 +414,8 @@ pub struct Record<'a> {
     pub feature_class: char,
     pub feature_code: &'a str,
     pub country: &'a str,
+    /// Distinct name keys (primary, ASCII and alternate names, folded).
+    pub names: u16,
 }
 
 /// The part of a [`Record`] that ranking reads, the codes as the bytes of
@@ -417,6 +431,8 @@ pub(crate) struct RankingFields<'a> {
     pub feature_class: char,
     pub feature_code: &'a [u8],
     pub country: &'a [u8],
+    /// Distinct name keys (primary, ASCII and alternate names, folded).
+    pub names: u16,
 }
 
 /// A read-only view of an index.
@@ -548,6 +564,7 @@ impl Index {
             feature_class: f.feature_class,
             feature_code: padded_field(f.feature_code),
             country: padded_field(f.country),
+            names: u16::from_le_bytes(r[48..50].try_into().unwrap()),
         }
     }
 
@@ -570,6 +587,7 @@ impl Index {
             feature_class: f.feature_class,
             feature_code: padded_bytes(f.feature_code),
             country: padded_bytes(f.country),
+            names: u16::from_le_bytes(r[48..50].try_into().unwrap()),
         }
     }
 

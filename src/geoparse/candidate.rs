@@ -33,6 +33,8 @@ pub(super) struct Cand<'a> {
     pub(super) population: u64,
     /// [`prominence`], computed once.
     pub(super) prominence: f64,
+    /// Distinct name keys in the gazetteer (0 when not known).
+    pub(super) names: u16,
 }
 
 impl<'a> Cand<'a> {
@@ -49,6 +51,7 @@ impl<'a> Cand<'a> {
             admin1_code: Code(rec.admin1),
             population,
             prominence: prominence_of(rec.feature_class, rec.feature_code, population),
+            names: rec.names,
         }
     }
 
@@ -63,6 +66,7 @@ impl<'a> Cand<'a> {
             admin1_code: Code(p.admin1_code.as_bytes()),
             population: p.population,
             prominence: prominence(p),
+            names: 0,
         }
     }
 

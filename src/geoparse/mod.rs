@@ -8,13 +8,14 @@ mod candidate;
 mod frame;
 mod mention;
 pub mod names;
+pub mod ranker;
 pub mod resolve;
 pub mod spot;
 mod tokens;
 mod vocab;
 mod words;
 
-pub use resolve::{Resolution, ResolveOptions, resolve};
+pub use resolve::{CandidateFeatures, Resolution, ResolveOptions, resolve};
 pub use spot::{Mention, MentionKind, Relation, spot};
 pub use words::{DIRECTIONS, MONTHS};
 

@@ -11,8 +11,11 @@
 //! index (borrowed, nothing allocated); a [`Place`] is built and the rule
 //! trail written only for the winner.
 
+use std::sync::Arc;
+
 use super::candidate::{Cand, Code, PlaceCache, encloses, farther_than};
 use super::mention::{Mention, MentionKind, Relation};
+use super::ranker::{Acc, Features, NF, Weights, f};
 use super::spot::listed_together;
 use crate::gazetteer::{Gazetteer, Place, SmolStr};
 use crate::geodesy::haversine_h_to_km;
@@ -22,6 +25,31 @@ use crate::geodesy::haversine_h_to_km;
 pub struct ResolveOptions {
     /// Prefer places in this country (ISO alpha-2), as if the document said so.
     pub country: Option<String>,
+    /// Ranker weights other than the shipped ones ([`Weights::shipped`]).
+    pub weights: Option<Arc<Weights>>,
+    /// Record every candidate's features in [`Resolution::candidates`]
+    /// (for training the ranker).
+    pub explain: bool,
+}
+
+impl ResolveOptions {
+    fn weights(&self) -> &Weights {
+        self.weights.as_deref().unwrap_or_else(|| Weights::shipped())
+    }
+}
+
+/// One candidate of a mention and its ranker features (with
+/// [`ResolveOptions::explain`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CandidateFeatures {
+    pub geonameid: i64,
+    pub lon: f64,
+    pub lat: f64,
+    /// The features the final choice saw.
+    pub features: Features,
+    /// The features in the first pass, before the other mentions were
+    /// resolved (no nearness, no document areas).
+    pub first_pass: Features,
 }
 
 /// A mention and the place chosen for it.
@@ -39,11 +67,10 @@ pub struct Resolution {
     pub score: f64,
     /// The rules that decided, `;`-separated ("admin-context:Diyala;population").
     pub rule: String,
+    /// Every candidate with its features, in the order the gazetteer gave
+    /// them; empty unless [`ResolveOptions::explain`].
+    pub candidates: Vec<CandidateFeatures>,
 }
-
-/// Weight of the prominence prior (countries, capitals, admin areas,
-/// population) against the evidence bonuses.
-const PRIOR_WEIGHT: f64 = 0.5;
 
 /// Appends a rule, the concatenation of its parts, to the trail
 /// (`;`-separated) when the trail is being written.
@@ -90,6 +117,8 @@ struct MentionFacts<'c, 'a> {
     /// An admin-1 area of the focus country answers the name, and another
     /// country does too ("Georgia" in US news).
     focus_area_namesake: bool,
+    /// The largest population among the candidates.
+    max_population: u64,
 }
 
 /// The document-wide inputs of scoring.
@@ -103,6 +132,7 @@ struct Doc<'c, 'a> {
     anchors: &'c [(usize, Cand<'a>)],
     /// For each mention, the first mention with the same key.
     key_ids: &'c [usize],
+    weights: &'c Weights,
 }
 
 impl Doc<'_, '_> {
@@ -243,7 +273,19 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
     let mut anchors: Vec<(usize, Cand)> = Vec::with_capacity(mentions.len());
     let option_country = opts.country.as_deref();
     // The document as every scoring sees it; each pass adds its anchors.
-    let base = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &[], key_ids: &key_ids };
+    let weights = opts.weights();
+    let base = Doc {
+        gaz,
+        mentions: &mentions,
+        cands: &cands,
+        focus,
+        option_country,
+        anchors: &[],
+        key_ids: &key_ids,
+        weights,
+    };
+    // With `explain`, every candidate's features in the first pass.
+    let mut first_pass: Vec<Vec<Features>> = Vec::new();
     for pass in 0..2 {
         anchors.clear();
         if pass > 0 {
@@ -255,6 +297,9 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
                 .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi])),
         );
         let doc = Doc { anchors: &anchors, ..base };
+        if opts.explain && pass == 0 {
+            first_pass = explain(&doc, &facts);
+        }
         next.clear();
         next.extend(facts.iter().map(|f| best_candidate(&doc, f)));
         std::mem::swap(&mut last, &mut next);
@@ -274,10 +319,34 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
             .map(|(mi, c)| {
                 let idx = c.filter(|_| !weak[mi])?;
                 let mut rules = String::with_capacity(64);
-                let score = score_candidate(&doc, &facts[mi], idx, Some(&mut rules));
-                Some((confidence(&cands[mi], Scored { idx, score }), rules))
+                let score = score_candidate(&doc, &facts[mi], idx, Some(&mut rules), None);
+                Some((confidence(&cands[mi], Scored { idx, score }, weights), rules))
             })
             .collect()
+    };
+    // Every candidate's features, for training the ranker.
+    let mut explained: Vec<Vec<CandidateFeatures>> = if opts.explain {
+        let doc = Doc { anchors: &anchors, ..base };
+        explain(&doc, &facts)
+            .into_iter()
+            .zip(first_pass)
+            .enumerate()
+            .map(|(mi, (last, first))| {
+                last.into_iter()
+                    .zip(first)
+                    .zip(&cands[mi])
+                    .map(|((features, first_pass), c)| CandidateFeatures {
+                        geonameid: c.geonameid,
+                        lon: c.at.position.lon,
+                        lat: c.at.position.lat,
+                        features,
+                        first_pass,
+                    })
+                    .collect()
+            })
+            .collect()
+    } else {
+        Vec::new()
     };
     // Indices shift when weak mentions go: renumber the enclosing links.
     let mut new_index: Vec<Option<usize>> = Vec::with_capacity(weak.len());
@@ -318,10 +387,27 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
                 ),
                 None => (0.0, "no-candidate".to_string()),
             };
-            out.push(Resolution { mention: m, place, admin1, within, score, rule });
+            let candidates = explained.get_mut(mi).map(std::mem::take).unwrap_or_default();
+            out.push(Resolution { mention: m, place, admin1, within, score, rule, candidates });
         }
     });
     out
+}
+
+/// Every candidate's features, mention by mention.
+fn explain(doc: &Doc, facts: &[MentionFacts]) -> Vec<Vec<Features>> {
+    facts
+        .iter()
+        .map(|fs| {
+            (0..doc.cands[fs.mi].len())
+                .map(|ci| {
+                    let mut x = [0.0; NF];
+                    score_candidate(doc, fs, ci, None, Some(&mut x));
+                    x
+                })
+                .collect()
+        })
+        .collect()
 }
 
 fn mention_facts<'c, 'a>(
@@ -348,6 +434,7 @@ fn mention_facts<'c, 'a>(
         outside_focus: focus.is_some_and(|f| cs.iter().any(|o| o.country != f)),
         focus_area_namesake: focus
             .is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f) && cs.iter().any(|o| o.country != f)),
+        max_population: cs.iter().map(|o| o.population).max().unwrap_or(0),
     }
 }
 
@@ -359,7 +446,7 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     }
     let mut best: Option<Scored> = None;
     for ci in 0..cs.len() {
-        let score = score_candidate(doc, facts, ci, None);
+        let score = score_candidate(doc, facts, ci, None, None);
         if best.is_none_or(|b| score > b.score + 1e-12) {
             best = Some(Scored { idx: ci, score });
         }
@@ -382,11 +469,6 @@ fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> 
     out
 }
 
-/// Bonus of a capital or first-order admin area over a town of the
-/// document's country that shares its name: about the country-focus bonus
-/// plus weak nearness, so that focus alone does not decide.
-const MAJOR_BEYOND_FOCUS: f64 = 0.25;
-
 /// Is `town` a sizeable town inside the admin-1 area `area` (both readings
 /// of one name: "Duhok", "Kirkuk", "Sulaimani")?
 fn is_namesake_town(town: &Cand, area: &Cand) -> bool {
@@ -396,11 +478,6 @@ fn is_namesake_town(town: &Cand, area: &Cand) -> bool {
         && town.country == area.country
         && town.admin1_code == area.admin1_code
 }
-
-/// Bonus of an admin-1 area whose document names two or more of its
-/// sibling areas: more than a namesake town gets from lying inside one of
-/// them (`doc-admin`) and near its middle.
-const PEER_AREAS: f64 = 0.4;
 
 /// Is `p` a capital or a first-order admin area outside the document's focus
 /// country whose rivals inside the focus are towns without evidence of their
@@ -447,30 +524,62 @@ fn town_evidence(doc: &Doc, facts: &MentionFacts, o: &Cand) -> bool {
 
 /// Confidence: the winning score squashed into 0..1, higher when the
 /// mention had no rival.
-fn confidence(cs: &[Cand], best: Scored) -> f64 {
+fn confidence(cs: &[Cand], best: Scored, w: &Weights) -> f64 {
     let rival = cs
         .iter()
         .enumerate()
         .filter(|(i, _)| *i != best.idx)
-        .map(|(_, p)| PRIOR_WEIGHT * p.prominence)
+        .map(|(_, p)| {
+            let mut acc = Acc::new(w, None);
+            prior(&mut acc, p);
+            acc.score
+        })
         .fold(0.0_f64, f64::max);
     let margin = (best.score - rival).max(0.0);
     let s = if cs.len() == 1 { (0.8 + best.score * 0.2).min(1.0) } else { (0.5 + margin).min(1.0) };
     (s * 1000.0).round() / 1000.0
 }
 
-/// The score of candidate `ci` of a mention; with `rules`, the rule trail
-/// that produced it too.
-fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut String>) -> f64 {
+/// The prior features of a candidate: what kind of place it is, and how
+/// many live there ([`prominence_of`](crate::gazetteer::store::prominence_of)
+/// split into its parts, so that each gets its own weight).
+fn prior(acc: &mut Acc, p: &Cand) {
+    let area = p.feature_class == 'A';
+    if area && p.feature_code.starts_with(b"PCL") {
+        acc.fire(f::PRIOR_COUNTRY);
+    } else if p.feature_code == "PPLC" {
+        acc.fire(f::PRIOR_CAPITAL);
+    } else if area && p.feature_code.starts_with(b"ADM1") {
+        acc.fire(f::PRIOR_ADMIN1);
+    } else if area {
+        acc.fire(f::PRIOR_AREA);
+    } else {
+        acc.add(f::PRIOR_POPULATION, ((p.population as f64 + 1.0).log10() / 7.0).clamp(0.0, 1.0));
+    }
+    // How widely the place is known: the names the world has for it.
+    acc.add(f::PRIOR_NAMES, (f64::from(p.names) + 1.0).log2() / 8.0);
+}
+
+/// The score of candidate `ci` of a mention: the ranker's weighted sum of
+/// its features. With `rules`, the rule trail that produced it too; with
+/// `x`, the feature vector.
+fn score_candidate(
+    doc: &Doc,
+    facts: &MentionFacts,
+    ci: usize,
+    mut rules: Option<&mut String>,
+    x: Option<&mut Features>,
+) -> f64 {
     let mi = facts.mi;
     let m = &doc.mentions[mi];
     let cs = &doc.cands[mi];
     let p = &cs[ci];
-    let mut score = PRIOR_WEIGHT * p.prominence;
+    let mut acc = Acc::new(doc.weights, x);
+    prior(&mut acc, p);
     // A place's own name beats a place that merely lists it as an
     // alternate ("Egypt" the country, not a town once called Egypt).
     if facts.primary_differs && m.primary.get(ci).copied().unwrap_or(false) {
-        score += 0.25;
+        acc.fire(f::PRIMARY_NAME);
         rule!(rules, "primary-name");
     }
     if let Some(ctx) = facts.context.filter(|ctx| encloses(ctx, p)) {
@@ -482,19 +591,19 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             p.at.distance_km(&ctx.at) < 50.0
         };
         if inside {
-            score += 0.6;
+            acc.fire(f::ADMIN_CONTEXT);
             rule!(rules, "admin-context:", ctx.name(doc.gaz));
         }
     }
     // Is this mention itself the context of another ("X in Diyala")?
     if m.admin_noun.is_some() || facts.encloses_other {
         if p.is_admin1() || p.is_country() || p.is_admin2() {
-            score += 0.4;
+            acc.fire(f::FEATURE_ADMIN);
             rule!(rules, "feature:", p.feature_code.as_str());
         }
     } else if matches!(m.relation, Relation::Part(_)) && p.feature_class == 'A' {
         // "eastern Deir ez-Zor": a direction qualifies an area.
-        score += 0.3;
+        acc.fire(f::FEATURE_PART);
         rule!(rules, "feature:", p.feature_code.as_str());
     } else if let Some(noun) = &m.site_noun {
         let fits = match noun.as_str() {
@@ -508,18 +617,18 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             _ => false,
         };
         if fits {
-            score += 0.3;
+            acc.fire(f::FEATURE_SITE);
             rule!(rules, "feature:", p.feature_code.as_str());
         }
     }
     if let Some(cc) = doc.option_country {
         if p.country.0.eq_ignore_ascii_case(cc.as_bytes()) {
-            score += 0.4;
+            acc.fire(f::COUNTRY_OPTION);
             rule!(rules, "country-option:", cc);
         }
     } else if let Some(f) = doc.focus {
         if p.country == f && facts.outside_focus {
-            score += 0.2;
+            acc.fire(f::COUNTRY_FOCUS);
             rule!(rules, "country-focus:", f);
         }
     }
@@ -527,8 +636,32 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         && m.admin_noun.is_none()
         && major_beyond_focus(p, doc.focus, cs, |o| town_evidence(doc, facts, o))
     {
-        score += MAJOR_BEYOND_FOCUS;
+        acc.fire(f::MAJOR_PLACE);
         rule!(rules, "major-place");
+    }
+    if cs.len() > 1 && p.population > 0 && p.population == facts.max_population {
+        acc.fire(f::MOST_POPULOUS);
+    }
+    // How much of the rest of the document lies in this candidate's
+    // country, and in its admin-1 area.
+    if !doc.anchors.is_empty() && cs.len() > 1 {
+        let (mut others, mut country, mut admin1) = (0u32, 0u32, 0u32);
+        for (am, ap) in doc.anchors {
+            if *am == mi || doc.same_key(*am, mi) {
+                continue;
+            }
+            others += 1;
+            if ap.country == p.country {
+                country += 1;
+                if !p.is_country() && !ap.is_country() && ap.admin1_code == p.admin1_code {
+                    admin1 += 1;
+                }
+            }
+        }
+        if others > 0 {
+            acc.add(f::DOC_COUNTRY_SHARE, f64::from(country) / f64::from(others));
+            acc.add(f::DOC_ADMIN1_SHARE, f64::from(admin1) / f64::from(others));
+        }
     }
     // A country is not near anything: its point is only a middle.
     if !doc.anchors.is_empty() && cs.len() > 1 && !p.is_country() {
@@ -552,17 +685,20 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
         }
         if let Some((h, name)) = nearest {
             let d = haversine_h_to_km(h);
-            let bonus = if d < 50.0 {
-                0.25
+            let tier = if d < 50.0 {
+                Some(f::NEAR_50)
             } else if d < 200.0 {
-                0.15
+                Some(f::NEAR_200)
             } else if d < 500.0 {
-                0.05
+                Some(f::NEAR_500)
             } else {
-                0.0
+                None
             };
-            if bonus > 0.0 {
-                score += bonus;
+            if let Some(tier) = tier {
+                acc.fire(tier);
+                if d < 5.0 {
+                    acc.fire(f::NEAR_5);
+                }
                 rule!(rules, "near:", name.name(doc.gaz), "(", &whole_km(d), " km)");
             }
         }
@@ -572,31 +708,32 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
     // "northern Kirkuk" still mean the province.
     let bare = m.admin_noun.is_none() && !matches!(m.relation, Relation::Part(_)) && !facts.encloses_other;
     if bare && doc.focus.is_none_or(|f| p.country == f) && cs.iter().any(|o| is_namesake_town(p, o)) {
-        score += 0.3;
+        acc.fire(f::NAMESAKE_TOWN);
         rule!(rules, "namesake-town");
     }
     // The document's own admin areas: a town inside a province (state)
     // the text names elsewhere ("Gainesville" in a story that says
     // "Florida"), or inside the province of a town with one reading.
     if !doc.anchors.is_empty() && cs.len() > 1 && p.feature_class != 'A' && !p.admin1_code.is_empty() {
-        let mut support: Option<(f64, &Cand)> = None;
+        let mut support: Option<(u8, &Cand)> = None;
         for (am, ap) in doc.anchors {
             if *am == mi || ap.country != p.country || ap.admin1_code != p.admin1_code || doc.same_key(*am, mi) {
                 continue;
             }
+            // An admin-1 area named in the text is the stronger support.
             let w = if ap.is_admin1() {
-                0.3
+                2
             } else if doc.cands[*am].len() == 1 && ap.feature_class == 'P' {
-                0.15
+                1
             } else {
-                0.0
+                0
             };
-            if w > support.map_or(0.0, |s| s.0) {
+            if w > support.map_or(0, |s| s.0) {
                 support = Some((w, ap));
             }
         }
         if let Some((w, name)) = support {
-            score += w;
+            acc.fire(if w == 2 { f::DOC_ADMIN_AREA } else { f::DOC_ADMIN_TOWN });
             rule!(rules, "doc-admin:", name.name(doc.gaz));
         }
     }
@@ -638,11 +775,11 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             }
         }
         if two_peers {
-            score += PEER_AREAS;
+            acc.fire(f::PEER_AREAS);
             rule!(rules, "peer-areas:", peer.map_or("", |q| q.name(doc.gaz)));
         }
         if let Some(town) = inside {
-            score += 0.3;
+            acc.fire(f::CONTAINS);
             rule!(rules, "contains:", town.name(doc.gaz));
         }
     }
@@ -653,14 +790,14 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             n.level() == p.level() && (p.is_country() || n.country == p.country) && n.geonameid != p.geonameid
         });
         if let Some(n) = peer {
-            score += 0.3;
+            acc.fire(f::LISTED_WITH);
             rule!(rules, "listed-with:", n.name(doc.gaz));
         }
     }
     // A country's name, not framed as a town, means the country.
     let focus_area_namesake = facts.focus_area_namesake && doc.focus.is_some_and(|f| p.country != f);
     if p.is_country() && cs.len() > 1 && m.site_noun.is_none() && m.admin_noun.is_none() && !focus_area_namesake {
-        score += 0.3;
+        acc.fire(f::COUNTRY_BARE);
     }
     if rules.is_some() {
         if p.is_country() {
@@ -673,7 +810,7 @@ fn score_candidate(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option
             rule!(rules, "prominence");
         }
     }
-    score
+    acc.score
 }
 
 /// Is mention `mi`'s reading too weak to keep: an acronym as a town, a

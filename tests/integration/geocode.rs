@@ -136,3 +136,14 @@ fn unknown_name_exits_2_with_a_clear_message() {
     let err = geocode(&["Khanaqin", "--country", "FR"]).assert_exit(2).stderr();
     assert!(err.contains("with country FR"), "{err}");
 }
+
+/// A spelling that only shares a loose key with a bigger place ("Samarra"
+/// and Samara, Russia; "Deraa" and Dera, Ethiopia) is not an exact match:
+/// the place whose name is that spelling, or lists it, wins.
+#[test]
+fn a_loose_spelling_match_is_not_an_exact_one() {
+    assert_near("Samarra", 34.1959, 43.88568);
+    assert_near("Deraa", 32.61889, 36.10213);
+    let v = top("Samara", &[]);
+    assert_eq!(v["country"], "RU", "{v}");
+}

@@ -286,3 +286,41 @@ fn a_list_names_places_of_one_kind() {
     assert_eq!((p.country.as_str(), p.is_admin1()), ("US", true), "{}", r.rule);
     assert!(!r.rule.contains("listed-with:"), "{}", r.rule);
 }
+
+/// `geoparse --ranker-features` lists every candidate of a mention with its
+/// ranker features, and `--ranker-weights` changes the choice: weights that
+/// only reward population send "Samarra" to Samara, Russia, weights that
+/// punish it elsewhere.
+#[test]
+fn ranker_features_and_weights_drive_the_choice() {
+    let dir = crate::util::Dir::new();
+    let text = "Gunmen attacked a checkpoint in Samarra on Monday.\n";
+    let run = crate::util::incidentmap(["geoparse", "-", "--ranker-features"]).stdin(text).run();
+    let doc = run.assert_exit(0).stdout_first_json();
+    let t = &doc["toponyms"][0];
+    let cands = t["candidates"].as_array().unwrap();
+    assert!(cands.len() > 1, "{t}");
+    assert!(cands.iter().any(|c| c["geonameid"] == 499099), "Samara, Russia is a candidate: {t}");
+    assert!(cands.iter().any(|c| c["x"]["prior_population"].as_f64().unwrap_or(0.0) > 0.5), "{t}");
+    assert!(cands.iter().all(|c| c["x1"].is_object()), "{t}");
+
+    let mut w: String = incidentmap::geoparse::ranker::FEATURES.iter().map(|f| format!("{f}\t0\n")).collect();
+    w = w.replace("prior_population\t0", "prior_population\t1");
+    let path = dir.path().join("w.tsv");
+    std::fs::write(&path, w).unwrap();
+    let run = crate::util::incidentmap(["geoparse", "-", "--ranker-weights"]).arg(&path).stdin(text).run();
+    assert_eq!(run.assert_exit(0).stdout_first_json()["toponyms"][0]["geonameid"], 499099);
+    // Weights that punish population choose another candidate.
+    std::fs::write(
+        &path,
+        std::fs::read_to_string(&path).unwrap().replace("prior_population\t1", "prior_population\t-1"),
+    )
+    .unwrap();
+    let run = crate::util::incidentmap(["geoparse", "-", "--ranker-weights"]).arg(&path).stdin(text).run();
+    assert_ne!(run.assert_exit(0).stdout_first_json()["toponyms"][0]["geonameid"], 499099);
+
+    std::fs::write(&path, "prior_population\tlots\n").unwrap();
+    let run = crate::util::incidentmap(["geoparse", "-", "--ranker-weights"]).arg(&path).stdin(text).run();
+    assert_ne!(run.code(), Some(0));
+    assert!(run.stderr().contains("w.tsv") && run.stderr().contains("line 1"), "{}", run.stderr());
+}

@@ -80,10 +80,13 @@ impl Gazetteer {
         }
         let wants_admin = has_admin_suffix(name);
         let mut cands: Vec<Candidate> = Vec::new();
-        for (r, primary) in self.refs_for_key(&key) {
+        // "Samarra" shares its loose key with "Samara", but is exactly
+        // "Sāmarrā’": only the spelling itself (diacritics and case aside) is
+        // an exact match.
+        let folded = fold_name(name);
+        for (r, _) in self.refs_for_key(&key) {
             let rec = self.record(r);
-            let kind =
-                if fold_name(name) == fold_name(rec.name) || primary { MatchKind::Exact } else { MatchKind::Alternate };
+            let kind = if folded == fold_name(rec.name) { MatchKind::Exact } else { MatchKind::Alternate };
             if let Some(c) = self.candidate(&rec, &key, kind, wants_admin, opts) {
                 cands.push(c);
             }
