@@ -57,11 +57,14 @@ impl ColumnType {
         }
     }
 
-    /// The GeoPackage (SQLite) column type.
+    /// The GeoPackage (SQLite) column type. GDAL (and so QGIS) reads a
+    /// column declared `INTEGER` as Integer64 and one declared `MEDIUMINT`
+    /// as Integer (32-bit), which is what the counts are, the same type
+    /// GDAL gives them in our GeoJSON.
     pub fn sql(self) -> &'static str {
         match self {
-            ColumnType::BigInt | ColumnType::Int => "INTEGER",
-            ColumnType::SmallInt => "MEDIUMINT",
+            ColumnType::BigInt => "INTEGER",
+            ColumnType::Int | ColumnType::SmallInt => "MEDIUMINT",
             ColumnType::Real => "REAL",
             ColumnType::Text => "TEXT",
             ColumnType::Date => "DATE",

@@ -125,13 +125,13 @@ impl Layer {
                 .join(", ")
                 .into(),
             Layer::Clusters | Layer::ClusterAreas => {
-                "cluster_id INTEGER, count INTEGER, distinct_locations INTEGER, fatalities INTEGER, \
-                 injured INTEGER, first_date DATE, last_date DATE, event_type TEXT, actor TEXT, \
+                "cluster_id MEDIUMINT, count MEDIUMINT, distinct_locations MEDIUMINT, fatalities MEDIUMINT, \
+                 injured MEDIUMINT, first_date DATE, last_date DATE, event_type TEXT, actor TEXT, \
                  bbox_west REAL, bbox_south REAL, bbox_east REAL, bbox_north REAL"
                     .into()
             }
-            Layer::Admin1 => "code TEXT, name TEXT, country TEXT, incident_count INTEGER, fatalities INTEGER, \
-                 injured INTEGER, first_date DATE, last_date DATE"
+            Layer::Admin1 => "code TEXT, name TEXT, country TEXT, incident_count MEDIUMINT, fatalities MEDIUMINT, \
+                 injured MEDIUMINT, first_date DATE, last_date DATE"
                 .into(),
         }
     }
