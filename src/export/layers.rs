@@ -50,20 +50,58 @@ pub const LAYER_FILES: [&str; 11] = [
     "layers.gpkg",
 ];
 
+/// The GeoJSON files (with their `.qml`) of `layers` that have no
+/// features: [`write_layers`] leaves them out, because QGIS opens an empty
+/// FeatureCollection as a table with no geometry type and no CRS, to which
+/// no style applies; the GeoPackage still holds the layer, typed and styled.
+pub fn empty_geojson_layers(layers: &Layers, admin: &[(&AdminArea, AreaStats)]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if layers.incidents.is_empty() {
+        out.extend(["incidents.geojson", "incidents.qml"]);
+    }
+    if layers.clusters.is_empty() {
+        out.extend(["clusters.geojson", "clusters.qml"]);
+    }
+    if !layers.clusters.iter().any(geojson::has_area) {
+        out.extend(["cluster_areas.geojson", "cluster_areas.qml"]);
+    }
+    if admin.is_empty() {
+        out.extend(["admin1.geojson", "admin1.qml"]);
+    }
+    out
+}
+
+/// Removes the files of a set that a run left out, where a previous run
+/// wrote them. The set's exchange already drops them; where it could not
+/// be used the old files would otherwise stay beside the new set.
+fn remove_left_out(dir: &Path, left_out: &[&str]) -> Result<()> {
+    for name in left_out {
+        let p = dir.join(name);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(crate::error::Error::io(&p, e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Writes every layer into `dir` (created if needed) as one set
 /// ([`write_set`]): the files are written and synced in a staging directory
 /// that then replaces the old set in one step, so a run that fails or is
 /// killed leaves the previous set whole, and other files in `dir` are kept.
-/// Returns the paths written, in the order of [`LAYER_FILES`]. Empty layers
-/// are still valid files. What a killed earlier run left is removed.
+/// Returns the paths written, in the order of [`LAYER_FILES`]. A layer with
+/// no features has no GeoJSON file or `.qml` ([`empty_geojson_layers`]);
+/// the GeoPackage always holds all four. What a killed earlier run left is
+/// removed.
 pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
     let admin = admin_stats(layers);
     let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
+    let left_out = empty_geojson_layers(layers, &admin);
     let styles =
         [style::incidents_qml(), style::clusters_qml(), style::cluster_areas_qml(), style::admin1_qml(&counts)];
-    write_set(dir, &LAYER_FILES, |dir| {
+    let all = write_set(dir, &LAYER_FILES, |dir| {
         let mut staged = Vec::with_capacity(LAYER_FILES.len());
-        for name in LAYER_FILES {
+        for name in LAYER_FILES.into_iter().filter(|n| !left_out.contains(n)) {
             let p = dir.join(name);
             let io = io_err(&p);
             staged.push(match name {
@@ -105,7 +143,9 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
             });
         }
         Ok(staged)
-    })
+    })?;
+    remove_left_out(dir, &left_out)?;
+    Ok(all.into_iter().zip(LAYER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect())
 }
 
 /// The file names [`write_cluster_layers`] writes, in order.
@@ -121,11 +161,13 @@ pub const CLUSTER_FILES: [&str; 6] = [
 /// Writes the layers of a clustering into `dir` (created if needed), each
 /// file atomically: cluster centres, cluster hulls and the incidents with
 /// their `cluster_id`, each GeoJSON with its QGIS style beside it; replaced
-/// as one set like [`write_layers`].
+/// as one set like [`write_layers`]. As there, a layer with no features is
+/// left out (there is no GeoPackage here to hold it).
 pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Cluster]) -> Result<Vec<PathBuf>> {
-    write_set(dir, &CLUSTER_FILES, |dir| {
+    let left_out = empty_geojson_layers(&Layers::new(incidents, clusters, &[]), &[]);
+    let all = write_set(dir, &CLUSTER_FILES, |dir| {
         let mut staged = Vec::with_capacity(CLUSTER_FILES.len());
-        for name in CLUSTER_FILES {
+        for name in CLUSTER_FILES.into_iter().filter(|n| !left_out.contains(n)) {
             let p = dir.join(name);
             let io = io_err(&p);
             staged.push(match name {
@@ -141,7 +183,9 @@ pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Clus
             });
         }
         Ok(staged)
-    })
+    })?;
+    remove_left_out(dir, &left_out)?;
+    Ok(all.into_iter().zip(CLUSTER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect())
 }
 
 /// Folds a name for matching incident `admin1` names to areas.
@@ -224,16 +268,56 @@ mod tests {
         assert_eq!(all[2].1.first_date, None);
     }
 
+    /// Issue 20: an empty layer as GeoJSON opened in QGIS as a table with
+    /// no geometry type or CRS, and its style failed to load. It is left out
+    /// (the GeoPackage keeps it), also where an earlier run had written it.
     #[test]
-    fn empty_run_writes_every_file() {
+    fn empty_layers_have_no_geojson_and_stale_ones_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new/sub");
+        let incs = [sample(1), sample(2)];
+        let areas = [area("Diyala", 44.5, 33.5)];
+        // A cluster without an area (fewer than 3 distinct points).
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 5, 15).unwrap();
+        let c = Cluster {
+            id: 1,
+            count: 2,
+            distinct_locations: 1,
+            fatalities: 0,
+            injured: 0,
+            first_date: day,
+            last_date: day,
+            dominant_event_type: String::new(),
+            dominant_actor: String::new(),
+            centroid: crate::LonLat { lon: 45.0, lat: 34.0 },
+            bbox: [45.0, 34.0, 45.0, 34.0],
+            hull: None,
+            member_ids: vec![1, 2],
+        };
+        let written = write_layers(&out, &Layers::new(&incs, std::slice::from_ref(&c), &areas)).unwrap();
+        let names = |w: &[PathBuf]| -> Vec<String> {
+            w.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+        };
+        let left = ["cluster_areas.geojson", "cluster_areas.qml"];
+        let want: Vec<&str> = LAYER_FILES.iter().copied().filter(|n| !left.contains(n)).collect();
+        assert_eq!(names(&written), want);
+        for n in left {
+            assert!(!out.join(n).exists(), "{n}");
+        }
+        // An old set with every file, then a run with nothing: only the CSV
+        // and the GeoPackage remain, whatever the earlier run left.
+        for n in LAYER_FILES {
+            std::fs::write(out.join(n), "old").unwrap();
+        }
         let written = write_layers(&out, &Layers::new(&[], &[], &[])).unwrap();
-        let names: Vec<String> =
-            written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, LAYER_FILES);
-        let fc: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("admin1.geojson")).unwrap()).unwrap();
-        assert_eq!(fc["features"].as_array().unwrap().len(), 0);
+        assert_eq!(names(&written), ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        let mut left: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        // remove_left_out also cleans up where the set was not exchanged.
+        std::fs::write(out.join("clusters.geojson"), "old").unwrap();
+        remove_left_out(&out, &["clusters.geojson", "clusters.qml"]).unwrap();
+        assert!(!out.join("clusters.geojson").exists());
     }
 }
