@@ -196,10 +196,16 @@ fn fold(s: &str) -> String {
 /// The admin-1 areas with their incident statistics: the areas with
 /// incidents (every area with `all_areas`), in the order given.
 ///
-/// An incident belongs to the area whose name (and country, when both have
-/// one) equals its `admin1`; when it has no `admin1` or the name matches no
-/// area, to the area that contains its point.
+/// An incident is counted in the area whose outline contains its point,
+/// which is what a spatial join in QGIS gives on this layer (issue 20:
+/// Tarmiyah, coded Baghdad, lies inside the Salah ad Din outline and was
+/// counted in Baghdad). Where outlines overlap, the one named by the
+/// incident's `admin1` wins. An incident whose point is in no outline (a
+/// coast the generalised outlines cut off) is counted in the area its
+/// `admin1` names (and country, when both have one). The incident's own
+/// `admin1` is left as coded.
 pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
+    use rstar::primitives::{GeomWithData, Rectangle};
     let areas = layers.admin_areas;
     let mut by_name: HashMap<(String, String), usize> = HashMap::new();
     let mut by_bare_name: HashMap<String, Option<usize>> = HashMap::new();
@@ -210,6 +216,18 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
             .and_modify(|e| *e = None) // ambiguous without a country
             .or_insert(Some(i));
     }
+    // The outlines' boxes in an R-tree: a million incidents against some
+    // four thousand areas would otherwise be billions of box tests.
+    let boxes = rstar::RTree::bulk_load(
+        areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (lo, hi) = (a.bbox.min(), a.bbox.max());
+                GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i)
+            })
+            .collect(),
+    );
     let mut stats = vec![AreaStats::default(); areas.len()];
     for inc in layers.incidents {
         let by_admin1 = (!inc.admin1.is_empty())
@@ -222,7 +240,17 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
                 }
             })
             .flatten();
-        let idx = by_admin1.or_else(|| areas.iter().position(|a| a.contains(inc.position)));
+        let mut inside: Vec<usize> = boxes
+            .locate_all_at_point(&[inc.position.lon, inc.position.lat])
+            .map(|g| g.data)
+            .filter(|&i| areas[i].contains(inc.position))
+            .collect();
+        inside.sort_unstable();
+        let idx = match (inside.first(), by_admin1) {
+            (Some(_), Some(named)) if inside.contains(&named) => Some(named),
+            (Some(&first), _) => Some(first),
+            (None, named) => named,
+        };
         if let Some(i) = idx {
             stats[i].add(inc);
         }
@@ -247,6 +275,25 @@ mod tests {
             bbox: mp.bounding_rect().unwrap(),
             polygon: mp,
         }
+    }
+
+    /// Issue 20: Tarmiyah is coded Baghdad (its GeoNames admin code) but
+    /// lies inside the Salah ad Din outline; a spatial join in QGIS counts it
+    /// there, and so does the admin-1 layer now. Its own `admin1` stays.
+    #[test]
+    fn admin_stats_count_an_incident_in_the_outline_it_falls_in() {
+        let areas = [area("Salah ad Din", 43.5, 33.5), area("Baghdad", 44.2, 32.9)]; // overlapping boxes
+        let mut tarmiyah = sample(1);
+        tarmiyah.admin1 = "Baghdad".into();
+        tarmiyah.position = crate::LonLat { lon: 44.0, lat: 33.7 }; // inside Salah ad Din only
+        let mut both = sample(2);
+        both.admin1 = "Baghdad".into();
+        both.position = crate::LonLat { lon: 44.3, lat: 33.6 }; // inside both outlines
+        let incs = [tarmiyah, both];
+        let s = admin_stats(&Layers::new(&incs, &[], &areas));
+        let got: Vec<(&str, u64)> = s.iter().map(|(a, st)| (a.name.as_str(), st.incident_count)).collect();
+        assert_eq!(got, [("Salah ad Din", 1), ("Baghdad", 1)]);
+        assert_eq!(incs[0].admin1, "Baghdad");
     }
 
     #[test]

@@ -137,6 +137,20 @@ def check_temporal(layer, label, events):
     check(not wrong, f"{label}: one-day steps exact on {len(days)} days {wrong[:3]}")
 
 
+def check_admin1_join(admin, incidents, label):
+    """The admin-1 counts are what a spatial join gives: the incidents inside
+    each outline, plus those inside no outline whose admin1 names it."""
+    areas = [(f["name"], f["incident_count"], f.geometry()) for f in admin.getFeatures()]
+    points = [(f["admin1"], f.geometry()) for f in incidents.getFeatures()]
+    wrong = []
+    for name, count, geom in areas:
+        inside = sum(1 for _, p in points if geom.contains(p))
+        by_name = sum(1 for a, p in points if a == name and not any(g.contains(p) for _, _, g in areas))
+        if count != inside + by_name:
+            wrong.append(f"{name}: {count} counted, {inside} inside + {by_name} by name")
+    check(not wrong, f"{label}: admin-1 counts agree with a spatial join {wrong[:3]}")
+
+
 def render(layers, path):
     ms = QgsMapSettings()
     ms.setLayers(layers)
@@ -209,6 +223,9 @@ def main(argv):
                     events = {f["event_id"]: f["event_date"].toString("yyyy-MM-dd") for f in lyr.getFeatures()}
                 check_temporal(lyr, "layers.gpkg incidents", events)
             by_format["gpkg"].append(lyr)
+    gp = {lyr.name(): lyr for lyr in by_format["gpkg"]}
+    if "admin1" in gp and "incidents" in gp:
+        check_admin1_join(gp["admin1"], gp["incidents"], "layers.gpkg")
     if png:
         os.makedirs(png, exist_ok=True)
         for fmt, layers in by_format.items():
