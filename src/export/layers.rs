@@ -125,9 +125,9 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
                 "incidents.csvt" => stage_bytes(&p, csv::csvt().as_bytes())?,
                 "layers.gpkg" => {
                     let mut g = GpkgWriter::create(&p)?;
-                    for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
-                        g.create_layer(layer)?;
-                    }
+                    // The other layers' tables are created as they are
+                    // written, typed by their largest sums.
+                    g.create_layer(Layer::Incidents)?;
                     for inc in layers.incidents {
                         g.add_incident(inc)?;
                     }
