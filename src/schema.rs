@@ -57,11 +57,14 @@ impl ColumnType {
         }
     }
 
-    /// The GeoPackage (SQLite) column type.
+    /// The GeoPackage (SQLite) column type. GDAL (and so QGIS) reads a
+    /// column declared `INTEGER` as Integer64 and one declared `MEDIUMINT`
+    /// as Integer (32-bit), which is what the counts are, the same type
+    /// GDAL gives them in our GeoJSON.
     pub fn sql(self) -> &'static str {
         match self {
-            ColumnType::BigInt | ColumnType::Int => "INTEGER",
-            ColumnType::SmallInt => "MEDIUMINT",
+            ColumnType::BigInt => "INTEGER",
+            ColumnType::Int | ColumnType::SmallInt => "MEDIUMINT",
             ColumnType::Real => "REAL",
             ColumnType::Text => "TEXT",
             ColumnType::Date => "DATE",
@@ -335,9 +338,17 @@ fn parse_uint(name: &str, v: &str) -> Result<u64, String> {
     }
 }
 
+/// The largest count (fatalities, injured) a record holds: every format
+/// types counts as a 32-bit Integer (GDAL and QGIS read a larger value in
+/// such a GeoPackage column as a wrong, negative one).
+pub const MAX_COUNT: u32 = i32::MAX as u32;
+
 fn parse_u32(name: &str, v: &str) -> Result<u32, String> {
     let n = parse_uint(name, v)?;
-    u32::try_from(n).map_err(|_| format!("{name} {v} is too large"))
+    u32::try_from(n)
+        .ok()
+        .filter(|&n| n <= MAX_COUNT)
+        .ok_or_else(|| format!("{name} {v} is too large (counts stop at {MAX_COUNT}, a 32-bit Integer)"))
 }
 
 fn parse_precision(name: &str, v: &str) -> Result<u8, String> {
@@ -377,6 +388,19 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), COLUMNS.len(), "names are unique");
+    }
+
+    /// A count beyond a 32-bit Integer would be read back wrong from the
+    /// GeoPackage (GDAL gave 4294967295 as -1): it is refused by name.
+    #[test]
+    fn counts_stop_at_the_largest_32_bit_integer() {
+        let mut inc =
+            Incident::new(NaiveDate::from_ymd_opt(2020, 5, 15).unwrap(), crate::LonLat::new(45.0, 34.0).unwrap());
+        Column::Fatalities.set(&mut inc, "2147483647").unwrap();
+        assert_eq!(inc.fatalities, MAX_COUNT);
+        let e = Column::Injured.set(&mut inc, "2147483648").unwrap_err();
+        assert!(e.to_string().contains("injured 2147483648 is too large"), "{e}");
+        assert!(Column::Fatalities.set(&mut inc, "4294967295").is_err());
     }
 
     #[test]

@@ -64,5 +64,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         },
         args.output.display()
     );
+    let left_out = super::common::geojson_left_out(&incidentmap::export::layers::CLUSTER_FILES, &s.files);
+    if !left_out.is_empty() {
+        eprintln!(
+            "{} not written: no features (QGIS cannot type or style an empty GeoJSON layer)",
+            left_out.join(", ")
+        );
+    }
     Ok(if skipped > 0 { Outcome::Partial } else { Outcome::Done })
 }

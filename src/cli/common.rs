@@ -120,3 +120,13 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 pub fn parse_publication_date(s: &str) -> Result<chrono::NaiveDate, String> {
     incidentmap::dates::check_publication(parse_date(s)?)
 }
+
+/// The GeoJSON files of `set` that are not among `written` (a layer set
+/// leaves out layers with no features).
+pub fn geojson_left_out<'a>(set: &[&'a str], written: &[std::path::PathBuf]) -> Vec<&'a str> {
+    set.iter()
+        .filter(|n| n.ends_with(".geojson"))
+        .filter(|n| !written.iter().any(|p| p.file_name().is_some_and(|f| f == std::ffi::OsStr::new(n))))
+        .copied()
+        .collect()
+}

@@ -55,5 +55,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         "incidentmap: {} reports -> {} incidents, {} clusters; {written}",
         summary.documents, summary.incidents, summary.clusters
     );
+    if summary.tables.is_empty() {
+        let left_out = super::common::geojson_left_out(&incidentmap::export::layers::LAYER_FILES, &summary.files);
+        if !left_out.is_empty() {
+            eprintln!(
+                "incidentmap: {} not written: no features (QGIS cannot type or style an empty GeoJSON layer); \
+                 layers.gpkg holds every layer, typed and styled",
+                left_out.join(", ")
+            );
+        }
+    }
     Ok(if failures == 0 { Outcome::Done } else { Outcome::Partial })
 }

@@ -251,7 +251,7 @@ impl FeatureBuf {
     /// sides when it crosses the antimeridian); false (nothing formatted)
     /// when it has no hull.
     pub(crate) fn cluster_area(&mut self, c: &Cluster) -> bool {
-        let Some(hull) = c.hull.as_deref().filter(|h| h.len() >= 4) else {
+        let Some(hull) = c.hull.as_deref().filter(|_| has_area(c)) else {
             return false;
         };
         self.begin(c.id.into());
@@ -475,6 +475,12 @@ pub fn write_cluster_areas<W: Write>(w: W, clusters: &[Cluster]) -> io::Result<W
         }
     }
     s.finish()
+}
+
+/// True when `c` has an area (a hull of three or more distinct points): the
+/// clusters [`write_cluster_areas`] writes.
+pub fn has_area(c: &Cluster) -> bool {
+    c.hull.as_deref().is_some_and(|h| h.len() >= 4)
 }
 
 /// Writes the admin-1 layer: one MultiPolygon per area with its statistics

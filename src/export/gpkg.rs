@@ -116,7 +116,11 @@ impl Layer {
         }
     }
 
-    fn columns(self) -> std::borrow::Cow<'static, str> {
+    /// The attribute columns. `wide`: the counts of a cluster or admin-1
+    /// layer are declared `INTEGER` (Integer64 in GDAL) because some sum
+    /// exceeds a 32-bit Integer; otherwise `MEDIUMINT` (Integer).
+    fn columns(self, wide: bool) -> std::borrow::Cow<'static, str> {
+        let n = if wide { "INTEGER" } else { "MEDIUMINT" };
         match self {
             Layer::Incidents => crate::schema::COLUMNS
                 .iter()
@@ -124,20 +128,22 @@ impl Layer {
                 .collect::<Vec<_>>()
                 .join(", ")
                 .into(),
-            Layer::Clusters | Layer::ClusterAreas => {
-                "cluster_id INTEGER, count INTEGER, distinct_locations INTEGER, fatalities INTEGER, \
-                 injured INTEGER, first_date DATE, last_date DATE, event_type TEXT, actor TEXT, \
+            Layer::Clusters | Layer::ClusterAreas => format!(
+                "cluster_id MEDIUMINT, count {n}, distinct_locations {n}, fatalities {n}, \
+                 injured {n}, first_date DATE, last_date DATE, event_type TEXT, actor TEXT, \
                  bbox_west REAL, bbox_south REAL, bbox_east REAL, bbox_north REAL"
-                    .into()
-            }
-            Layer::Admin1 => "code TEXT, name TEXT, country TEXT, incident_count INTEGER, fatalities INTEGER, \
-                 injured INTEGER, first_date DATE, last_date DATE"
-                .into(),
+            )
+            .into(),
+            Layer::Admin1 => format!(
+                "code TEXT, name TEXT, country TEXT, incident_count {n}, fatalities {n}, \
+                 injured {n}, first_date DATE, last_date DATE"
+            )
+            .into(),
         }
     }
 
     fn column_count(self) -> usize {
-        self.columns().split(',').count()
+        self.columns(false).split(',').count()
     }
 
     fn index(self) -> usize {
@@ -221,8 +227,14 @@ impl GpkgWriter {
         |e| Error::Sqlite { path: self.path.clone(), source: e }
     }
 
-    /// Creates a layer's table (empty layers are still registered).
+    /// Creates a layer's table (empty layers are still registered), its
+    /// counts typed 32-bit.
     pub fn create_layer(&mut self, layer: Layer) -> Result<()> {
+        self.create_layer_with(layer, false)
+    }
+
+    /// Creates a layer's table; `wide` types its counts 64-bit.
+    fn create_layer_with(&mut self, layer: Layer, wide: bool) -> Result<()> {
         if self.layers[layer.index()].created {
             return Ok(());
         }
@@ -237,7 +249,7 @@ impl GpkgWriter {
                  CREATE VIRTUAL TABLE \"rtree_{t}_geom\" USING rtree(id, minx, maxx, miny, maxy);
                  INSERT INTO gpkg_extensions VALUES ('{t}', 'geom', 'gpkg_rtree_index',
                    'http://www.geopackage.org/spec120/#extension_rtree', 'write-only');",
-                cols = layer.columns()
+                cols = layer.columns(wide)
             ))
             .map_err(self.sql())?;
         let st = &mut self.layers[layer.index()];
@@ -312,8 +324,10 @@ impl GpkgWriter {
     /// Writes the `clusters` (centroid points) and `cluster_areas` (hull
     /// polygons, only clusters with a hull) layers.
     pub fn write_clusters(&mut self, clusters: &[Cluster]) -> Result<()> {
-        self.create_layer(Layer::Clusters)?;
-        self.create_layer(Layer::ClusterAreas)?;
+        let big = |n: u64| n > u64::from(crate::schema::MAX_COUNT);
+        let wide = clusters.iter().any(|c| big(c.count as u64) || big(c.fatalities) || big(c.injured));
+        self.create_layer_with(Layer::Clusters, wide)?;
+        self.create_layer_with(Layer::ClusterAreas, wide)?;
         for c in clusters {
             let env = point_blob(&mut self.blob, c.centroid);
             self.add_cluster(Layer::Clusters, c, env)?;
@@ -332,7 +346,9 @@ impl GpkgWriter {
 
     /// Writes the `admin1` layer (MULTIPOLYGON).
     pub fn write_admin1(&mut self, areas: &[(&AdminArea, AreaStats)]) -> Result<()> {
-        self.create_layer(Layer::Admin1)?;
+        let big = |n: u64| n > u64::from(crate::schema::MAX_COUNT);
+        let wide = areas.iter().any(|(_, s)| big(s.incident_count) || big(s.fatalities) || big(s.injured));
+        self.create_layer_with(Layer::Admin1, wide)?;
         for (a, s) in areas {
             let env = multipolygon_blob(&mut self.blob, &a.polygon);
             let (first, last) = (s.first_date.map(date_string), s.last_date.map(date_string));
@@ -589,6 +605,51 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), 64 * 64);
+    }
+
+    /// Issue 20: counts declared INTEGER came out of GDAL as Integer64;
+    /// MEDIUMINT is Integer. A sum too large for it keeps 64 bits rather
+    /// than being read back wrong.
+    #[test]
+    fn counts_are_32_bit_unless_a_sum_needs_64() {
+        let declared = |c: &Connection, t: &str, col: &str| -> String {
+            c.query_row(&format!("SELECT type FROM pragma_table_info('{t}') WHERE name = '{col}'"), [], |r| r.get(0))
+                .unwrap()
+        };
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 5, 15).unwrap();
+        let cluster = |fatalities: u64| Cluster {
+            id: 1,
+            count: 2,
+            distinct_locations: 1,
+            fatalities,
+            injured: 0,
+            first_date: day,
+            last_date: day,
+            dominant_event_type: String::new(),
+            dominant_actor: String::new(),
+            centroid: LonLat { lon: 45.0, lat: 34.0 },
+            bbox: [45.0, 34.0, 45.0, 34.0],
+            hull: None,
+            member_ids: vec![1, 2],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for (fatalities, want) in [(7, "MEDIUMINT"), (u64::from(crate::schema::MAX_COUNT) + 1, "INTEGER")] {
+            let p = dir.path().join(format!("{fatalities}.gpkg"));
+            let mut g = GpkgWriter::create(&p).unwrap();
+            g.create_layer(Layer::Incidents).unwrap();
+            g.add_incident(&sample(1)).unwrap();
+            g.write_clusters(&[cluster(fatalities)]).unwrap();
+            g.write_admin1(&[]).unwrap();
+            g.finish().unwrap();
+            let c = Connection::open(&p).unwrap();
+            assert_eq!(declared(&c, "incidents", "fatalities"), "MEDIUMINT");
+            assert_eq!(declared(&c, "incidents", "geonameid"), "INTEGER");
+            assert_eq!(declared(&c, "clusters", "fatalities"), want);
+            assert_eq!(declared(&c, "cluster_areas", "count"), want);
+            assert_eq!(declared(&c, "admin1", "incident_count"), "MEDIUMINT");
+            let back: i64 = c.query_row("SELECT fatalities FROM clusters", [], |r| r.get(0)).unwrap();
+            assert_eq!(back as u64, fatalities);
+        }
     }
 
     #[test]

@@ -50,20 +50,58 @@ pub const LAYER_FILES: [&str; 11] = [
     "layers.gpkg",
 ];
 
+/// The GeoJSON files (with their `.qml`) of `layers` that have no
+/// features: [`write_layers`] leaves them out, because QGIS opens an empty
+/// FeatureCollection as a table with no geometry type and no CRS, to which
+/// no style applies; the GeoPackage still holds the layer, typed and styled.
+pub fn empty_geojson_layers(layers: &Layers, admin: &[(&AdminArea, AreaStats)]) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if layers.incidents.is_empty() {
+        out.extend(["incidents.geojson", "incidents.qml"]);
+    }
+    if layers.clusters.is_empty() {
+        out.extend(["clusters.geojson", "clusters.qml"]);
+    }
+    if !layers.clusters.iter().any(geojson::has_area) {
+        out.extend(["cluster_areas.geojson", "cluster_areas.qml"]);
+    }
+    if admin.is_empty() {
+        out.extend(["admin1.geojson", "admin1.qml"]);
+    }
+    out
+}
+
+/// Removes the files of a set that a run left out, where a previous run
+/// wrote them. The set's exchange already drops them; where it could not
+/// be used the old files would otherwise stay beside the new set.
+fn remove_left_out(dir: &Path, left_out: &[&str]) -> Result<()> {
+    for name in left_out {
+        let p = dir.join(name);
+        match std::fs::remove_file(&p) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(crate::error::Error::io(&p, e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 /// Writes every layer into `dir` (created if needed) as one set
 /// ([`write_set`]): the files are written and synced in a staging directory
 /// that then replaces the old set in one step, so a run that fails or is
 /// killed leaves the previous set whole, and other files in `dir` are kept.
-/// Returns the paths written, in the order of [`LAYER_FILES`]. Empty layers
-/// are still valid files. What a killed earlier run left is removed.
+/// Returns the paths written, in the order of [`LAYER_FILES`]. A layer with
+/// no features has no GeoJSON file or `.qml` ([`empty_geojson_layers`]);
+/// the GeoPackage always holds all four. What a killed earlier run left is
+/// removed.
 pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
     let admin = admin_stats(layers);
     let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
+    let left_out = empty_geojson_layers(layers, &admin);
     let styles =
         [style::incidents_qml(), style::clusters_qml(), style::cluster_areas_qml(), style::admin1_qml(&counts)];
-    write_set(dir, &LAYER_FILES, |dir| {
+    let all = write_set(dir, &LAYER_FILES, |dir| {
         let mut staged = Vec::with_capacity(LAYER_FILES.len());
-        for name in LAYER_FILES {
+        for name in LAYER_FILES.into_iter().filter(|n| !left_out.contains(n)) {
             let p = dir.join(name);
             let io = io_err(&p);
             staged.push(match name {
@@ -87,9 +125,9 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
                 "incidents.csvt" => stage_bytes(&p, csv::csvt().as_bytes())?,
                 "layers.gpkg" => {
                     let mut g = GpkgWriter::create(&p)?;
-                    for layer in [Layer::Incidents, Layer::Clusters, Layer::ClusterAreas, Layer::Admin1] {
-                        g.create_layer(layer)?;
-                    }
+                    // The other layers' tables are created as they are
+                    // written, typed by their largest sums.
+                    g.create_layer(Layer::Incidents)?;
                     for inc in layers.incidents {
                         g.add_incident(inc)?;
                     }
@@ -105,7 +143,9 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
             });
         }
         Ok(staged)
-    })
+    })?;
+    remove_left_out(dir, &left_out)?;
+    Ok(all.into_iter().zip(LAYER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect())
 }
 
 /// The file names [`write_cluster_layers`] writes, in order.
@@ -121,11 +161,13 @@ pub const CLUSTER_FILES: [&str; 6] = [
 /// Writes the layers of a clustering into `dir` (created if needed), each
 /// file atomically: cluster centres, cluster hulls and the incidents with
 /// their `cluster_id`, each GeoJSON with its QGIS style beside it; replaced
-/// as one set like [`write_layers`].
+/// as one set like [`write_layers`]. As there, a layer with no features is
+/// left out (there is no GeoPackage here to hold it).
 pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Cluster]) -> Result<Vec<PathBuf>> {
-    write_set(dir, &CLUSTER_FILES, |dir| {
+    let left_out = empty_geojson_layers(&Layers::new(incidents, clusters, &[]), &[]);
+    let all = write_set(dir, &CLUSTER_FILES, |dir| {
         let mut staged = Vec::with_capacity(CLUSTER_FILES.len());
-        for name in CLUSTER_FILES {
+        for name in CLUSTER_FILES.into_iter().filter(|n| !left_out.contains(n)) {
             let p = dir.join(name);
             let io = io_err(&p);
             staged.push(match name {
@@ -141,7 +183,9 @@ pub fn write_cluster_layers(dir: &Path, incidents: &[Incident], clusters: &[Clus
             });
         }
         Ok(staged)
-    })
+    })?;
+    remove_left_out(dir, &left_out)?;
+    Ok(all.into_iter().zip(CLUSTER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect())
 }
 
 /// Folds a name for matching incident `admin1` names to areas.
@@ -152,10 +196,16 @@ fn fold(s: &str) -> String {
 /// The admin-1 areas with their incident statistics: the areas with
 /// incidents (every area with `all_areas`), in the order given.
 ///
-/// An incident belongs to the area whose name (and country, when both have
-/// one) equals its `admin1`; when it has no `admin1` or the name matches no
-/// area, to the area that contains its point.
+/// An incident is counted in the area whose outline contains its point,
+/// which is what a spatial join in QGIS gives on this layer (issue 20:
+/// Tarmiyah, coded Baghdad, lies inside the Salah ad Din outline and was
+/// counted in Baghdad). Where outlines overlap, the one named by the
+/// incident's `admin1` wins. An incident whose point is in no outline (a
+/// coast the generalised outlines cut off) is counted in the area its
+/// `admin1` names (and country, when both have one). The incident's own
+/// `admin1` is left as coded.
 pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
+    use rstar::primitives::{GeomWithData, Rectangle};
     let areas = layers.admin_areas;
     let mut by_name: HashMap<(String, String), usize> = HashMap::new();
     let mut by_bare_name: HashMap<String, Option<usize>> = HashMap::new();
@@ -166,6 +216,18 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
             .and_modify(|e| *e = None) // ambiguous without a country
             .or_insert(Some(i));
     }
+    // The outlines' boxes in an R-tree: a million incidents against some
+    // four thousand areas would otherwise be billions of box tests.
+    let boxes = rstar::RTree::bulk_load(
+        areas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let (lo, hi) = (a.bbox.min(), a.bbox.max());
+                GeomWithData::new(Rectangle::from_corners([lo.x, lo.y], [hi.x, hi.y]), i)
+            })
+            .collect(),
+    );
     let mut stats = vec![AreaStats::default(); areas.len()];
     for inc in layers.incidents {
         let by_admin1 = (!inc.admin1.is_empty())
@@ -178,7 +240,16 @@ pub fn admin_stats<'a>(layers: &Layers<'a>) -> Vec<(&'a AdminArea, AreaStats)> {
                 }
             })
             .flatten();
-        let idx = by_admin1.or_else(|| areas.iter().position(|a| a.contains(inc.position)));
+        // Most incidents lie in the area they are coded in: one test.
+        let idx = match by_admin1 {
+            Some(named) if areas[named].contains(inc.position) => Some(named),
+            named => boxes
+                .locate_all_at_point(&[inc.position.lon, inc.position.lat])
+                .map(|g| g.data)
+                .filter(|&i| areas[i].contains(inc.position))
+                .min()
+                .or(named),
+        };
         if let Some(i) = idx {
             stats[i].add(inc);
         }
@@ -205,6 +276,25 @@ mod tests {
         }
     }
 
+    /// Issue 20: Tarmiyah is coded Baghdad (its GeoNames admin code) but
+    /// lies inside the Salah ad Din outline; a spatial join in QGIS counts it
+    /// there, and so does the admin-1 layer now. Its own `admin1` stays.
+    #[test]
+    fn admin_stats_count_an_incident_in_the_outline_it_falls_in() {
+        let areas = [area("Salah ad Din", 43.5, 33.5), area("Baghdad", 44.2, 32.9)]; // overlapping boxes
+        let mut tarmiyah = sample(1);
+        tarmiyah.admin1 = "Baghdad".into();
+        tarmiyah.position = crate::LonLat { lon: 44.0, lat: 33.7 }; // inside Salah ad Din only
+        let mut both = sample(2);
+        both.admin1 = "Baghdad".into();
+        both.position = crate::LonLat { lon: 44.3, lat: 33.6 }; // inside both outlines
+        let incs = [tarmiyah, both];
+        let s = admin_stats(&Layers::new(&incs, &[], &areas));
+        let got: Vec<(&str, u64)> = s.iter().map(|(a, st)| (a.name.as_str(), st.incident_count)).collect();
+        assert_eq!(got, [("Salah ad Din", 1), ("Baghdad", 1)]);
+        assert_eq!(incs[0].admin1, "Baghdad");
+    }
+
     #[test]
     fn admin_stats_by_name_then_point() {
         let areas = [area("Diyala", 44.5, 33.5), area("Kirkuk", 43.5, 35.0), area("Anbar", 40.0, 33.0)];
@@ -224,16 +314,56 @@ mod tests {
         assert_eq!(all[2].1.first_date, None);
     }
 
+    /// Issue 20: an empty layer as GeoJSON opened in QGIS as a table with
+    /// no geometry type or CRS, and its style failed to load. It is left out
+    /// (the GeoPackage keeps it), also where an earlier run had written it.
     #[test]
-    fn empty_run_writes_every_file() {
+    fn empty_layers_have_no_geojson_and_stale_ones_go() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("new/sub");
+        let incs = [sample(1), sample(2)];
+        let areas = [area("Diyala", 44.5, 33.5)];
+        // A cluster without an area (fewer than 3 distinct points).
+        let day = chrono::NaiveDate::from_ymd_opt(2020, 5, 15).unwrap();
+        let c = Cluster {
+            id: 1,
+            count: 2,
+            distinct_locations: 1,
+            fatalities: 0,
+            injured: 0,
+            first_date: day,
+            last_date: day,
+            dominant_event_type: String::new(),
+            dominant_actor: String::new(),
+            centroid: crate::LonLat { lon: 45.0, lat: 34.0 },
+            bbox: [45.0, 34.0, 45.0, 34.0],
+            hull: None,
+            member_ids: vec![1, 2],
+        };
+        let written = write_layers(&out, &Layers::new(&incs, std::slice::from_ref(&c), &areas)).unwrap();
+        let names = |w: &[PathBuf]| -> Vec<String> {
+            w.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect()
+        };
+        let left = ["cluster_areas.geojson", "cluster_areas.qml"];
+        let want: Vec<&str> = LAYER_FILES.iter().copied().filter(|n| !left.contains(n)).collect();
+        assert_eq!(names(&written), want);
+        for n in left {
+            assert!(!out.join(n).exists(), "{n}");
+        }
+        // An old set with every file, then a run with nothing: only the CSV
+        // and the GeoPackage remain, whatever the earlier run left.
+        for n in LAYER_FILES {
+            std::fs::write(out.join(n), "old").unwrap();
+        }
         let written = write_layers(&out, &Layers::new(&[], &[], &[])).unwrap();
-        let names: Vec<String> =
-            written.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, LAYER_FILES);
-        let fc: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(out.join("admin1.geojson")).unwrap()).unwrap();
-        assert_eq!(fc["features"].as_array().unwrap().len(), 0);
+        assert_eq!(names(&written), ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        let mut left: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        left.sort();
+        assert_eq!(left, ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        // remove_left_out also cleans up where the set was not exchanged.
+        std::fs::write(out.join("clusters.geojson"), "old").unwrap();
+        remove_left_out(&out, &["clusters.geojson", "clusters.qml"]).unwrap();
+        assert!(!out.join("clusters.geojson").exists());
     }
 }

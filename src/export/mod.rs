@@ -12,6 +12,7 @@ mod gpkg_rtree;
 pub mod layers;
 pub mod mentions;
 pub mod output;
+pub mod palette;
 pub mod places;
 pub mod style;
 pub mod table;

@@ -1,6 +1,8 @@
 //! Casualty numbers: digits and number words ("four", "twenty-one",
 //! "dozens", "at least 10", "more than 20").
 
+use crate::schema::MAX_COUNT;
+
 /// A parsed count and how many words it took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Count {
@@ -73,10 +75,11 @@ pub fn parse_word(w: &str) -> Option<u32> {
         && w.chars().all(|c| c.is_ascii_digit() || c == ',')
         && w.chars().next().is_some_and(|c| c.is_ascii_digit())
     {
-        // Beyond u32 (four billion) is no count a report means literally:
-        // keep the largest rather than lose the number.
+        // Beyond two billion is no count a report means literally: keep
+        // the largest a record holds (a 32-bit Integer in every format)
+        // rather than lose the number.
         let digits = w.replace(',', "");
-        return Some(digits.parse::<u64>().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX)));
+        return Some(digits.parse::<u64>().map_or(MAX_COUNT, |n| u32::try_from(n).unwrap_or(MAX_COUNT).min(MAX_COUNT)));
     }
     if let Some(v) = unit(&w).or_else(|| tens(&w)) {
         return Some(v);
@@ -153,7 +156,7 @@ pub fn parse_count(words: &[&str]) -> Option<Count> {
         n += 1;
     }
     // "a" alone is not a count unless a unit word follows ("a soldier").
-    Some(Count { value, words: n })
+    Some(Count { value: value.min(MAX_COUNT), words: n })
 }
 
 #[cfg(test)]
@@ -191,8 +194,11 @@ mod tests {
         assert_eq!(c("a billion"), Some(1_000_000_000));
         assert_eq!(c("two thousand"), Some(2_000));
         assert_eq!(c("three million"), Some(3_000_000));
-        assert_eq!(c("five billion"), Some(u32::MAX));
-        assert_eq!(c("4294967296"), Some(u32::MAX));
+        // Issue 20: counts stop at the largest 32-bit Integer, which every
+        // output format (and QGIS) holds.
+        assert_eq!(c("five billion"), Some(MAX_COUNT));
+        assert_eq!(c("4294967296"), Some(MAX_COUNT));
+        assert_eq!(c("3000000000"), Some(MAX_COUNT));
         assert_eq!(c("12,000"), Some(12_000));
     }
 

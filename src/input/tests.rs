@@ -225,15 +225,16 @@ mod round_trip {
             1u64..i64::MAX as u64,
             (1000i32..=2100, 1u32..=12, 1u32..=28),
             1u8..=3,
-            any::<u32>(),
-            any::<u32>(),
+            // Counts are 32-bit Integers in every format (schema::MAX_COUNT).
+            0..=crate::schema::MAX_COUNT,
+            0..=crate::schema::MAX_COUNT,
             proptest::option::of(any::<i64>()),
             (-90_000_000i64..=90_000_000, -180_000_000i64..=180_000_000),
             1u8..=3,
             0usize..6,
             proptest::option::of((1000i32..=2100, 1u32..=12, 1u32..=28)),
             0u32..=1_000_000,
-            proptest::option::of(any::<u32>()),
+            proptest::option::of(0..=crate::schema::MAX_COUNT),
         );
         let country = prop_oneof![Just(String::new()), "[A-Z]{2}"];
         (strings, numbers, country).prop_map(|(s, n, country)| {

@@ -203,23 +203,32 @@ fn geopackage_is_valid_and_every_layer_opens() {
     }
     let info = ogrinfo(&["-so", g, "incidents"]);
     assert_eq!(field_type(&info, "event_date"), "Date (0.0)");
-    assert_eq!(field_type(&info, "fatalities"), "Integer64 (0.0)");
+    // Counts are 32-bit Integer, as GDAL types them in the GeoJSON (issue 20).
+    assert_eq!(field_type(&info, "fatalities"), "Integer (0.0)");
+    assert_eq!(field_type(&info, "cluster_id"), "Integer (0.0)");
     assert_eq!(field_type(&info, "source_date"), "Date (0.0)");
     assert_eq!(field_type(&info, "geonameid"), "Integer64 (0.0)");
+    for (t, f) in [("clusters", "count"), ("cluster_areas", "fatalities"), ("admin1", "incident_count")] {
+        assert_eq!(field_type(&ogrinfo(&["-so", g, t]), f), "Integer (0.0)", "{t}.{f}");
+    }
     // A spatial filter goes through the R-tree: the Diyala box holds
     // Jalawla, Muqdadiyah and Baghdad.
     let hits = ogrinfo(&["-q", "-spat", "44.3", "33.2", "46.0", "35.1", g, "incidents"]);
     assert_eq!(hits.matches("OGRFeature(incidents)").count(), 3, "{hits}");
 }
 
+/// Issue 20: empty layers are not written as GeoJSON (QGIS opened them
+/// untyped, without a CRS, and could not style them); the GeoPackage holds
+/// them with their geometry type, CRS and style.
 #[test]
-fn empty_layers_are_valid_files() {
+fn empty_layers_are_typed_layers_of_the_geopackage_only() {
     let dir = Dir::new();
     write_layers(dir.path(), &Layers::new(&[], &[], &[])).unwrap();
     let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
-    for f in ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson", "admin1.geojson"] {
-        let info = ogrinfo(&["-al", "-so", &p(f)]);
-        assert!(info.contains("Feature Count: 0"), "{f}: {info}");
+    for f in ["incidents", "clusters", "cluster_areas", "admin1"] {
+        assert!(!dir.join(format!("{f}.geojson")).exists() && !dir.join(format!("{f}.qml")).exists(), "{f}");
+        let info = ogrinfo(&["-so", &p("layers.gpkg"), f]);
+        assert!(info.contains("Feature Count: 0") && info.contains("EPSG") && info.contains("4326"), "{f}: {info}");
     }
     let list = ogrinfo(&["-q", &p("layers.gpkg")]);
     for l in ["incidents (Point)", "clusters (Point)", "cluster_areas (Multi Polygon)", "admin1 (Multi Polygon)"] {

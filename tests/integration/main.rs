@@ -21,5 +21,6 @@ mod map;
 mod map_web;
 mod near;
 mod postgis;
+mod qgis;
 mod serve;
 mod util;
