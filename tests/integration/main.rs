@@ -22,4 +22,5 @@ mod map_web;
 mod near;
 mod postgis;
 mod serve;
+mod serve_map;
 mod util;
