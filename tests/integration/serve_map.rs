@@ -338,3 +338,33 @@ fn chromium_page_filters_by_type_and_dates_as_the_server_does() {
     assert_eq!(status["incidents"].as_str().and_then(|v| v.parse::<u64>().ok()), expected, "{status} vs {q}");
     assert!(expected < battles, "the year must leave some battles out: {q}");
 }
+
+#[test]
+fn the_landing_page_links_to_the_map_and_the_map_asks_for_nothing_elsewhere() {
+    let srv = Served::start(&[s(&examples())]);
+    let landing = srv.get("/?f=html").text().unwrap();
+    assert!(landing.contains(&format!("href=\"{}/map\"", srv.url)), "{landing}");
+    let page = srv.get("/map");
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(csp.contains("connect-src 'self'") && csp.contains("default-src 'self'"), "{csp}");
+    let html = page.text().unwrap();
+    // Relative URLs only, so the page works under any host name (a server
+    // bound to 0.0.0.0 reached by its LAN address), and the title escaped.
+    assert!(!html.contains("http:") && !html.contains("https:") && !html.contains("=\"/"), "{html}");
+    assert!(html.contains("Test &lt;incidents&gt;") && !html.contains("<incidents>"), "{html}");
+    let base = srv.json("/map/basemap.geojson");
+    let feats = base["features"].as_array().unwrap();
+    let countries: Vec<&str> = feats
+        .iter()
+        .filter(|f| f["properties"]["kind"] == "country")
+        .map(|f| f["properties"]["country"].as_str().unwrap())
+        .collect();
+    assert!(countries.contains(&"IQ") && countries.contains(&"SY"), "{countries:?}");
+    assert!(!countries.contains(&"US") && !countries.contains(&"BR"), "far countries: {countries:?}");
+    for path in ["/map/map.js", "/map/map.css", "/map/basemap.geojson"] {
+        assert_eq!(srv.get(path).status(), 200, "{path}");
+    }
+    assert_eq!(srv.get("/map/../Cargo.toml").status(), 404);
+    assert_eq!(srv.get("/map/maplibre-gl.js.map").status(), 404);
+}
