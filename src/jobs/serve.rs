@@ -44,6 +44,8 @@ pub fn run_serve(inputs: &[String], opts: &ServeOptions, gaz: &GazetteerSource) 
     let areas = gaz.get()?.admin_areas();
     let layers = crate::export::layers::Layers::new(&incidents, &clusters, areas);
     let admin: Vec<_> = crate::export::layers::admin_stats(&layers).into_iter().map(|(a, s)| (a.clone(), s)).collect();
-    let catalog = Catalog::new(opts.title.clone(), incidents, clusters, admin);
+    let mut catalog = Catalog::new(opts.title.clone(), incidents, clusters, admin);
+    let basemap = crate::serve::basemap::basemap_geojson(areas, catalog.extent(crate::serve::CollectionId::Incidents));
+    catalog.set_basemap(basemap);
     Ok((Server::bind(catalog, &opts.server)?, report))
 }

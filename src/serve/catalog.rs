@@ -2,6 +2,7 @@
 //! each feature formatted by the same code that writes the `map` layers.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
 
@@ -11,7 +12,7 @@ use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
 use crate::spatial::cluster::Cluster;
 use crate::spatial::index::in_bbox;
-use crate::spatial::zoom::ZoomIndex;
+use crate::spatial::zoom::{ZoomCluster, ZoomIndex, ZoomItem};
 
 /// The collections a server offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +132,45 @@ impl Selection {
     }
 }
 
+/// Which incidents zoom-level clusters are built from: those of a date
+/// range and (when given) an event type, as the same parameters select
+/// items.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ZoomFilter {
+    /// Only incidents on these days.
+    pub dates: DateRange,
+    /// Only incidents whose `event_type` or `sub_event_type` equals this
+    /// (case-insensitive).
+    pub event_type: Option<String>,
+}
+
+impl ZoomFilter {
+    fn is_all(&self) -> bool {
+        *self == ZoomFilter::default()
+    }
+
+    fn selection(&self) -> Selection {
+        Selection {
+            dates: self.dates,
+            equals: self.event_type.iter().map(|t| ("event_type".to_string(), t.clone())).collect(),
+            ..Selection::default()
+        }
+    }
+}
+
+/// The zoom index of the incidents one filter selects.
+#[derive(Debug)]
+struct FilteredZoom {
+    /// Catalog positions of the incidents indexed, in index order.
+    positions: Vec<usize>,
+    index: ZoomIndex,
+}
+
+/// Filtered zoom indexes kept for reuse: a map's slider and type menu ask
+/// for the same few subsets over and over as it pans and zooms. Each is
+/// about as large as the whole index at worst, so only a few are kept.
+const FILTERED_ZOOM_CACHE: usize = 3;
+
 /// The data a server answers from, built once.
 #[derive(Debug)]
 pub struct Catalog {
@@ -140,6 +180,10 @@ pub struct Catalog {
     areas: Vec<(AdminArea, AreaStats)>,
     by_id: HashMap<u64, usize>,
     zoom: ZoomIndex,
+    /// Filtered zoom indexes, the most recently used first.
+    filtered_zoom: Mutex<Vec<(ZoomFilter, Arc<FilteredZoom>)>>,
+    /// The `/map` page's base map (GeoJSON), when one was set.
+    basemap: String,
 }
 
 impl Catalog {
@@ -158,7 +202,65 @@ impl Catalog {
             by_id.entry(inc.id).or_insert(i);
         }
         let zoom = ZoomIndex::from_incidents(&incidents);
-        Catalog { title: title.into(), incidents, clusters, areas, by_id, zoom }
+        Catalog {
+            title: title.into(),
+            incidents,
+            clusters,
+            areas,
+            by_id,
+            zoom,
+            filtered_zoom: Mutex::new(Vec::new()),
+            basemap: String::new(),
+        }
+    }
+
+    /// Sets the base map the `/map` page draws (a GeoJSON
+    /// FeatureCollection, see [`basemap_geojson`](super::basemap::basemap_geojson)).
+    pub fn set_basemap(&mut self, geojson: String) {
+        self.basemap = geojson;
+    }
+
+    /// The base map of the `/map` page (empty when none was set).
+    pub fn basemap(&self) -> &str {
+        &self.basemap
+    }
+
+    /// The zoom-level clusters (see [`ZoomIndex::clusters`]) of the
+    /// incidents `filter` selects; incident positions in the answer
+    /// (`ZoomItem::Incident`, `representative`) are catalog positions.
+    /// Cluster ids are unique within one filter's answers only.
+    pub fn zoom_clusters(&self, filter: &ZoomFilter, bbox: [f64; 4], zoom: u8) -> Vec<ZoomCluster> {
+        if filter.is_all() {
+            return self.zoom.clusters(bbox, zoom);
+        }
+        let fz = {
+            // Built while holding the lock, so that the requests of one map
+            // that arrive together build one index, not one each.
+            let mut cache = self.filtered_zoom.lock().unwrap_or_else(|e| e.into_inner());
+            let found = cache.iter().position(|(f, _)| f == filter);
+            let entry = match found {
+                Some(i) => cache.remove(i),
+                None => {
+                    let positions = self.select(CollectionId::Incidents, &filter.selection());
+                    let points: Vec<_> = positions.iter().map(|&p| self.incidents[p].position).collect();
+                    let fat: Vec<u32> = positions.iter().map(|&p| self.incidents[p].fatalities).collect();
+                    let index = ZoomIndex::new(&points, &fat);
+                    (filter.clone(), Arc::new(FilteredZoom { positions, index }))
+                }
+            };
+            let fz = entry.1.clone();
+            cache.insert(0, entry);
+            cache.truncate(FILTERED_ZOOM_CACHE);
+            fz
+        };
+        let mut out = fz.index.clusters(bbox, zoom);
+        for c in &mut out {
+            c.representative = fz.positions[c.representative];
+            if let ZoomItem::Incident(i) = c.item {
+                c.item = ZoomItem::Incident(fz.positions[i]);
+            }
+        }
+        out
     }
 
     /// The title of the landing page.

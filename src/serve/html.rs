@@ -45,11 +45,16 @@ pub fn page(title: &str, v: &Value) -> String {
     body.push_str("<ul>\n");
     for l in links.chain(collection_links) {
         let href = l.get("href").and_then(Value::as_str).unwrap_or("");
-        if l.get("type").and_then(Value::as_str) == Some("text/html") || href.ends_with("/map") {
-            continue;
-        }
         let text = l.get("title").and_then(Value::as_str).unwrap_or(href);
         let rel = l.get("rel").and_then(Value::as_str).unwrap_or("");
+        if href.ends_with("/map") {
+            // The web map is a page of its own, not a view of this resource.
+            body.push_str(&format!("<li><a href=\"{}\">{}</a> ({})</li>\n", escape(href), escape(text), escape(rel)));
+            continue;
+        }
+        if l.get("type").and_then(Value::as_str) == Some("text/html") {
+            continue;
+        }
         let sep = if href.contains('?') { '&' } else { '?' };
         let html_href =
             if href.contains("f=json") { href.replace("f=json", "f=html") } else { format!("{href}{sep}f=html") };

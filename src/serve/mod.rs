@@ -15,22 +15,26 @@
 //! | `/collections/{id}/items` | features: `bbox`, `datetime`, `limit`, `offset`, property filters |
 //! | `/collections/{id}/items/{featureId}` | one feature |
 //! | `/collections/{id}/queryables` | the properties a filter may name |
+//! | `/collections/incidents/clusters` | zoom-level clusters: `zoom`, `bbox`, `datetime`, `event_type` |
+//! | `/map` | a web map of the incidents ([`map`]) |
 //!
 //! Safe by default: read-only (GET, HEAD, OPTIONS), request heads bounded
 //! ([`http::MAX_HEAD_BYTES`]), pages bounded ([`params::MAX_LIMIT`]),
 //! connections bounded in number and time, and nothing is read from disk
 //! after start.
 
+pub mod basemap;
 pub mod catalog;
 mod html;
 pub mod http;
+pub mod map;
 pub mod ogc;
 pub mod params;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use catalog::{Catalog, CollectionId, Selection};
+pub use catalog::{Catalog, CollectionId, Selection, ZoomFilter};
 pub use http::StopHandle;
 
 use crate::error::{Error, Result};

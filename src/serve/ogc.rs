@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use super::catalog::{Catalog, CollectionId, Selection};
+use super::catalog::{Catalog, CollectionId, Selection, ZoomFilter};
 use super::html;
 use super::http::{Request, Response};
 use super::params::{self, BadParam, DEFAULT_LIMIT};
@@ -169,6 +169,7 @@ fn route(cat: &Catalog, req: &Request, bound: &str) -> Response {
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let result = match segs[..] {
         [""] => ctx.only(&["f"]).map(|_| landing(cat, &ctx)),
+        ["map", ref rest @ ..] => Ok(super::map::route(cat, rest, raw_path.ends_with('/'), ctx.if_none_match)),
         ["conformance"] => ctx.only(&["f"]).map(|_| conformance(&ctx)),
         ["collections"] => ctx.only(&["f"]).map(|_| collections(cat, &ctx)),
         ["collections", id, ref rest @ ..] => match CollectionId::parse(id) {
@@ -198,6 +199,7 @@ fn landing(cat: &Catalog, ctx: &Ctx) -> Response {
     let mut links = ctx.self_links("/", JSON);
     links.push(ctx.link("/conformance", "conformance", JSON, "OGC API conformance classes"));
     links.push(ctx.link("/collections", "data", JSON, "the collections"));
+    links.push(ctx.link("/map", "alternate", "text/html", "web map of the incidents"));
     let v = json!({
         "title": cat.title(),
         "description": format!("{} incidents served by incidentmap (OGC API - Features)", cat.len(CollectionId::Incidents)),
@@ -325,8 +327,13 @@ fn encode(s: &str) -> String {
 
 /// A strong ETag of a body; a matching If-None-Match gets 304.
 fn with_etag(ctx: &Ctx, resp: Response) -> Response {
+    etag(ctx.if_none_match, resp)
+}
+
+/// [`with_etag`] given the request's If-None-Match.
+pub(super) fn etag(if_none_match: Option<&str>, resp: Response) -> Response {
     let tag = format!("\"{:016x}\"", crate::hash::fnv1a64(&resp.body));
-    if ctx.if_none_match.is_some_and(|m| m.split(',').any(|t| t.trim() == tag || t.trim() == "*")) {
+    if if_none_match.is_some_and(|m| m.split(',').any(|t| t.trim() == tag || t.trim() == "*")) {
         return Response { status: 304, headers: Vec::new(), body: Vec::new() }.with("ETag", tag);
     }
     resp.with("ETag", tag)
@@ -385,8 +392,10 @@ fn items(cat: &Catalog, ctx: &Ctx, c: CollectionId) -> Result<Response, BadParam
 /// web map shows at zoom Z, as GeoJSON: clusters (`cluster: true`,
 /// `point_count`, `fatalities`, `representative_id`) and, where an incident
 /// stands alone, the incident's own feature (`cluster: false`).
+/// `datetime` and `event_type` select the incidents clustered, as they
+/// select items.
 fn zoom_clusters(cat: &Catalog, ctx: &Ctx) -> Result<Response, BadParam> {
-    ctx.only(&["f", "zoom", "bbox", "limit"])?;
+    ctx.only(&["f", "zoom", "bbox", "limit", "datetime", "event_type"])?;
     // GeoJSON whatever a browser's Accept says; only an explicit f=html is refused.
     if ctx.param("f").is_some_and(|f| f.eq_ignore_ascii_case("html")) {
         return Err(BadParam::new("f", "clusters are served as GeoJSON only"));
@@ -398,7 +407,11 @@ fn zoom_clusters(cat: &Catalog, ctx: &Ctx) -> Result<Response, BadParam> {
     };
     let bbox = ctx.param("bbox").map(params::parse_bbox).transpose()?.unwrap_or([-180.0, -90.0, 180.0, 90.0]);
     let limit = ctx.param("limit").map(params::parse_limit).transpose()?.unwrap_or(params::MAX_LIMIT);
-    let all = cat.zoom().clusters(bbox, zoom);
+    let filter = ZoomFilter {
+        dates: ctx.param("datetime").map(params::parse_datetime).transpose()?.unwrap_or_default(),
+        event_type: ctx.param("event_type").map(|t| t.trim().to_string()).filter(|t| !t.is_empty()),
+    };
+    let all = cat.zoom_clusters(&filter, bbox, zoom);
     let page = &all[..all.len().min(limit)];
     let incidents = cat.incidents();
     let mut buf = FeatureBuf::new();

@@ -23,4 +23,5 @@ mod near;
 mod postgis;
 mod qgis;
 mod serve;
+mod serve_map;
 mod util;

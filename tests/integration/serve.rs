@@ -13,14 +13,15 @@ use serde_json::Value;
 use crate::util::{BIN, Dir, examples, fixture, incidentmap, s};
 
 /// A running `incidentmap serve`, killed on drop.
-struct Served {
+pub struct Served {
     child: Child,
-    url: String,
+    /// Its URL, without the final `/`.
+    pub url: String,
     http: reqwest::blocking::Client,
 }
 
 impl Served {
-    fn start(inputs: &[&str]) -> Served {
+    pub fn start(inputs: &[&str]) -> Served {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(inputs)
@@ -45,11 +46,11 @@ impl Served {
         Served { child, url, http }
     }
 
-    fn get(&self, path: &str) -> reqwest::blocking::Response {
+    pub fn get(&self, path: &str) -> reqwest::blocking::Response {
         self.http.get(format!("{}{path}", self.url)).send().unwrap()
     }
 
-    fn json(&self, path: &str) -> Value {
+    pub fn json(&self, path: &str) -> Value {
         let r = self.get(path);
         assert_eq!(r.status(), 200, "{path}");
         body_json(r)
@@ -294,4 +295,60 @@ fn zoom_clusters_hold_every_incident_once_and_split_into_incidents_when_zoomed_i
         assert_eq!(r.status(), 400, "{q}");
     }
     assert_eq!(srv.get("/collections/clusters/clusters?zoom=1").status(), 404);
+}
+
+#[test]
+fn zoom_clusters_filtered_by_dates_and_type_hold_exactly_what_near_selects() {
+    let srv = Served::start(&[&layer()]);
+    let all = srv.json("/collections/incidents/items?limit=10000");
+    let fatalities = |ids: &BTreeSet<u64>| -> u64 {
+        all["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| ids.contains(&f["id"].as_u64().unwrap()))
+            .map(|f| f["properties"]["fatalities"].as_u64().unwrap())
+            .sum()
+    };
+    let cases: [(&str, Vec<&str>); 5] = [
+        ("datetime=2021-02-01/2021-04-02", vec!["--from", "2021-02-01", "--to", "2021-04-02"]),
+        ("datetime=../2021-03-01", vec!["--to", "2021-03-01"]),
+        ("datetime=2021-04-30/..", vec!["--from", "2021-04-30"]),
+        ("event_type=battles", vec!["--type", "Battles"]),
+        (
+            "event_type=Battles&datetime=2021-01-01/2021-03-31",
+            vec!["--type", "Battles", "--from", "2021-01-01", "--to", "2021-03-31"],
+        ),
+    ];
+    for (q, args) in cases {
+        let expected = near_ids(&args);
+        assert!(!expected.is_empty() && expected.len() < 12, "{q}: the case must select some, not all");
+        for zoom in [0, 4, 8, 16, 20] {
+            let fc = srv.json(&format!("/collections/incidents/clusters?zoom={zoom}&{q}"));
+            let feats = fc["features"].as_array().unwrap();
+            let count: u64 = feats.iter().map(|f| f["properties"]["point_count"].as_u64().unwrap()).sum();
+            assert_eq!(count, expected.len() as u64, "{q} zoom {zoom}");
+            let fat: u64 = feats.iter().map(|f| f["properties"]["fatalities"].as_u64().unwrap()).sum();
+            assert_eq!(fat, fatalities(&expected), "{q} zoom {zoom}");
+            // Each single incident shown is one the filter selects.
+            for f in feats.iter().filter(|f| f["properties"]["cluster"] == false) {
+                assert!(expected.contains(&f["id"].as_u64().unwrap()), "{q} zoom {zoom}: {f}");
+            }
+        }
+        // Zoomed in, the incidents themselves: exactly near's.
+        assert_eq!(srv.ids(&format!("/collections/incidents/clusters?zoom=20&{q}")), expected, "{q}");
+    }
+    // The filter with a box across the antimeridian.
+    let fiji = srv.ids("/collections/incidents/clusters?zoom=20&bbox=170,-20,-170,-10&datetime=2021-05-06/..");
+    assert_eq!(fiji, near_ids(&["--bbox", "170,-20,-170,-10", "--from", "2021-05-06"]));
+    let none = srv.json("/collections/incidents/clusters?zoom=3&event_type=Riots&datetime=1990-01-01");
+    assert_eq!(none["numberMatched"], 0);
+    for (q, param) in
+        [("datetime=yesterday", "datetime"), ("datetime=2021-05-01/2021-04-01", "datetime"), ("actor1=x", "actor1")]
+    {
+        let r = srv.get(&format!("/collections/incidents/clusters?zoom=3&{q}"));
+        assert_eq!(r.status(), 400, "{q}");
+        let e: Value = body_json(r);
+        assert!(e["description"].as_str().unwrap().contains(&format!("\"{param}\"")), "{q}: {e}");
+    }
 }

@@ -221,3 +221,25 @@ pub fn read_json(p: &Path) -> Value {
     let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}", p.display()))
 }
+
+/// The path of an external program a test needs (`ogrinfo`, `chromium`),
+/// or `None` after printing `skipped: <test>: ...` when it is not on
+/// `PATH`; under `CI=true` a missing program fails the test instead, since
+/// CI installs every one (`.ci/run`).
+pub fn external_program(test: &str, program: &str, install: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH")
+        .into_iter()
+        .flat_map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file());
+    match found {
+        Some(p) => Some(p),
+        None if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("{test}: {program} is not on PATH, and CI=true: CI must run this test ({install})")
+        }
+        None => {
+            eprintln!("skipped: {test}: {program} is not on PATH ({install})");
+            None
+        }
+    }
+}
