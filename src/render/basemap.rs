@@ -97,6 +97,14 @@ pub fn basemap(areas: &[AdminArea], counts: &[u64], view: &View, frame: Frame) -
         }
     }
 
+    // Where neighbours' outlines do not share vertices (provinces of one
+    // country drawn from different sources), a segment met once may still
+    // be an internal edge: when zoomed in far enough for that to show, the
+    // far side of each such segment is looked at.
+    let probe = view.k >= PROBE_MIN_PX_PER_DEG;
+    let mut in_view: Vec<u32> = rings.iter().map(|r| r.area).collect();
+    in_view.dedup();
+
     let max = counts.iter().copied().max().unwrap_or(0);
     let mut fills: Vec<(Rgba, Vec<Vec<[f32; 2]>>)> = Vec::new();
     let mut inner: Vec<Vec<[f32; 2]>> = Vec::new();
@@ -124,7 +132,11 @@ pub fn basemap(areas: &[AdminArea], counts: &[u64], view: &View, frame: Frame) -
         for (j, w) in r.points.windows(2).enumerate() {
             let o = owners[&seg_key([w[0].x, w[0].y], [w[1].x, w[1].y])];
             let draws = o.first == r.area;
-            let is_inner = o.shared && !o.cross_border;
+            let is_inner = if o.shared {
+                !o.cross_border
+            } else {
+                probe && same_country_beyond(areas, &in_view, r.area, px[j], px[j + 1], view, frame)
+            };
             if !draws || (is_inner != run_inner && !run.is_empty()) {
                 flush(&mut run, if run_inner { &mut inner } else { &mut outer });
             }
@@ -147,6 +159,48 @@ pub fn basemap(areas: &[AdminArea], counts: &[u64], view: &View, frame: Frame) -
         }
     }
     shapes
+}
+
+/// Below this scale (pixels per degree) an internal edge drawn as a border
+/// is too short to see, and looking is too dear (the whole world in view).
+const PROBE_MIN_PX_PER_DEG: f64 = 20.0;
+/// How far beyond a segment to look for the neighbour, pixels.
+const PROBE_PX: f32 = 4.0;
+
+/// Whether the land just beyond the boundary segment `a`-`b` (pixels) of
+/// `own` belongs to another province of the same country. Segments outside
+/// `frame` are not looked at (false).
+fn same_country_beyond(
+    areas: &[AdminArea],
+    in_view: &[u32],
+    own: u32,
+    a: [f32; 2],
+    b: [f32; 2],
+    view: &View,
+    frame: Frame,
+) -> bool {
+    let (mx, my) = ((a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0);
+    let inside = f64::from(mx) >= frame.x
+        && f64::from(mx) <= frame.x + frame.w
+        && f64::from(my) >= frame.y
+        && f64::from(my) <= frame.y + frame.h;
+    let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+    if !inside || len == 0.0 {
+        return false;
+    }
+    let (nx, ny) = (-(b[1] - a[1]) / len * PROBE_PX, (b[0] - a[0]) / len * PROBE_PX);
+    let own_area = &areas[own as usize];
+    let at = |x: f32, y: f32| {
+        let (lon, lat) = view.unproject(f64::from(x), f64::from(y));
+        crate::LonLat { lon: super::projection::wrap(lon), lat }
+    };
+    let (p, q) = (at(mx + nx, my + ny), at(mx - nx, my - ny));
+    let beyond = if own_area.contains(p) { q } else { p };
+    in_view
+        .iter()
+        .map(|&i| &areas[i as usize])
+        .find(|a| !std::ptr::eq(*a, own_area) && a.contains(beyond))
+        .is_some_and(|a| a.country == own_area.country)
 }
 
 fn flush(run: &mut Vec<[f32; 2]>, into: &mut Vec<Vec<[f32; 2]>>) {
@@ -226,6 +280,33 @@ mod tests {
         // right of B, left of A, both sides of C.
         let expect_outer = 5.0 * deg_px + 4.0 * view.k;
         assert!((total_len(lines[1]) - expect_outer).abs() < 2.0, "{} vs {expect_outer}", total_len(lines[1]));
+    }
+
+    #[test]
+    fn a_gap_between_provinces_of_one_country_is_still_an_internal_edge() {
+        let frame = Frame { x: 0.0, y: 0.0, w: 400.0, h: 400.0 };
+        let view = View::fit(0.0, 2.01, 0.0, 1.0, frame, 0.0, 0.1);
+        assert!(view.k > 150.0);
+        let widths = |country_b: &str| -> (f64, f64) {
+            // B starts 0.01 degrees (about 2 pixels) east of A's edge: no
+            // shared vertices.
+            let areas = [square("A", "IQ", 0.0, 0.0), square("B", country_b, 1.01, 0.0)];
+            let shapes = basemap(&areas, &[1, 1], &view, frame);
+            let len = |c| {
+                shapes
+                    .iter()
+                    .filter(|s| matches!(s, Shape::Path { closed: false, paint, .. } if paint.stroke.unwrap().0 == c))
+                    .map(total_len)
+                    .sum::<f64>()
+            };
+            (len(PROVINCE_EDGE), len(COUNTRY_EDGE))
+        };
+        // Same country: both facing edges are thin (1 degree each).
+        let (inner, _) = widths("IQ");
+        assert!((inner - 2.0 * view.k).abs() < 2.0, "{inner} vs {}", 2.0 * view.k);
+        // Different countries: a border.
+        let (inner, _) = widths("IR");
+        assert_eq!(inner, 0.0);
     }
 
     #[test]

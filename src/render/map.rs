@@ -140,7 +140,7 @@ pub fn map_scene(input: &PictureInput) -> (Scene, Option<View>) {
 
     // Labels: cluster counts, then the places with most incidents; none
     // overlaps another, the frame's edge or the scale bar.
-    let mut taken: Vec<[f32; 4]> = vec![scale_bar_box()];
+    let mut taken: Vec<[f32; 4]> = Vec::new();
     let mut by_size: Vec<&(&crate::spatial::cluster::Cluster, f32, f32, f32)> = rings.iter().collect();
     by_size.sort_by(|a, b| b.0.count.cmp(&a.0.count).then(a.0.id.cmp(&b.0.id)));
     for &&(c, x, y, r) in by_size.iter().take(MAX_CLUSTER_LABELS) {
@@ -160,8 +160,6 @@ pub fn map_scene(input: &PictureInput) -> (Scene, Option<View>) {
         place_label(&mut scene, &mut taken, &name, s, &spots, INK);
     }
 
-    scale_bar(&mut scene, &view);
-
     // Title band and legend panel cover whatever of the map runs under them.
     let (first, last) = date_range(incidents).expect("incidents");
     let fatalities: u64 = incidents.iter().map(|i| u64::from(i.fatalities)).sum();
@@ -178,7 +176,7 @@ pub fn map_scene(input: &PictureInput) -> (Scene, Option<View>) {
         deg(view.lat0, 'N', 'S', 1)
     );
     title(&mut scene, &head, &sub);
-    legend(&mut scene, input, &present, hollow_present);
+    legend(&mut scene, input, &view, &present, hollow_present);
     scene.rect(
         FRAME.x as f32 + 0.5,
         FRAME.y as f32 + 0.5,
@@ -241,25 +239,17 @@ fn graticule(scene: &mut Scene, view: &View) {
     }
 }
 
-/// The box the scale bar takes, `[x0, y0, x1, y1]`.
-fn scale_bar_box() -> [f32; 4] {
-    let (x, y) = (FRAME.x as f32 + 14.0, (FRAME.y + FRAME.h) as f32 - 52.0);
-    [x, y, x + 260.0, y + 40.0]
-}
-
-fn scale_bar(scene: &mut Scene, view: &View) {
+/// A scale bar with its left end at `x` and its bar's top at `y`: a round
+/// length of at most `max_len` pixels, true at the view's centre latitude.
+fn scale_bar(scene: &mut Scene, view: &View, x: f32, y: f32, max_len: f32) {
     let km_per_px = view.km_per_px();
-    let km = nice_floor(200.0 * km_per_px);
+    let km = nice_floor(f64::from(max_len) * km_per_px);
     let len = (km / km_per_px) as f32;
-    let [bx, by, _, _] = scale_bar_box();
     let label = if km >= 1.0 { format!("{} km", thousands(km as u64)) } else { format!("{} m", (km * 1000.0).round()) };
-    let w = len + 24.0 + text_width(&label, 12.0) / 2.0;
-    scene.rect(bx, by, w, 40.0, Paint::fill(Rgba(255, 255, 255, 210)));
-    let (x, y) = (bx + 10.0, by + 26.0);
     scene.rect(x, y, len / 2.0, 6.0, Paint { fill: Some(INK), stroke: Some((INK, 1.0)) });
     scene.rect(x + len / 2.0, y, len / 2.0, 6.0, Paint { fill: Some(PAPER), stroke: Some((INK, 1.0)) });
-    scene.text(x, y - 5.0, 12.0, "0", INK, Anchor::Middle);
-    scene.text(x + len, y - 5.0, 12.0, label, INK, Anchor::Middle);
+    scene.text(x, y + 22.0, 12.0, "0", INK, Anchor::Middle);
+    scene.text(x + len, y + 22.0, 12.0, label, INK, Anchor::Middle);
 }
 
 fn overlaps(a: &[f32; 4], b: &[f32; 4]) -> bool {
@@ -321,7 +311,7 @@ fn top_places(input: &PictureInput, view: &View) -> Vec<(String, f32, f32, f32)>
 }
 
 /// The legend panel on the right.
-fn legend(scene: &mut Scene, input: &PictureInput, present: &[usize; 7], hollow: bool) {
+fn legend(scene: &mut Scene, input: &PictureInput, view: &View, present: &[usize; 7], hollow: bool) {
     let x0 = FRAME.w as f32;
     scene.rect(x0, TITLE_H as f32, PANEL_W as f32, HEIGHT as f32 - TITLE_H as f32, Paint::fill(PAPER));
     let (x, mut y) = (x0 + 20.0, TITLE_H as f32 + 34.0);
@@ -343,6 +333,9 @@ fn legend(scene: &mut Scene, input: &PictureInput, present: &[usize; 7], hollow:
     let max_f = input.incidents.iter().map(|i| i.fatalities).max().unwrap_or(0);
     let mut sizes = vec![0u32];
     sizes.extend([1u32, 10, 50, 100].into_iter().filter(|&v| v <= max_f));
+    if max_f > *sizes.last().expect("0 is in") {
+        sizes.push(max_f);
+    }
     if sizes.len() > 4 {
         sizes.drain(1..sizes.len() - 3);
     }
@@ -394,7 +387,11 @@ fn legend(scene: &mut Scene, input: &PictureInput, present: &[usize; 7], hollow:
         bx += 30.0;
     }
 
-    // Attribution and projection at the bottom of the panel.
+    y += 52.0;
+    head(scene, &mut y, &format!("Scale (true at {})", deg(view.lat0, 'N', 'S', 1)));
+    scale_bar(scene, view, x + 6.0, y - 8.0, PANEL_W as f32 - 80.0);
+
+    // Attribution at the bottom of the panel.
     let lines =
         ["Base map: Natural Earth admin-1", "(public domain). Places: GeoNames", "(CC BY 4.0). Drawn by incidentmap."];
     let mut ay = HEIGHT as f32 - 18.0 - 16.0 * (lines.len() as f32 - 1.0);
