@@ -29,6 +29,7 @@ pub mod input;
 pub mod jobs;
 pub mod json;
 pub mod postgis;
+pub mod render;
 pub mod schema;
 pub mod serve;
 pub mod spatial;

@@ -30,6 +30,10 @@ pub struct Args {
     /// Space-time clustering: neighbours must also be within this many days.
     #[arg(long, value_name = "DAYS")]
     max_days: Option<u32>,
+    /// Do not draw the quick-look pictures (map.png, map.svg, map.pgw,
+    /// timeline.png). They are never drawn for a PostGIS output.
+    #[arg(long)]
+    no_pictures: bool,
     #[command(flatten)]
     on_error: super::common::OnErrorArgs,
     #[command(flatten)]
@@ -42,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let opts = MapOptions {
         load: args.reports.load_options(args.on_error.skip(super::common::OnError::Skip)),
         cluster: ClusterOptions::new(args.eps_km, args.min_points)?.max_days(args.max_days),
+        pictures: !args.no_pictures,
     };
     let summary = run_map(&input_strings(&args.inputs), &opts, &args.gaz.source(), &args.output)?;
     let failures = report_problems(&summary.errors, "", usize::MAX);

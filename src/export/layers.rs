@@ -94,13 +94,28 @@ fn remove_left_out(dir: &Path, left_out: &[&str]) -> Result<()> {
 /// the GeoPackage always holds all four. What a killed earlier run left is
 /// removed.
 pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
+    write_layers_with(dir, layers, &[], &[])
+}
+
+/// [`write_layers`] with more files in the same set: `extra_names` are
+/// further names the set owns and `extra` the files (name, bytes) written
+/// under some of them; an owned name not written is removed with the old
+/// set (the `map.pgw` of an earlier run when a run has no incidents).
+/// Returns the layers' paths, then those of `extra`.
+pub fn write_layers_with(
+    dir: &Path,
+    layers: &Layers,
+    extra_names: &[&str],
+    extra: &[(&str, Vec<u8>)],
+) -> Result<Vec<PathBuf>> {
     let admin = admin_stats(layers);
     let counts: Vec<u64> = admin.iter().map(|(_, s)| s.incident_count).collect();
     let left_out = empty_geojson_layers(layers, &admin);
     let styles =
         [style::incidents_qml(), style::clusters_qml(), style::cluster_areas_qml(), style::admin1_qml(&counts)];
-    let all = write_set(dir, &LAYER_FILES, |dir| {
-        let mut staged = Vec::with_capacity(LAYER_FILES.len());
+    let names: Vec<&str> = LAYER_FILES.iter().chain(extra_names).copied().collect();
+    let all = write_set(dir, &names, |dir| {
+        let mut staged = Vec::with_capacity(names.len());
         for name in LAYER_FILES.into_iter().filter(|n| !left_out.contains(n)) {
             let p = dir.join(name);
             let io = io_err(&p);
@@ -142,10 +157,23 @@ pub fn write_layers(dir: &Path, layers: &Layers) -> Result<Vec<PathBuf>> {
                 other => unreachable!("{other} is not in LAYER_FILES"),
             });
         }
+        for (name, bytes) in extra {
+            staged.push(stage_bytes(&dir.join(name), bytes)?);
+        }
         Ok(staged)
     })?;
     remove_left_out(dir, &left_out)?;
-    Ok(all.into_iter().zip(LAYER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect())
+    let mut written: Vec<PathBuf> =
+        all.into_iter().zip(LAYER_FILES).filter(|(_, n)| !left_out.contains(n)).map(|(p, _)| p).collect();
+    for name in extra_names.iter().filter(|n| !extra.iter().any(|(e, _)| e == *n)) {
+        // Gone with the old set where the set was exchanged; else removed here.
+        let p = dir.join(name);
+        if p.exists() {
+            std::fs::remove_file(&p).map_err(|e| crate::error::Error::io(&p, e))?;
+        }
+    }
+    written.extend(extra.iter().map(|(name, _)| dir.join(name)));
+    Ok(written)
 }
 
 /// The file names [`write_cluster_layers`] writes, in order.

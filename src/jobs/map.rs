@@ -14,6 +14,10 @@ pub struct MapOptions {
     pub load: LoadOptions,
     /// Clustering (validated on construction).
     pub cluster: ClusterOptions,
+    /// Draw the quick-look pictures (`map.png`, `map.svg`, `map.pgw`,
+    /// `timeline.png`; [`crate::render`]) beside the layers of a directory.
+    /// A PostGIS output has no directory: no pictures are drawn for it.
+    pub pictures: bool,
 }
 
 impl Default for MapOptions {
@@ -21,6 +25,7 @@ impl Default for MapOptions {
         MapOptions {
             load: LoadOptions { lenient: true, ..LoadOptions::default() },
             cluster: ClusterOptions::new(25.0, 3).expect("valid defaults"),
+            pictures: true,
         }
     }
 }
@@ -46,6 +51,10 @@ pub struct MapSummary {
 /// read), clusters the incidents and writes every layer into `dir` (each
 /// file atomically), or, when `dir` is a `postgresql://` URL, into PostGIS
 /// tables in one transaction ([`write_map`](crate::postgis::write_map)).
+/// With `opts.pictures`, a directory also gets the quick-look pictures
+/// ([`crate::render`]), drawn before anything is written and replaced
+/// with the layers as one set. `--no-pictures` leaves the pictures of an
+/// earlier run as they are, like any other file of the directory.
 ///
 /// # Errors
 /// The first failed input when `opts.load.lenient` is off; an error when
@@ -61,7 +70,21 @@ pub fn run_map(inputs: &[String], opts: &MapOptions, gaz: &GazetteerSource, dir:
         let admin = crate::export::layers::admin_stats(&layers);
         tables = crate::postgis::write_map(&target, &incidents, &clusters, &admin)?.tables;
     } else {
-        files = crate::export::layers::write_layers(dir, &layers)?;
+        let pictures = if opts.pictures {
+            let counts = crate::render::area_counts(&layers);
+            let input = crate::render::PictureInput {
+                incidents: &incidents,
+                clusters: &clusters,
+                areas: layers.admin_areas,
+                area_counts: &counts,
+            };
+            crate::render::render(&input, dir)?
+        } else {
+            Vec::new()
+        };
+        // The pictures go in the layers' set: replaced with it or not at all.
+        let owned: &[&str] = if opts.pictures { &crate::render::PICTURE_FILES } else { &[] };
+        files = crate::export::layers::write_layers_with(dir, &layers, owned, &pictures)?;
     }
     Ok(MapSummary {
         documents: report.documents,

@@ -33,20 +33,7 @@ static PAGE_HTML: &str = include_str!("../../assets/map/map.html");
 static PAGE_JS: &[u8] = include_bytes!("../../assets/map/map.js");
 static PAGE_CSS: &[u8] = include_bytes!("../../assets/map/map.css");
 
-/// ACLED's six event types and the colour each is drawn in: the Okabe-Ito
-/// palette, which stays distinct under the common colour-vision
-/// deficiencies (its yellow, weak on a pale base map, is left out).
-pub const EVENT_TYPE_COLOURS: [(&str, [u8; 3]); 6] = [
-    ("Battles", [213, 94, 0]),
-    ("Explosions/Remote violence", [230, 159, 0]),
-    ("Violence against civilians", [204, 121, 167]),
-    ("Protests", [86, 180, 233]),
-    ("Riots", [0, 114, 178]),
-    ("Strategic developments", [0, 158, 115]),
-];
-
-/// The colour of an incident whose type is none of the six.
-pub const FALLBACK_COLOUR: [u8; 3] = [119, 119, 119];
+use crate::export::palette::{EVENT_TYPE_COLOURS, FALLBACK_COLOUR};
 
 const JS: &str = "text/javascript; charset=utf-8";
 const CSS: &str = "text/css; charset=utf-8";

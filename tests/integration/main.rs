@@ -20,6 +20,7 @@ mod kill;
 mod map;
 mod map_web;
 mod near;
+mod pictures;
 mod postgis;
 mod qgis;
 mod serve;
