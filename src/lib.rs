@@ -28,6 +28,7 @@ pub mod hash;
 pub mod input;
 pub mod jobs;
 pub mod json;
+pub mod markup;
 pub mod postgis;
 pub mod render;
 pub mod schema;

@@ -19,22 +19,7 @@
 use std::fmt::Write as _;
 
 use super::palette::{EVENT_TYPE_COLOURS, FALLBACK_COLOUR};
-
-/// Escapes text for an XML attribute value.
-fn xml_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::markup::xml as xml_attr;
 
 /// The root element: the style categories it sets, and whether labels are on.
 fn header(categories: &str, labels: bool) -> String {

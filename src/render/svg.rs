@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::font::SVG_FAMILY;
 use super::scene::{Anchor, Paint, Scene, Shape};
+use crate::markup::xml as escape;
 
 /// `scene` as an SVG document.
 pub fn svg(scene: &Scene) -> String {
@@ -121,23 +122,6 @@ fn attrs(p: &Paint) -> String {
         }
     }
     a
-}
-
-/// Text for XML content and attribute values.
-fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => o.push(' '),
-            c => o.push(c),
-        }
-    }
-    o
 }
 
 #[cfg(test)]

@@ -5,22 +5,7 @@ use serde_json::Value;
 
 use super::catalog::{Catalog, CollectionId};
 use crate::export::geojson::FeatureBuf;
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::markup::html as escape;
 
 fn shell(title: &str, body: &str) -> String {
     format!(
