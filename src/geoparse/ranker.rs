@@ -151,6 +151,12 @@ impl<'w, 'x> Acc<'w, 'x> {
         }
     }
 
+    /// Does feature `i` count: it has a weight, or the vector is recorded?
+    /// (A feature that costs work to compute is skipped when it does not.)
+    pub(super) fn wants(&self, i: usize) -> bool {
+        self.w.0[i] != 0.0 || self.x.is_some()
+    }
+
     /// Adds indicator feature `i`.
     pub(super) fn fire(&mut self, i: usize) {
         self.add(i, 1.0);

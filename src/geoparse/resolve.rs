@@ -644,7 +644,7 @@ fn score_candidate(
     }
     // How much of the rest of the document lies in this candidate's
     // country, and in its admin-1 area.
-    if !doc.anchors.is_empty() && cs.len() > 1 {
+    if !doc.anchors.is_empty() && cs.len() > 1 && (acc.wants(f::DOC_COUNTRY_SHARE) || acc.wants(f::DOC_ADMIN1_SHARE)) {
         let (mut others, mut country, mut admin1) = (0u32, 0u32, 0u32);
         for (am, ap) in doc.anchors {
             if *am == mi || doc.same_key(*am, mi) {
