@@ -79,14 +79,7 @@ fn write_coords(out: &mut String, mp: &MultiPolygon<f64>) {
             if j > 0 {
                 out.push(',');
             }
-            out.push('[');
-            for (k, c) in ring.0.iter().enumerate() {
-                if k > 0 {
-                    out.push(',');
-                }
-                let _ = write!(out, "[{:.3},{:.3}]", c.x, c.y);
-            }
-            out.push(']');
+            push_line(out, &ring.0);
         }
         out.push(']');
     }
@@ -178,16 +171,21 @@ fn write_lines(out: &mut String, country: &str, ml: &MultiLineString<f64>) {
         if i > 0 {
             out.push(',');
         }
-        out.push('[');
-        for (k, c) in l.0.iter().enumerate() {
-            if k > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "[{:.3},{:.3}]", c.x, c.y);
-        }
-        out.push(']');
+        push_line(out, &l.0);
     }
     out.push_str("]}}");
+}
+
+/// A GeoJSON position array `[[x,y],...]` to 0.001° (about 100 m).
+fn push_line(out: &mut String, coords: &[geo::Coord<f64>]) {
+    out.push('[');
+    for (k, c) in coords.iter().enumerate() {
+        if k > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "[{:.3},{:.3}]", c.x, c.y);
+    }
+    out.push(']');
 }
 
 /// The base map for incidents spanning `extent` (`None`: the world) as a
