@@ -437,7 +437,16 @@ fn is_person_of(before: &str, after: &str) -> bool {
     // an age is where the person is from.
     let age_of = before.rsplit_once(',').is_some_and(|(head, segment)| {
         let age = head.trim_end().rsplit(|c: char| !c.is_ascii_digit()).next().unwrap_or("");
-        segment.trim_start().starts_with("of ")
+        // Only the place's own words follow: "of the village of", "of X near".
+        let frame = segment.trim_start().strip_prefix("of ").is_some_and(|rest| {
+            rest.split_whitespace().all(|w| {
+                let l = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || matches!(l.as_str(), "the" | "of" | "near" | "in" | "outside")
+                    || PLACE_NOUNS.contains(&l.as_str())
+            })
+        });
+        frame
             && (1..=3).contains(&age.len())
             && head.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()).trim_end().ends_with(',')
     });
@@ -742,4 +751,30 @@ pub(super) fn code_location(
     inc.confidence = if via_area { 0.5 } else { r.score };
     inc.resolution = r.rule.clone();
     Some(inc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appositions_destinations_origins_and_relative_clauses() {
+        assert!(locates_the_place_before(", a town near "));
+        assert!(locates_the_place_before(", an area of "));
+        assert!(locates_the_place_before(", 160 km north of "));
+        assert!(!locates_the_place_before(" and "));
+        assert!(!locates_the_place_before(", the day after fighting in "));
+        assert!(is_destination("his body was taken to a hospital in "));
+        assert!(is_destination("the wounded were flown to "));
+        assert!(!is_destination("as they headed to evening prayers in "));
+        assert!(!is_destination("gunmen opened fire in "));
+        assert!(is_origin("two officials from the town of "));
+        assert!(!is_origin("a jet was downed not far from "));
+        assert!(is_person_of("Ali Hassan, 34, of the village of ", " was shot"));
+        assert!(!is_person_of("Ali Hassan, 34, of the village of Hawija was shot dead in ", " on Monday"));
+        assert!(is_person_of("police said a ", " man was shot"));
+        assert!(!is_person_of("police said a ", " market was hit"));
+        assert!(opens_relative_clause(" a report which blamed militias for "));
+        assert!(!opens_relative_clause(" when a roadside bomb hit a patrol near "));
+    }
 }
