@@ -635,7 +635,6 @@ fn is_attribution(before: &str) -> bool {
                 | "reporters"
                 | "journalist"
                 | "journalists"
-                | "activists"
         )
 }
 
