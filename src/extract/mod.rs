@@ -660,4 +660,44 @@ mod tests {
         // History the report recalls is not news.
         assert!(one("Militants captured the town of Hit in 2014.").is_empty());
     }
+
+    fn locations(text: &str) -> Vec<String> {
+        one(text).into_iter().map(|i| i.location).collect()
+    }
+
+    #[test]
+    fn non_event_mentions_are_not_the_event_place() {
+        // An apposition's place only locates the place before it.
+        assert_eq!(locations("Gunmen killed two farmers in Hawija, a town near Kirkuk, on Monday."), ["Hawija"]);
+        // A person's home after an age, or as an adjective of a person.
+        assert_eq!(
+            locations("Ali Hassan, 34, of the village of Hawija was shot dead in Tikrit on Monday."),
+            ["Tikrit"]
+        );
+        assert!(one("Police said a Mosul man was shot dead on Monday.").is_empty());
+        assert!(one("Two officials from the town of Hawija were shot dead on Monday.").is_empty());
+        // An office's seat, a correspondent's city, a named war.
+        assert!(
+            one("A bomb exploded in a crowded market on Monday, killing three people, a spokesman for the governor \
+                 of Kirkuk told reporters.")
+            .is_empty()
+        );
+        assert!(one("Three people were killed in a blast on Monday, a correspondent in Baghdad reported.").is_empty());
+        assert!(one("A veteran of the Gulf War was shot dead on Monday.").is_empty());
+        // Where a victim was taken afterwards.
+        assert!(one("A policeman was shot dead on Monday and his body was taken to a hospital in Kirkuk.").is_empty());
+        // A possessor that owns a part of itself is the place.
+        assert_eq!(
+            locations("Gunmen attacked Kirkuk's southern outskirts on Monday, a day after they fled Tikrit.")[0],
+            "Kirkuk"
+        );
+        // A place in a relative clause after the verb is that clause's.
+        assert_eq!(
+            locations(
+                "In central Kirkuk on Monday, hundreds of students from several colleges protested a ruling which \
+                 shut a school in Tikrit."
+            )[0],
+            "central Kirkuk"
+        );
+    }
 }

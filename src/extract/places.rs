@@ -46,7 +46,20 @@ pub(super) fn incident_places<'r>(
             r.mention.enclosing == Some(i) && (r.within.is_some() || r.mention.kind == MentionKind::Unknown)
         })
     };
-    let mut leaves: Vec<&Resolution> = in_sentence.iter().filter(|(i, _)| !is_context(*i)).map(|(_, r)| *r).collect();
+    // "Hawija, a town near Kirkuk", "Bab el-Oued, an area of Algiers": the
+    // second place of an apposition only says where the first one lies.
+    let locator = |k: usize| {
+        k > 0
+            && text
+                .get(in_sentence[k - 1].1.mention.end..in_sentence[k].1.mention.start)
+                .is_some_and(locates_the_place_before)
+    };
+    let mut leaves: Vec<&Resolution> = in_sentence
+        .iter()
+        .enumerate()
+        .filter(|(k, (i, _))| !is_context(*i) && !locator(*k))
+        .map(|(_, (_, r))| *r)
+        .collect();
     let is_country = |r: &Resolution| r.place.as_ref().is_some_and(Place::is_country);
     if leaves.iter().any(|r| !is_country(r)) {
         leaves.retain(|r| !is_country(r));
@@ -88,9 +101,24 @@ pub(super) fn incident_places<'r>(
     // "withdrew from X", whose verb takes the place, is.
     leaves.retain(|r| !is_origin(&text[s..r.mention.start]) || object_of_trigger(r));
     leaves.retain(|r| !owns_a_thing(&text[r.mention.end..e]));
-    // Possessors before a place ("Baghdad's Rusafa district") give way to it.
-    if leaves.iter().any(|r| !is_possessor(&text[r.mention.end..e])) {
-        leaves.retain(|r| !is_possessor(&text[r.mention.end..e]));
+    leaves.retain(|r| !is_person_of(&text[s..r.mention.start], &text[r.mention.end..e]));
+    // "was taken to a hospital in X", "was sent to X": where someone went
+    // after the event, not where it happened.
+    leaves.retain(|r| !is_destination(&text[s..r.mention.start]) || object_of_trigger(r));
+    // Possessors before a place ("Baghdad's Rusafa district") give way to
+    // it; one that owns a part of itself ("Hama's northern countryside")
+    // is the place.
+    let possessed_place = |r: &Resolution| {
+        is_possessor(&text[r.mention.end..e])
+            && leaves.iter().any(|o| o.mention.start > r.mention.end && o.mention.start <= r.mention.end + 40)
+    };
+    let owners: Vec<bool> = leaves.iter().map(|r| possessed_place(r)).collect();
+    if owners.iter().any(|o| !o) {
+        let mut k = 0;
+        leaves.retain(|_| {
+            k += 1;
+            !owners[k - 1]
+        });
     }
     // "the northern capital of Mosul", "the town of X": a place framed by
     // its noun is as much a locative as "in X".
@@ -116,12 +144,15 @@ pub(super) fn incident_places<'r>(
     if leaves.len() > 1 {
         // The place nearest the trigger, after it rather than before: "X
         // was killed in A when ... B" is at A; then the places listed with it.
+        // A place in a relative clause ("a report which rejected charges of
+        // massacres in X") is that clause's, not the event's: it comes last.
         let distance = |r: &Resolution| {
-            if r.mention.start >= trigger {
-                r.mention.start - trigger
+            let (d, between) = if r.mention.start >= trigger {
+                (r.mention.start - trigger, text.get(trigger..r.mention.start))
             } else {
-                2 * trigger.saturating_sub(r.mention.end)
-            }
+                (2 * trigger.saturating_sub(r.mention.end), text.get(r.mention.end..trigger))
+            };
+            if between.is_some_and(opens_relative_clause) { d + 100_000 } else { d }
         };
         let anchor = (0..leaves.len()).min_by_key(|&k| distance(leaves[k])).unwrap_or(0);
         // Places after the anchor that only describe something else ("...,
@@ -240,8 +271,37 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                 | "Command"
                 | "Parliament"
                 | "Prime"
+                | "War"
         )
     });
+    // "the governor of Kandahar", "the mayor of X": an office's seat.
+    let office = prev.first().is_some_and(|w| *w == "of")
+        && prev.get(1).is_some_and(|w| {
+            matches!(
+                w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()),
+                "governor"
+                    | "mayor"
+                    | "president"
+                    | "minister"
+                    | "king"
+                    | "emir"
+                    | "director"
+                    | "chief"
+                    | "head"
+                    | "spokesman"
+                    | "ambassador"
+                    | "envoy"
+                    | "consul"
+                    | "bishop"
+                    | "archbishop"
+                    | "chairman"
+                    | "representative"
+                    | "representatives"
+                    | "deputy"
+                    | "government"
+                    | "people"
+            )
+        });
     // "Washington protested", not "people in Neuquen protested".
     let after_preposition = prev.first().is_some_and(|w| {
         matches!(w.to_lowercase().as_str(), "in" | "at" | "near" | "outside" | "inside" | "into" | "across" | "around")
@@ -300,14 +360,171 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                     | "interior"
             )
         });
-    in_org_name || institution || speaks || owner
+    in_org_name || institution || office || speaks || owner
 }
 
-/// "an officer from X", "370 km from X": an origin or a reference point.
+/// Place nouns that frame a name ("the town of X", "a village near X").
+const PLACE_NOUNS: &[&str] = &[
+    "town",
+    "city",
+    "village",
+    "hamlet",
+    "area",
+    "district",
+    "suburb",
+    "neighbourhood",
+    "neighborhood",
+    "capital",
+    "province",
+    "region",
+    "settlement",
+    "camp",
+    "county",
+    "municipality",
+    "locality",
+    "stronghold",
+    "port",
+    "hometown",
+];
+
+/// The words of `text`, lower-cased, last first.
+fn last_words(text: &str, n: usize) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(n).map(str::to_lowercase).collect()
+}
+
+/// Drops a trailing "the village of", "the town of" (last-first words).
+fn skip_place_noun_frame(w: &[String]) -> &[String] {
+    match w {
+        [of, noun, the, rest @ ..] if of == "of" && PLACE_NOUNS.contains(&noun.as_str()) && the == "the" => rest,
+        [of, noun, rest @ ..] if of == "of" && PLACE_NOUNS.contains(&noun.as_str()) => rest,
+        _ => w,
+    }
+}
+
+/// "an officer from X", "370 km from X", "officials from the town of X":
+/// an origin or a reference point.
 fn is_origin(before: &str) -> bool {
-    let w: Vec<&str> = before.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).rev().take(2).collect();
-    w.first().is_some_and(|w| w.eq_ignore_ascii_case("from"))
-        || (w.len() == 2 && w[0].eq_ignore_ascii_case("the") && w[1].eq_ignore_ascii_case("from"))
+    let all = last_words(before, 5);
+    let w = skip_place_noun_frame(&all);
+    // "not far from X" is near it.
+    let from = |k: usize| w.get(k).is_some_and(|x| x == "from") && w.get(k + 1).is_none_or(|x| x != "far");
+    from(0) || (w.first().is_some_and(|x| x == "the") && from(1))
+}
+
+/// A person's home: "Moussa Ali, 28, of the village of X", "a resident of
+/// X", "a Staten Island man".
+fn is_person_of(before: &str, after: &str) -> bool {
+    const PEOPLE: &[&str] = &[
+        "man",
+        "woman",
+        "men",
+        "women",
+        "boy",
+        "girl",
+        "resident",
+        "residents",
+        "native",
+        "natives",
+        "teenager",
+        "villager",
+        "villagers",
+        "couple",
+        "family",
+    ];
+    let all = last_words(before, 5);
+    let w = skip_place_noun_frame(&all);
+    // "Name, 28, of X" and "Name, 28, of Y near X": the apposition after
+    // an age is where the person is from.
+    let age_of = before.rsplit_once(',').is_some_and(|(head, segment)| {
+        let age = head.trim_end().rsplit(|c: char| !c.is_ascii_digit()).next().unwrap_or("");
+        // Only the place's own words follow: "of the village of", "of X near".
+        let frame = segment.trim_start().strip_prefix("of ").is_some_and(|rest| {
+            rest.split_whitespace().all(|w| {
+                let l = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+                w.chars().next().is_some_and(char::is_uppercase)
+                    || matches!(l.as_str(), "the" | "of" | "near" | "in" | "outside")
+                    || PLACE_NOUNS.contains(&l.as_str())
+            })
+        });
+        frame
+            && (1..=3).contains(&age.len())
+            && head.trim_end().trim_end_matches(|c: char| c.is_ascii_digit()).trim_end().ends_with(',')
+    });
+    let resident_of = w.first().is_some_and(|w| w == "of")
+        && w.get(1).is_some_and(|p| matches!(p.as_str(), "resident" | "residents" | "native" | "natives"));
+    // "a Texas woman": the place as an adjective of a person.
+    let article = all.first().is_some_and(|w| w == "a" || w == "an");
+    let next = after.split_whitespace().next().unwrap_or("");
+    let person = PEOPLE.contains(&next.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase().as_str());
+    age_of || resident_of || (article && person)
+}
+
+/// "was taken to a hospital in X", "was sent to X", "fled to the town of X":
+/// a destination after a verb of moving someone or something.
+fn is_destination(before: &str) -> bool {
+    const MOVED: &[&str] = &[
+        "taken",
+        "rushed",
+        "brought",
+        "sent",
+        "transferred",
+        "evacuated",
+        "flown",
+        "moved",
+        "fled",
+        "went",
+        "returned",
+        "deported",
+        "extradited",
+        "driven",
+        "carried",
+        "headed",
+        "walk",
+        "walked",
+        "travelled",
+        "traveled",
+        "escaped",
+        "relocated",
+    ];
+    let w = last_words(before, 6);
+    // "to X", "to the town of X", "to a hospital in X".
+    let Some(to) = w.iter().position(|x| x == "to") else { return false };
+    let between = &w[..to];
+    let short = between.is_empty()
+        || skip_place_noun_frame(between).is_empty()
+        || (between.first().is_some_and(|x| x == "in")
+            && between.get(1).is_some_and(|x| x == "hospital")
+            && between.len() <= 3);
+    let tail = before.rsplit("to").next().unwrap_or("");
+    short && !tail.contains([',', ';']) && w.get(to + 1).is_some_and(|v| MOVED.contains(&v.as_str()))
+}
+
+/// ", a town near ", ", an area of ", ", the main city in ", ", 160 km
+/// north of ": an apposition whose place only locates the place before it.
+fn locates_the_place_before(gap: &str) -> bool {
+    let Some(rest) = gap.trim_start().strip_prefix(',') else { return false };
+    if rest.contains([',', ';', '.', '(', ')']) {
+        return false;
+    }
+    let words: Vec<String> =
+        rest.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let number = |w: &str| w.chars().all(|c| c.is_ascii_digit());
+    let unit = |w: &str| matches!(w, "km" | "kilometres" | "kilometers" | "kilometre" | "kilometer" | "miles" | "mi");
+    let Some((last, inner)) = words.split_last() else { return false };
+    let starts =
+        words.first().is_some_and(|w| matches!(w.as_str(), "a" | "an" | "the" | "about" | "some") || number(w));
+    starts
+        && words.len() <= 8
+        && matches!(last.as_str(), "of" | "near" | "in" | "outside")
+        && inner.iter().any(|w| PLACE_NOUNS.contains(&w.as_str()) || unit(w))
+}
+
+/// "which", "who", "whose" between the event's verb and a place: the place
+/// is in a clause about something else.
+fn opens_relative_clause(between: &str) -> bool {
+    between
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("which") || w.eq_ignore_ascii_case("who") || w.eq_ignore_ascii_case("whose"))
 }
 
 /// "London's transit system", "Somalia's ports": an owner of a thing in
@@ -412,6 +629,12 @@ fn is_attribution(before: &str) -> bool {
                 | "spokesman"
                 | "residents"
                 | "officers"
+                | "correspondent"
+                | "correspondents"
+                | "reporter"
+                | "reporters"
+                | "journalist"
+                | "journalists"
         )
 }
 
@@ -527,4 +750,30 @@ pub(super) fn code_location(
     inc.confidence = if via_area { 0.5 } else { r.score };
     inc.resolution = r.rule.clone();
     Some(inc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn appositions_destinations_origins_and_relative_clauses() {
+        assert!(locates_the_place_before(", a town near "));
+        assert!(locates_the_place_before(", an area of "));
+        assert!(locates_the_place_before(", 160 km north of "));
+        assert!(!locates_the_place_before(" and "));
+        assert!(!locates_the_place_before(", the day after fighting in "));
+        assert!(is_destination("his body was taken to a hospital in "));
+        assert!(is_destination("the wounded were flown to "));
+        assert!(!is_destination("as they headed to evening prayers in "));
+        assert!(!is_destination("gunmen opened fire in "));
+        assert!(is_origin("two officials from the town of "));
+        assert!(!is_origin("a jet was downed not far from "));
+        assert!(is_person_of("Ali Hassan, 34, of the village of ", " was shot"));
+        assert!(!is_person_of("Ali Hassan, 34, of the village of Hawija was shot dead in ", " on Monday"));
+        assert!(is_person_of("police said a ", " man was shot"));
+        assert!(!is_person_of("police said a ", " market was hit"));
+        assert!(opens_relative_clause(" a report which blamed militias for "));
+        assert!(!opens_relative_clause(" when a roadside bomb hit a patrol near "));
+    }
 }
