@@ -424,3 +424,53 @@ fn libpq_environment_and_pgpass_fill_the_url() {
     o.assert_exit(2);
     assert!(o.stderr().contains("password"), "{}", o.stderr());
 }
+
+/// Runs `tests/qgis/check_postgis.py` on the tables `map` wrote to `url`
+/// (incidents, clusters, admin-1 areas, with their row counts); returns
+/// whether every check passed, and the report.
+fn check_in_qgis(url: &str, counts: [i64; 3]) -> (bool, String) {
+    let t = PgTarget::parse(url).unwrap();
+    let host = match &t.host {
+        Host::Tcp(h) | Host::Socket(h) => h.clone(),
+    };
+    let mut cmd = std::process::Command::new(crate::qgis::PYTHON);
+    cmd.arg(crate::util::root().join("tests/qgis/check_postgis.py"))
+        .args([&host, &t.port.to_string(), &t.dbname, &t.user, &t.table])
+        .args(counts.map(|n| n.to_string()))
+        .env("QT_QPA_PLATFORM", "offscreen");
+    // The password as libpq reads it, not on the command line.
+    if let Some(p) = &t.password {
+        cmd.env("PGPASSWORD", p);
+    }
+    let out = cmd.output().expect("run check_postgis.py");
+    let report = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), report)
+}
+
+#[test]
+fn map_tables_open_styled_in_qgis() {
+    const NAME: &str = "map_tables_open_styled_in_qgis";
+    let Some(base) = server(NAME) else { return };
+    if !crate::qgis::have_qgis(NAME) {
+        return;
+    }
+    let url = fresh_table(&base, "t_qgis");
+    incidentmap(["map", s(&crate::util::examples()), "-o", &url]).run().assert_exit(0);
+    let counts = ["t_qgis", "t_qgis_clusters", "t_qgis_admin1"].map(|t| count(&url, t));
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+    let (ok, report) = check_in_qgis(&url, counts);
+    assert!(ok && report.contains("qgis postgis check: every table opens styled"), "{report}");
+    assert!(report.contains("ok: t_qgis: renderer on opening is pointDisplacement"), "{report}");
+    assert!(report.contains("ok: t_qgis_admin1: renderer on opening is graduatedSymbol"), "{report}");
+    assert!(report.contains("ok: t_qgis: event_date is date"), "{report}");
+    assert!(report.contains("ok: t_qgis: fatalities is int4"), "{report}");
+
+    // Without their rows in layer_styles the same tables open with QGIS's
+    // own plain symbol: the check must say so.
+    client(&url).batch_execute("DELETE FROM layer_styles WHERE f_table_name LIKE 't\\_qgis%'").unwrap();
+    let (ok, report) = check_in_qgis(&url, counts);
+    assert!(!ok, "{report}");
+    assert!(report.contains("FAIL: t_qgis: renderer on opening is singleSymbol"), "{report}");
+    assert!(report.contains("FAIL: t_qgis_admin1: layer_styles lists []"), "{report}");
+    assert!(report.contains("FAIL: t_qgis_clusters: labels on on opening"), "{report}");
+}
