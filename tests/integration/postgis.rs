@@ -474,3 +474,101 @@ fn map_tables_open_styled_in_qgis() {
     assert!(report.contains("FAIL: t_qgis_admin1: layer_styles lists []"), "{report}");
     assert!(report.contains("FAIL: t_qgis_clusters: labels on on opening"), "{report}");
 }
+
+/// The server process of the `incidentmap` session writing to `table`
+/// (it holds the writer's advisory lock on the table's name for as long as
+/// its transaction is open), its current or last statement, and when that
+/// statement started.
+fn writer_session(c: &mut postgres::Client, table: &str) -> Option<(i32, String, String)> {
+    c.query_opt(
+        "SELECT a.pid, a.query, a.query_start::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.database = \
+         (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext($1::text)::bigint",
+        &[&table],
+    )
+    .unwrap()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+}
+
+/// Issue 22: a run killed (SIGKILL, no chance to roll back itself) while
+/// it streams incidents into a table that already holds rows leaves
+/// exactly those rows, and the next run completes.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_while_streaming_leaves_the_table_as_it_was() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const NAME: &str = "a_run_killed_while_streaming_leaves_the_table_as_it_was";
+    let Some(base) = server(NAME) else { return };
+    let dir = Dir::new();
+    let (csv, _) = fixture(&dir);
+    let mut watcher = client(&base);
+    // The kill must land after one COPY statement has been sent whole and
+    // the next has begun (so a writer that committed batch by batch would
+    // be caught), and before the upsert and commit. A run that gets past
+    // its COPY statements before the watcher sees two did not test
+    // anything: it is retried with an input twice as large.
+    let mut n = 100_000;
+    for attempt in 1..=4 {
+        let url = fresh_table(&base, "t_killed");
+        incidentmap(["export", s(&csv), "-o", &url]).run().assert_exit(0);
+        let before = rows(&url, "t_killed");
+        assert_eq!(before.len(), ROWS.len());
+        let big = many(&dir, n);
+        let mut child = Command::new(crate::util::BIN)
+            .args(["export", s(&big), "-o", &url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let t0 = Instant::now();
+        let mut seen = None;
+        let mut copies: Vec<String> = Vec::new();
+        while t0.elapsed() < Duration::from_secs(120) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            // Its transaction is open and its rows are being copied: the
+            // upsert and commit are still ahead.
+            if let Some((pid, query, start)) = writer_session(&mut watcher, "t_killed")
+                && query.starts_with("COPY")
+            {
+                if !copies.contains(&start) {
+                    copies.push(start);
+                }
+                if copies.len() >= 2 {
+                    seen = Some((pid, t0.elapsed()));
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        let Some((pid, after)) = seen.filter(|_| status.signal() == Some(9)) else {
+            eprintln!("{NAME}: attempt {attempt}: the run of {n} incidents ended ({status}) before the kill");
+            n *= 2;
+            continue;
+        };
+        assert_eq!(rows(&url, "t_killed"), before, "{n} incidents, killed {after:?} in, during the second COPY");
+        // The server ends the dead client's session and rolls it back.
+        let t1 = Instant::now();
+        while writer_session(&mut watcher, "t_killed").is_some_and(|(p, _, _)| p == pid) {
+            assert!(t1.elapsed() < Duration::from_secs(30), "the killed run's session stays open");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(rows(&url, "t_killed"), before);
+        // A complete rerun adds them all, the earlier rows unchanged.
+        incidentmap(["export", s(&big), "-o", &url]).run().assert_exit(0);
+        assert_eq!(count(&url, "t_killed"), (ROWS.len() + n) as i64);
+        let kept: Vec<(String, String)> =
+            rows(&url, "t_killed").into_iter().filter(|(id, _)| id.starts_with('K')).collect();
+        assert_eq!(kept, before);
+        eprintln!("{NAME}: {n} incidents, killed {after:?} in, during the second COPY");
+        return;
+    }
+    panic!("{NAME}: every run ended before it could be killed during its second COPY");
+}
