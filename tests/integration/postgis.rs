@@ -572,3 +572,62 @@ fn a_run_killed_while_streaming_leaves_the_table_as_it_was() {
     }
     panic!("{NAME}: every run ended before it could be killed during its second COPY");
 }
+
+#[test]
+fn a_filtered_cluster_on_postgis_equals_it_on_the_geopackage() {
+    let Some(base) = server("a_filtered_cluster_on_postgis_equals_it_on_the_geopackage") else { return };
+    let url = fresh_table(&base, "t_cluster");
+    let dir = Dir::new();
+    let csv = many(&dir, 3000);
+    let gpkg = dir.join("many.gpkg");
+    incidentmap(["export", s(&csv), "-o", s(&gpkg)]).run().assert_exit(0);
+    incidentmap(["export", s(&csv), "-o", &url]).run().assert_exit(0);
+    let subsets: &[&[&str]] = &[
+        &["--bbox", "44,33,46,35", "--from", "2024-04-01", "--to", "2024-09-30"],
+        &["--bbox", "179.2,-16,-179.2,-14.5"],
+        &["--from", "2024-11-15"],
+        &["--to", "2024-01-31", "--max-days", "7"],
+    ];
+    let layers = |out: &std::path::Path| -> Vec<Option<Value>> {
+        ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson"]
+            .iter()
+            .map(|f| out.join(f))
+            .map(|p| p.exists().then(|| crate::util::read_json(&p)))
+            .collect()
+    };
+    for (i, extra) in subsets.iter().enumerate() {
+        let run = |input: &str, out: &std::path::Path| {
+            let mut args = vec!["cluster", input, "--eps-km", "15", "--min-points", "4"];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&["-o", s(out)]);
+            incidentmap(&args).run().assert_exit(0);
+            layers(out)
+        };
+        let (from_file, from_db) =
+            (run(s(&gpkg), &dir.join(format!("gpkg{i}"))), run(&url, &dir.join(format!("pg{i}"))));
+        let n = from_file[0].as_ref().map_or(0, |v| features(v).len());
+        assert!(n > 30 && n < 1500, "{extra:?}: {n} incidents");
+        assert!(from_file[1].is_some(), "{extra:?}: no clusters");
+        assert_eq!(from_db, from_file, "{extra:?}");
+    }
+    // The subset is asked for in the WHERE clause: a row that is no
+    // incident (a point off the globe) outside it never reaches the reader.
+    client(&url)
+        .batch_execute(
+            "INSERT INTO t_cluster SELECT id + 100000, 'OFF', event_date, time_precision, event_type, \
+             sub_event_type, actor1, actor2, fatalities, injured, location, place_name, geonameid, admin1, \
+             admin2, country, geo_precision, location_type, source, source_date, notes, confidence, resolution, \
+             cluster_id, ST_SetSRID(ST_MakePoint(45, 95), 4326) FROM t_cluster WHERE event_id = 'R1'",
+        )
+        .unwrap();
+    let out = dir.join("pushed");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["cluster", &url, "-o", s(&out)];
+        args.extend_from_slice(extra);
+        incidentmap(&args).run()
+    };
+    let o = run(&[]);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("outside the globe"), "{}", o.stderr());
+    run(subsets[0]).assert_exit(0);
+}
