@@ -330,6 +330,10 @@ pub struct LoadOptions {
     /// only its candidates (a superset; the caller still applies it).
     /// Files ignore it.
     pub pushdown: Option<crate::spatial::query::Query>,
+    /// Only the incidents in this subset are passed on (before they are
+    /// numbered), from every input; PostGIS inputs are asked for it in
+    /// their `WHERE` clause when there is no `pushdown`.
+    pub subset: crate::spatial::query::Subset,
 }
 
 /// What [`load`] read.
@@ -359,7 +363,11 @@ pub fn load(
     let renumber = inputs.len() > 1;
     let mut reports: Vec<String> = Vec::new();
     let mut stdin_doc: Option<Document> = None;
+    let pushdown = opts.pushdown.clone().or_else(|| (!opts.subset.is_all()).then(|| opts.subset.query()));
     let mut pass = |report: &mut LoadReport, mut inc: Incident| -> Result<()> {
+        if !opts.subset.contains(&inc) {
+            return Ok(());
+        }
         if renumber {
             inc.id = report.incidents + 1;
         }
@@ -385,7 +393,7 @@ pub fn load(
                 }
             }
             Input::Layer(path, format) => read_layer(path, *format, &read_opts, &mut sink),
-            Input::Postgis(url) => read_postgis(url, opts.pushdown.as_ref(), opts.lenient, &mut sink),
+            Input::Postgis(url) => read_postgis(url, pushdown.as_ref(), opts.lenient, &mut sink),
             Input::Url(_) | Input::Dir(_) | Input::Report(_) => {
                 reports.push(arg.clone());
                 Ok(Vec::new())

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::extract::incident::Incident;
 use crate::input::{GazetteerSource, LoadOptions};
 use crate::spatial::cluster::{Cluster, ClusterParams, Labels, cluster_incidents, summarize_with};
+use crate::spatial::query::Subset;
 
 /// Validated clustering options.
 ///
@@ -21,6 +22,7 @@ use crate::spatial::cluster::{Cluster, ClusterParams, Labels, cluster_incidents,
 pub struct ClusterOptions {
     params: ClusterParams,
     concave: bool,
+    subset: Subset,
 }
 
 impl ClusterOptions {
@@ -36,6 +38,7 @@ impl ClusterOptions {
         Ok(ClusterOptions {
             params: ClusterParams { eps_km, min_points, max_days: None, include_admin_centroids: false },
             concave: false,
+            subset: Subset::default(),
         })
     }
 
@@ -54,6 +57,13 @@ impl ClusterOptions {
     /// Concave rather than convex cluster hulls.
     pub fn concave(mut self, yes: bool) -> Self {
         self.concave = yes;
+        self
+    }
+
+    /// Cluster only the incidents of this subset (a box, a date range),
+    /// as if the inputs held no others.
+    pub fn subset(mut self, subset: Subset) -> Self {
+        self.subset = subset;
         self
     }
 
@@ -91,8 +101,9 @@ pub struct ClusterSummary {
     pub problems: Vec<Error>,
 }
 
-/// Reads the inputs, clusters the incidents and writes the cluster layers
-/// into `dir` ([`write_cluster_layers`](crate::export::layers::write_cluster_layers)).
+/// Reads the inputs (only the incidents of the options' subset), clusters
+/// them and writes the cluster layers into `dir`
+/// ([`write_cluster_layers`](crate::export::layers::write_cluster_layers)).
 pub fn run_cluster(
     inputs: &[String],
     load: &LoadOptions,
@@ -100,7 +111,9 @@ pub fn run_cluster(
     opts: &ClusterOptions,
     dir: &Path,
 ) -> Result<ClusterSummary> {
-    let (mut incidents, report) = crate::input::load_all(inputs, load, gaz)?;
+    // PostGIS inputs send only the subset; files are filtered as read.
+    let load = LoadOptions { subset: opts.subset.clone(), ..load.clone() };
+    let (mut incidents, report) = crate::input::load_all(inputs, &load, gaz)?;
     let (labels, clusters) = assign_clusters(&mut incidents, opts);
     let files = crate::export::layers::write_cluster_layers(dir, &incidents, &clusters)?;
     let left_out =

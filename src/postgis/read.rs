@@ -284,6 +284,22 @@ mod tests {
     }
 
     #[test]
+    fn a_subset_becomes_dates_and_boxes() {
+        let day = |d| NaiveDate::from_ymd_opt(2024, 5, d);
+        let q =
+            crate::spatial::query::Subset::new(Some([179.0, -20.0, -179.0, -15.0]), day(1), day(7)).unwrap().query();
+        let w = conditions(&q);
+        let sql = w.sql();
+        assert!(
+            sql.starts_with(" WHERE event_date >= $1 AND event_date <= $2 AND (geom && ST_MakeEnvelope($3"),
+            "{sql}"
+        );
+        assert!(sql.contains(" OR geom && ST_MakeEnvelope($7"), "{sql}");
+        assert!(!sql.contains("ST_DWithin"), "{sql}");
+        assert_eq!(w.params.len(), 10);
+    }
+
+    #[test]
     fn non_ascii_text_tests_stay_with_the_exact_filter() {
         let mut q = Query::around(LonLat { lon: 45.0, lat: 34.0 });
         q.filter.actor = Some("Straße".into());

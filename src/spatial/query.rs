@@ -89,6 +89,69 @@ impl Query {
     }
 }
 
+/// A part of the incidents chosen by place and time, read instead of all
+/// of them (`cluster --bbox --from --to`): from files it is a filter applied
+/// after reading, from PostGIS the same conditions in the `WHERE` clause.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use incidentmap::{Incident, LonLat};
+/// use incidentmap::spatial::query::Subset;
+///
+/// let day = |d| NaiveDate::from_ymd_opt(2024, 5, d);
+/// // Fiji, across the antimeridian, in the first week of May.
+/// let s = Subset::new(Some([179.0, -20.0, -179.0, -15.0]), day(1), day(7)).unwrap();
+/// assert!(s.contains(&Incident::new(day(3).unwrap(), LonLat { lon: -179.5, lat: -16.4 })));
+/// assert!(!s.contains(&Incident::new(day(9).unwrap(), LonLat { lon: -179.5, lat: -16.4 })));
+/// assert!(!s.contains(&Incident::new(day(3).unwrap(), LonLat { lon: 178.0, lat: -16.4 })));
+/// assert!(Subset::new(None, day(7), day(1)).is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Subset {
+    bbox: Option<[f64; 4]>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+}
+
+impl Subset {
+    /// The incidents inside `bbox` (`[west, south, east, north]`, degrees;
+    /// `west > east` crosses the antimeridian) dated `from` to `to`
+    /// (inclusive); each limit is optional.
+    ///
+    /// # Errors
+    /// A box outside the globe or with south above north; `from` after `to`.
+    pub fn new(bbox: Option<[f64; 4]>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Subset> {
+        if let Some(b @ [w, s, e, n]) = bbox {
+            check_bbox(b).map_err(|m| Error::invalid("--bbox", format!("{w},{s},{e},{n}"), m))?;
+        }
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::invalid("--from", f.to_string(), format!("is after --to {t}")));
+        }
+        Ok(Subset { bbox, from, to })
+    }
+
+    /// True when no limit is set (every incident is in the subset).
+    pub fn is_all(&self) -> bool {
+        *self == Subset::default()
+    }
+
+    /// True when the incident is in the subset.
+    pub fn contains(&self, inc: &Incident) -> bool {
+        self.from.is_none_or(|d| inc.event_date >= d)
+            && self.to.is_none_or(|d| inc.event_date <= d)
+            && self.bbox.is_none_or(|b| in_bbox(inc.position, b))
+    }
+
+    /// The subset as a query (around no particular centre), for pushing
+    /// down into a database.
+    pub fn query(&self) -> Query {
+        let filter = Filter { from: self.from, to: self.to, ..Filter::default() };
+        Query { bbox: self.bbox, filter, ..Query::around(LonLat { lon: 0.0, lat: 0.0 }) }
+    }
+}
+
 /// One answer: the incident's position in the input slice, distance and
 /// bearing from the query centre.
 #[derive(Debug, Clone, Copy, PartialEq)]

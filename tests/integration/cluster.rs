@@ -139,3 +139,103 @@ fn concave_flag_and_bad_parameters() {
         incidentmap(["cluster", s(&f), "-o", s(&out)]).args(bad).run().assert_exit(2);
     }
 }
+
+/// Seeded incidents with explicit ids, in groups around Diyala and across
+/// the antimeridian in Fiji, spread over 2024: (id, date, lat, lon).
+fn seeded(n: usize) -> Vec<(usize, String, f64, f64)> {
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (1..=n)
+        .map(|id| {
+            let (lat, lon) = if id % 3 == 0 {
+                let lon = 179.6 + next() * 0.8;
+                (-16.6 + next() * 0.6, if lon > 180.0 { lon - 360.0 } else { lon })
+            } else {
+                (33.6 + next() * 1.2, 44.6 + next() * 1.4)
+            };
+            let date = format!("2024-{:02}-{:02}", 1 + (next() * 12.0) as u32, 1 + (next() * 28.0) as u32);
+            (id, date, lat, lon)
+        })
+        .collect()
+}
+
+fn seeded_csv(dir: &Dir, name: &str, rows: &[&(usize, String, f64, f64)]) -> PathBuf {
+    let mut s = String::from("id,event_date,event_type,latitude,longitude,geo_precision\n");
+    for (id, d, lat, lon) in rows {
+        writeln!(s, "{id},{d},Battles,{lat:.5},{lon:.5},1").unwrap();
+    }
+    dir.create(name, s)
+}
+
+/// The three layers of a `cluster` output, `None` for one not written.
+fn layers(out: &Path) -> Vec<Option<serde_json::Value>> {
+    ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson"]
+        .iter()
+        .map(|f| out.join(f))
+        .map(|p| p.exists().then(|| read_json(&p)))
+        .collect()
+}
+
+#[test]
+fn a_filtered_cluster_equals_clustering_the_prefiltered_file() {
+    let dir = Dir::new();
+    let rows = seeded(3000);
+    let all: Vec<_> = rows.iter().collect();
+    let f = seeded_csv(&dir, "all.csv", &all);
+    let args = |out: &Path, input: &Path, extra: &[&str]| {
+        let mut a = vec!["cluster", s(input), "--eps-km", "4", "--min-points", "4"];
+        a.extend_from_slice(extra);
+        a.extend_from_slice(&["-o", s(out)]);
+        incidentmap(a).run().assert_exit(0);
+        layers(out)
+    };
+    let unfiltered = args(&dir.join("unfiltered"), &f, &[]);
+    type Keep = fn(&str, f64, f64) -> bool;
+    let cases: [(&[&str], Keep); 4] = [
+        (&["--bbox", "44.8,33.7,45.6,34.5", "--from", "2024-03-01", "--to", "2024-08-31"], |d, lat, lon| {
+            (33.7..=34.5).contains(&lat) && (44.8..=45.6).contains(&lon) && ("2024-03-01"..="2024-08-31").contains(&d)
+        }),
+        // Across the antimeridian: 179.8 to 180 and -180 to -179.9.
+        (&["--bbox", "179.8,-16.5,-179.9,-16.1"], |_, lat, lon| {
+            (-16.5..=-16.1).contains(&lat) && (lon >= 179.8 || lon <= -179.9)
+        }),
+        (&["--from", "2024-10-01"], |d, _, _| d >= "2024-10-01"),
+        (&["--to", "2024-02-15"], |d, _, _| d <= "2024-02-15"),
+    ];
+    for (i, (extra, keep)) in cases.iter().enumerate() {
+        let subset: Vec<_> = rows.iter().filter(|(_, d, lat, lon)| keep(d, *lat, *lon)).collect();
+        assert!(subset.len() > 50 && subset.len() < rows.len() / 2, "{extra:?}: {} incidents", subset.len());
+        let pre = seeded_csv(&dir, &format!("subset{i}.csv"), &subset);
+        let filtered = args(&dir.join(format!("filtered{i}")), &f, extra);
+        let expected = args(&dir.join(format!("expected{i}")), &pre, &[]);
+        let n = |l: &[Option<serde_json::Value>], k: usize| {
+            l[k].as_ref().map_or(0, |v| v["features"].as_array().unwrap().len())
+        };
+        assert_eq!(n(&filtered, 0), subset.len(), "{extra:?}");
+        assert!(n(&filtered, 1) > 0, "{extra:?}: no clusters");
+        assert_eq!(filtered, expected, "{extra:?}");
+        assert_ne!(filtered, unfiltered, "{extra:?}");
+    }
+}
+
+#[test]
+fn bad_subset_arguments_are_refused_by_name() {
+    let dir = Dir::new();
+    let f = fixture(&dir);
+    let out = dir.join("out");
+    let o = cluster(&f, &out, &["--from", "2024-05-02", "--to", "2024-05-01"]);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("--from") && o.stderr().contains("is after --to 2024-05-01"), "{}", o.stderr());
+    let o = cluster(&f, &out, &["--bbox", "44,35,46,34"]);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("SOUTH <= NORTH"), "{}", o.stderr());
+    let o = cluster(&f, &out, &["--from", "May"]);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("is not a date"), "{}", o.stderr());
+    assert!(!out.exists(), "nothing written");
+}

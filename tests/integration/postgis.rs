@@ -424,3 +424,210 @@ fn libpq_environment_and_pgpass_fill_the_url() {
     o.assert_exit(2);
     assert!(o.stderr().contains("password"), "{}", o.stderr());
 }
+
+/// Runs `tests/qgis/check_postgis.py` on the tables `map` wrote to `url`
+/// (incidents, clusters, admin-1 areas, with their row counts); returns
+/// whether every check passed, and the report.
+fn check_in_qgis(url: &str, counts: [i64; 3]) -> (bool, String) {
+    let t = PgTarget::parse(url).unwrap();
+    let host = match &t.host {
+        Host::Tcp(h) | Host::Socket(h) => h.clone(),
+    };
+    let mut cmd = std::process::Command::new(crate::qgis::PYTHON);
+    cmd.arg(crate::util::root().join("tests/qgis/check_postgis.py"))
+        .args([&host, &t.port.to_string(), &t.dbname, &t.user, &t.table])
+        .args(counts.map(|n| n.to_string()))
+        .env("QT_QPA_PLATFORM", "offscreen");
+    // The password as libpq reads it, not on the command line.
+    if let Some(p) = &t.password {
+        cmd.env("PGPASSWORD", p);
+    }
+    let out = cmd.output().expect("run check_postgis.py");
+    let report = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), report)
+}
+
+#[test]
+fn map_tables_open_styled_in_qgis() {
+    const NAME: &str = "map_tables_open_styled_in_qgis";
+    let Some(base) = server(NAME) else { return };
+    if !crate::qgis::have_qgis(NAME) {
+        return;
+    }
+    let url = fresh_table(&base, "t_qgis");
+    incidentmap(["map", s(&crate::util::examples()), "-o", &url]).run().assert_exit(0);
+    let counts = ["t_qgis", "t_qgis_clusters", "t_qgis_admin1"].map(|t| count(&url, t));
+    assert!(counts.iter().all(|&n| n > 0), "{counts:?}");
+    let (ok, report) = check_in_qgis(&url, counts);
+    assert!(ok && report.contains("qgis postgis check: every table opens styled"), "{report}");
+    assert!(report.contains("ok: t_qgis: renderer on opening is pointDisplacement"), "{report}");
+    assert!(report.contains("ok: t_qgis_admin1: renderer on opening is graduatedSymbol"), "{report}");
+    assert!(report.contains("ok: t_qgis: event_date is date"), "{report}");
+    assert!(report.contains("ok: t_qgis: fatalities is int4"), "{report}");
+
+    // Without their rows in layer_styles the same tables open with QGIS's
+    // own plain symbol: the check must say so.
+    client(&url).batch_execute("DELETE FROM layer_styles WHERE f_table_name LIKE 't\\_qgis%'").unwrap();
+    let (ok, report) = check_in_qgis(&url, counts);
+    assert!(!ok, "{report}");
+    assert!(report.contains("FAIL: t_qgis: renderer on opening is singleSymbol"), "{report}");
+    assert!(report.contains("FAIL: t_qgis_admin1: layer_styles lists []"), "{report}");
+    assert!(report.contains("FAIL: t_qgis_clusters: labels on on opening"), "{report}");
+}
+
+/// The server process of the `incidentmap` session writing to `table`
+/// (it holds the writer's advisory lock on the table's name for as long as
+/// its transaction is open), its current or last statement, and when that
+/// statement started.
+fn writer_session(c: &mut postgres::Client, table: &str) -> Option<(i32, String, String)> {
+    c.query_opt(
+        "SELECT a.pid, a.query, a.query_start::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.database = \
+         (SELECT oid FROM pg_database WHERE datname = current_database()) \
+         AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtext($1::text)::bigint",
+        &[&table],
+    )
+    .unwrap()
+    .map(|r| (r.get(0), r.get(1), r.get(2)))
+}
+
+/// Issue 22: a run killed (SIGKILL, no chance to roll back itself) while
+/// it streams incidents into a table that already holds rows leaves
+/// exactly those rows, and the next run completes.
+#[cfg(unix)]
+#[test]
+fn a_run_killed_while_streaming_leaves_the_table_as_it_was() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const NAME: &str = "a_run_killed_while_streaming_leaves_the_table_as_it_was";
+    let Some(base) = server(NAME) else { return };
+    let dir = Dir::new();
+    let (csv, _) = fixture(&dir);
+    let mut watcher = client(&base);
+    // The kill must land after one COPY statement has been sent whole and
+    // the next has begun (so a writer that committed batch by batch would
+    // be caught), and before the upsert and commit. A run that gets past
+    // its COPY statements before the watcher sees two did not test
+    // anything: it is retried with an input twice as large.
+    let mut n = 100_000;
+    for attempt in 1..=4 {
+        let url = fresh_table(&base, "t_killed");
+        incidentmap(["export", s(&csv), "-o", &url]).run().assert_exit(0);
+        let before = rows(&url, "t_killed");
+        assert_eq!(before.len(), ROWS.len());
+        let big = many(&dir, n);
+        let mut child = Command::new(crate::util::BIN)
+            .args(["export", s(&big), "-o", &url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let t0 = Instant::now();
+        let mut seen = None;
+        let mut copies: Vec<String> = Vec::new();
+        while t0.elapsed() < Duration::from_secs(120) {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            // Its transaction is open and its rows are being copied: the
+            // upsert and commit are still ahead.
+            if let Some((pid, query, start)) = writer_session(&mut watcher, "t_killed")
+                && query.starts_with("COPY")
+            {
+                if !copies.contains(&start) {
+                    copies.push(start);
+                }
+                if copies.len() >= 2 {
+                    seen = Some((pid, t0.elapsed()));
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        let Some((pid, after)) = seen.filter(|_| status.signal() == Some(9)) else {
+            eprintln!("{NAME}: attempt {attempt}: the run of {n} incidents ended ({status}) before the kill");
+            n *= 2;
+            continue;
+        };
+        assert_eq!(rows(&url, "t_killed"), before, "{n} incidents, killed {after:?} in, during the second COPY");
+        // The server ends the dead client's session and rolls it back.
+        let t1 = Instant::now();
+        while writer_session(&mut watcher, "t_killed").is_some_and(|(p, _, _)| p == pid) {
+            assert!(t1.elapsed() < Duration::from_secs(30), "the killed run's session stays open");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(rows(&url, "t_killed"), before);
+        // A complete rerun adds them all, the earlier rows unchanged.
+        incidentmap(["export", s(&big), "-o", &url]).run().assert_exit(0);
+        assert_eq!(count(&url, "t_killed"), (ROWS.len() + n) as i64);
+        let kept: Vec<(String, String)> =
+            rows(&url, "t_killed").into_iter().filter(|(id, _)| id.starts_with('K')).collect();
+        assert_eq!(kept, before);
+        eprintln!("{NAME}: {n} incidents, killed {after:?} in, during the second COPY");
+        return;
+    }
+    panic!("{NAME}: every run ended before it could be killed during its second COPY");
+}
+
+#[test]
+fn a_filtered_cluster_on_postgis_equals_it_on_the_geopackage() {
+    let Some(base) = server("a_filtered_cluster_on_postgis_equals_it_on_the_geopackage") else { return };
+    let url = fresh_table(&base, "t_cluster");
+    let dir = Dir::new();
+    let csv = many(&dir, 3000);
+    let gpkg = dir.join("many.gpkg");
+    incidentmap(["export", s(&csv), "-o", s(&gpkg)]).run().assert_exit(0);
+    incidentmap(["export", s(&csv), "-o", &url]).run().assert_exit(0);
+    let subsets: &[&[&str]] = &[
+        &["--bbox", "44,33,46,35", "--from", "2024-04-01", "--to", "2024-09-30"],
+        &["--bbox", "179.2,-16,-179.2,-14.5"],
+        &["--from", "2024-11-15"],
+        &["--to", "2024-01-31", "--max-days", "7"],
+    ];
+    let layers = |out: &std::path::Path| -> Vec<Option<Value>> {
+        ["incidents.geojson", "clusters.geojson", "cluster_areas.geojson"]
+            .iter()
+            .map(|f| out.join(f))
+            .map(|p| p.exists().then(|| crate::util::read_json(&p)))
+            .collect()
+    };
+    for (i, extra) in subsets.iter().enumerate() {
+        let run = |input: &str, out: &std::path::Path| {
+            let mut args = vec!["cluster", input, "--eps-km", "15", "--min-points", "4"];
+            args.extend_from_slice(extra);
+            args.extend_from_slice(&["-o", s(out)]);
+            incidentmap(&args).run().assert_exit(0);
+            layers(out)
+        };
+        let (from_file, from_db) =
+            (run(s(&gpkg), &dir.join(format!("gpkg{i}"))), run(&url, &dir.join(format!("pg{i}"))));
+        let n = from_file[0].as_ref().map_or(0, |v| features(v).len());
+        assert!(n > 30 && n < 1500, "{extra:?}: {n} incidents");
+        assert!(from_file[1].is_some(), "{extra:?}: no clusters");
+        assert_eq!(from_db, from_file, "{extra:?}");
+    }
+    // The subset is asked for in the WHERE clause: a row that is no
+    // incident (a point off the globe) outside it never reaches the reader.
+    client(&url)
+        .batch_execute(
+            "INSERT INTO t_cluster SELECT id + 100000, 'OFF', event_date, time_precision, event_type, \
+             sub_event_type, actor1, actor2, fatalities, injured, location, place_name, geonameid, admin1, \
+             admin2, country, geo_precision, location_type, source, source_date, notes, confidence, resolution, \
+             cluster_id, ST_SetSRID(ST_MakePoint(45, 95), 4326) FROM t_cluster WHERE event_id = 'R1'",
+        )
+        .unwrap();
+    let out = dir.join("pushed");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["cluster", &url, "-o", s(&out)];
+        args.extend_from_slice(extra);
+        incidentmap(&args).run()
+    };
+    let o = run(&[]);
+    o.assert_exit(2);
+    assert!(o.stderr().contains("outside the globe"), "{}", o.stderr());
+    run(subsets[0]).assert_exit(0);
+}
