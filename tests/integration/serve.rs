@@ -209,7 +209,16 @@ fn bad_parameters_get_400_naming_them_and_resources_are_negotiated() {
     let landing = srv.get("/");
     assert_eq!(landing.headers()["access-control-allow-origin"], "*");
     let landing: Value = body_json(landing);
+    // QGIS opens no layer from a landing page without its API definition.
+    let desc = landing["links"].as_array().unwrap().iter().find(|l| l["rel"] == "service-desc").expect("service-desc");
+    assert_eq!(desc["href"], format!("{}/api", srv.url));
+    assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
     assert_eq!(landing["title"], "Test <incidents>");
+    let api = srv.get("/api");
+    assert_eq!(api.headers()["content-type"], "application/vnd.oai.openapi+json;version=3.0");
+    let api: Value = body_json(api);
+    assert_eq!(api["components"]["parameters"]["limit"]["schema"]["maximum"], 10_000);
+    assert!(api["paths"]["/collections/{collectionId}/items"].is_object(), "{api}");
     let conf = srv.json("/conformance");
     assert!(conf["conformsTo"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().ends_with("/conf/core")));
     let cols = srv.json("/collections");
