@@ -11,11 +11,11 @@ use std::process::Command;
 
 use crate::util::{Dir, examples, incidentmap, root, s};
 
-const PYTHON: &str = "/usr/bin/python3";
+pub(crate) const PYTHON: &str = "/usr/bin/python3";
 
 /// True when PyQGIS can be imported; otherwise says the test is skipped
 /// (or fails it under CI=true).
-fn have_qgis(test: &str) -> bool {
+pub(crate) fn have_qgis(test: &str) -> bool {
     let ok = Command::new(PYTHON).args(["-c", "import qgis.core"]).output().is_ok_and(|o| o.status.success());
     if !ok {
         if std::env::var("CI").as_deref() == Ok("true") {
