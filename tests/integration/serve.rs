@@ -21,11 +21,16 @@ pub struct Served {
 }
 
 impl Served {
+    /// Serves `inputs` titled `Test <incidents>` (a title that must be escaped).
     pub fn start(inputs: &[&str]) -> Served {
+        Served::start_titled(inputs, "Test <incidents>")
+    }
+
+    pub fn start_titled(inputs: &[&str], title: &str) -> Served {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(inputs)
-            .args(["--bind", "127.0.0.1:0", "--title", "Test <incidents>"])
+            .args(["--bind", "127.0.0.1:0", "--title", title])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
