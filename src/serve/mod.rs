@@ -9,6 +9,7 @@
 //! | path | what |
 //! |---|---|
 //! | `/` | landing page |
+//! | `/api` | the OpenAPI 3.0 definition (`service-desc`; QGIS needs it) |
 //! | `/conformance` | the conformance classes |
 //! | `/collections` | `incidents`, `clusters`, `admin1` |
 //! | `/collections/{id}` | one collection, with its extent |
@@ -29,6 +30,7 @@ mod html;
 pub mod http;
 pub mod map;
 pub mod ogc;
+mod openapi;
 pub mod params;
 
 use std::net::SocketAddr;

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::catalog::{Catalog, CollectionId, Selection, ZoomFilter};
 use super::html;
 use super::http::{Request, Response};
+use super::openapi::{self, OPENAPI_JSON};
 use super::params::{self, BadParam, DEFAULT_LIMIT};
 use crate::export::geojson::FeatureBuf;
 
@@ -17,8 +18,9 @@ const HTML: &str = "text/html; charset=utf-8";
 const CRS84: &str = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
 /// The conformance classes this server implements.
-pub const CONFORMANCE: [&str; 5] = [
+pub const CONFORMANCE: [&str; 6] = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
@@ -170,6 +172,7 @@ fn route(cat: &Catalog, req: &Request, bound: &str) -> Response {
     let result = match segs[..] {
         [""] => ctx.only(&["f"]).map(|_| landing(cat, &ctx)),
         ["map", ref rest @ ..] => Ok(super::map::route(cat, rest, raw_path.ends_with('/'), ctx.if_none_match)),
+        ["api"] => ctx.only(&["f"]).map(|_| api(cat, &ctx)),
         ["conformance"] => ctx.only(&["f"]).map(|_| conformance(&ctx)),
         ["collections"] => ctx.only(&["f"]).map(|_| collections(cat, &ctx)),
         ["collections", id, ref rest @ ..] => match CollectionId::parse(id) {
@@ -197,6 +200,9 @@ fn json_response(ctx: &Ctx, ty: &str, v: &Value, title: &str) -> Response {
 
 fn landing(cat: &Catalog, ctx: &Ctx) -> Response {
     let mut links = ctx.self_links("/", JSON);
+    // QGIS's OAPIF provider refuses a landing page without `service-desc`.
+    links.push(ctx.link("/api", "service-desc", OPENAPI_JSON, "the API definition (OpenAPI 3.0)"));
+    links.push(ctx.link("/api?f=html", "service-doc", "text/html", "the API definition as HTML"));
     links.push(ctx.link("/conformance", "conformance", JSON, "OGC API conformance classes"));
     links.push(ctx.link("/collections", "data", JSON, "the collections"));
     links.push(ctx.link("/map", "alternate", "text/html", "web map of the incidents"));
@@ -206,6 +212,10 @@ fn landing(cat: &Catalog, ctx: &Ctx) -> Response {
         "links": links,
     });
     json_response(ctx, JSON, &v, cat.title())
+}
+
+fn api(cat: &Catalog, ctx: &Ctx) -> Response {
+    json_response(ctx, OPENAPI_JSON, &openapi::definition(cat.title(), &ctx.base), "API definition")
 }
 
 fn conformance(ctx: &Ctx) -> Response {
@@ -535,6 +545,22 @@ mod tests {
         let v: Value = serde_json::from_slice(&r.body).unwrap();
         assert_eq!(v["features"][0]["properties"]["point_count"], 5);
         assert_eq!(get(&cat, "/collections/incidents/clusters?zoom=3&f=html").status, 400);
+    }
+
+    #[test]
+    fn the_landing_page_links_the_openapi_definition_qgis_requires() {
+        let cat = catalog();
+        let v: Value = serde_json::from_slice(&get(&cat, "/").body).unwrap();
+        let desc = v["links"].as_array().unwrap().iter().find(|l| l["rel"] == "service-desc").unwrap();
+        assert_eq!((desc["href"].as_str(), desc["type"].as_str()), (Some("http://h:1/api"), Some(OPENAPI_JSON)));
+        let r = get(&cat, "/api");
+        assert_eq!((r.status, r.header("Content-Type")), (200, Some(OPENAPI_JSON)));
+        let api: Value = serde_json::from_slice(&r.body).unwrap();
+        let limit = &api["components"]["parameters"]["limit"]["schema"];
+        assert_eq!((limit["default"].as_u64(), limit["maximum"].as_u64()), (Some(100), Some(10_000)));
+        assert_eq!(api["servers"][0]["url"], "http://h:1");
+        assert_eq!(get(&cat, "/api?f=html").header("Content-Type"), Some(HTML));
+        assert_eq!(get(&cat, "/api?limit=3").status, 400);
     }
 
     #[test]

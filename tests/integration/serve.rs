@@ -21,11 +21,16 @@ pub struct Served {
 }
 
 impl Served {
+    /// Serves `inputs` titled `Test <incidents>` (a title that must be escaped).
     pub fn start(inputs: &[&str]) -> Served {
+        Served::start_titled(inputs, "Test <incidents>")
+    }
+
+    pub fn start_titled(inputs: &[&str], title: &str) -> Served {
         let mut child = Command::new(BIN)
             .arg("serve")
             .args(inputs)
-            .args(["--bind", "127.0.0.1:0", "--title", "Test <incidents>"])
+            .args(["--bind", "127.0.0.1:0", "--title", title])
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -209,7 +214,16 @@ fn bad_parameters_get_400_naming_them_and_resources_are_negotiated() {
     let landing = srv.get("/");
     assert_eq!(landing.headers()["access-control-allow-origin"], "*");
     let landing: Value = body_json(landing);
+    // QGIS opens no layer from a landing page without its API definition.
+    let desc = landing["links"].as_array().unwrap().iter().find(|l| l["rel"] == "service-desc").expect("service-desc");
+    assert_eq!(desc["href"], format!("{}/api", srv.url));
+    assert_eq!(desc["type"], "application/vnd.oai.openapi+json;version=3.0");
     assert_eq!(landing["title"], "Test <incidents>");
+    let api = srv.get("/api");
+    assert_eq!(api.headers()["content-type"], "application/vnd.oai.openapi+json;version=3.0");
+    let api: Value = body_json(api);
+    assert_eq!(api["components"]["parameters"]["limit"]["schema"]["maximum"], 10_000);
+    assert!(api["paths"]["/collections/{collectionId}/items"].is_object(), "{api}");
     let conf = srv.json("/conformance");
     assert!(conf["conformsTo"].as_array().unwrap().iter().any(|c| c.as_str().unwrap().ends_with("/conf/core")));
     let cols = srv.json("/collections");
@@ -271,6 +285,59 @@ fn gdal_oapif_lists_the_collections_and_reads_every_example_incident() {
     // Every feature, read through GDAL's own paging.
     let all = ogrinfo(&["-ro", "-al", &conn, "incidents"]);
     assert_eq!(all.matches("OGRFeature(incidents)").count(), expected, "port {}", srv.port());
+}
+
+/// Runs `tests/qgis/check_oapif.py` (QGIS's own OAPIF provider, through
+/// PyQGIS) on the server with these expected counts; its exit status and
+/// report.
+fn check_oapif(srv: &Served, expect: &[(&str, usize)], extra: &[&str]) -> (bool, String) {
+    let mut cmd = Command::new(crate::qgis::PYTHON);
+    cmd.arg(crate::util::root().join("tests/qgis/check_oapif.py")).arg(&srv.url);
+    for (name, n) in expect {
+        cmd.args(["--expect", &format!("{name}={n}")]);
+    }
+    // Around Baghdad and Diyala: some incidents, clusters and provinces.
+    cmd.args(["--bbox", "44,33,45,34.5"]).args(extra).env("QT_QPA_PLATFORM", "offscreen");
+    let out = cmd.output().expect("run check_oapif.py");
+    let report = format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.success(), report)
+}
+
+/// QGIS desktop's OGC API - Features provider (the layer the Add WFS / OGC
+/// API - Features Layer dialog adds) opens every collection valid, in
+/// EPSG:4326, with the counts and field types of the files `map` writes
+/// from the same reports, and asks the server for a box with the answer
+/// `/items?bbox=` gives. Before the landing page linked an OpenAPI
+/// definition (`service-desc`, `/api`), QGIS refused every layer.
+#[test]
+fn qgis_oapif_provider_opens_every_collection_with_the_counts_and_types_of_map() {
+    let test = "qgis_oapif_provider_opens_every_collection_with_the_counts_and_types_of_map";
+    if !crate::qgis::have_qgis(test) {
+        return;
+    }
+    let dir = Dir::new();
+    incidentmap(["map", s(&examples()), "-o", s(dir.path())]).run().assert_exit(0);
+    let count =
+        |name: &str| crate::util::read_json(&dir.join(format!("{name}.geojson")))["features"].as_array().unwrap().len();
+    let expect = [("incidents", count("incidents")), ("clusters", count("clusters")), ("admin1", count("admin1"))];
+    assert!(expect.iter().all(|(_, n)| *n > 1), "{expect:?}");
+    let srv = Served::start(&[s(&examples())]);
+    let (ok, report) = check_oapif(&srv, &expect, &["--same-as", s(dir.path()), "--page-size", "10"]);
+    assert!(ok, "check_oapif.py failed:\n{report}");
+    assert!(report.contains("qgis oapif: every collection opens with the expected counts and types"), "{report}");
+    let n = expect[0].1;
+    assert!(report.contains(&format!("ok: OAPIF incidents: featureCount {n} == {n}")), "{report}");
+    assert!(report.contains("ok: OAPIF incidents: event_date is Date"), "{report}");
+    assert!(report.contains("ok: OAPIF incidents: fatalities is Integer"), "{report}");
+    assert!(report.contains("ok: OAPIF incidents pageSize=10: "), "{report}");
+    for name in ["incidents", "clusters", "admin1"] {
+        assert!(report.contains(&format!("ok: OAPIF {name}: fields and types equal {name}.geojson's")), "{report}");
+        assert!(report.contains(&format!("ok: OAPIF {name}: setFilterRect(")), "{report}");
+    }
+    // The check can fail: one incident too many expected is caught.
+    let (ok, report) = check_oapif(&srv, &[("incidents", n + 1)], &[]);
+    assert!(!ok, "a wrong count passed:\n{report}");
+    assert!(report.contains(&format!("FAIL: OAPIF incidents: featureCount {n} == {}", n + 1)), "{report}");
 }
 
 #[test]

@@ -258,12 +258,24 @@ fn example_incidents() -> (u64, Vec<String>) {
     (feats.len() as u64, types)
 }
 
+/// The title of the page shot for `docs/serve-map.png`.
+const DOCS_TITLE: &str = "incidentmap examples";
+
+/// Also writes `docs/serve-map.png`, the README's picture of the page, when
+/// asked to:
+///
+/// ```sh
+/// INCIDENTMAP_MAP_SCREENSHOT=$PWD/docs/serve-map.png \
+///     cargo test --test integration serve_map::chromium_draws_the_examples
+/// ```
 #[test]
 fn chromium_draws_the_examples_as_clusters_over_the_base_map() {
     let test = "chromium_draws_the_examples_as_clusters_over_the_base_map";
     let Some(chromium) = external_program(test, "chromium", "apt-get install chromium") else { return };
     let (total, types) = example_incidents();
-    let srv = Served::start(&[s(&examples())]);
+    // Titled as `serve examples/reports --title "incidentmap examples"`
+    // would be: the screenshot is the README's picture.
+    let srv = Served::start_titled(&[s(&examples())], DOCS_TITLE);
     let mut browser = Browser::start(&chromium);
     browser.open(&format!("{}/map", srv.url));
     let status = browser.status();
@@ -277,6 +289,7 @@ fn chromium_draws_the_examples_as_clusters_over_the_base_map() {
     // One count label per cluster, and the type menu lists the six types.
     assert_eq!(browser.eval("document.querySelectorAll('.cluster-label').length").as_u64(), Some(n("clusters")));
     assert_eq!(browser.eval("document.getElementById('type').options.length").as_u64(), Some(7));
+    assert_eq!(browser.eval("document.getElementById('title').textContent").as_str(), Some(DOCS_TITLE));
 
     let png_bytes = browser.screenshot();
     if let Some(path) = std::env::var_os("INCIDENTMAP_MAP_SCREENSHOT") {
