@@ -1,6 +1,6 @@
 //! Every layer of a run into one directory: GeoJSON per layer with QML
-//! sidecars, the incidents as CSV, and one GeoPackage holding them all with
-//! their styles embedded.
+//! sidecars, the incidents as CSV, one GeoPackage holding them all with
+//! their styles embedded, and a QGIS project (`map.qgs`) that opens it.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::atomic::{io_err, stage, stage_bytes, write_set};
 use super::geojson::{self, AreaStats};
 use super::gpkg::{GpkgWriter, Layer};
-use super::{csv, style};
+use super::{csv, project, style};
 use crate::error::Result;
 use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
@@ -36,7 +36,7 @@ impl<'a> Layers<'a> {
 }
 
 /// The file names [`write_layers`] writes, in order.
-pub const LAYER_FILES: [&str; 11] = [
+pub const LAYER_FILES: [&str; 12] = [
     "incidents.geojson",
     "incidents.qml",
     "clusters.geojson",
@@ -48,6 +48,7 @@ pub const LAYER_FILES: [&str; 11] = [
     "incidents.csv",
     "incidents.csvt",
     "layers.gpkg",
+    project::PROJECT_FILE,
 ];
 
 /// The GeoJSON files (with their `.qml`) of `layers` that have no
@@ -154,6 +155,7 @@ pub fn write_layers_with(
                     }
                     g.finish_staged()?
                 }
+                project::PROJECT_FILE => stage_bytes(&p, project::qgis_project(layers.incidents, &counts).as_bytes())?,
                 other => unreachable!("{other} is not in LAYER_FILES"),
             });
         }
@@ -378,17 +380,17 @@ mod tests {
         for n in left {
             assert!(!out.join(n).exists(), "{n}");
         }
-        // An old set with every file, then a run with nothing: only the CSV
-        // and the GeoPackage remain, whatever the earlier run left.
+        // An old set with every file, then a run with nothing: only the CSV,
+        // the GeoPackage and the project remain, whatever the earlier run left.
         for n in LAYER_FILES {
             std::fs::write(out.join(n), "old").unwrap();
         }
         let written = write_layers(&out, &Layers::new(&[], &[], &[])).unwrap();
-        assert_eq!(names(&written), ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        assert_eq!(names(&written), ["incidents.csv", "incidents.csvt", "layers.gpkg", "map.qgs"]);
         let mut left: Vec<String> =
             std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         left.sort();
-        assert_eq!(left, ["incidents.csv", "incidents.csvt", "layers.gpkg"]);
+        assert_eq!(left, ["incidents.csv", "incidents.csvt", "layers.gpkg", "map.qgs"]);
         // remove_left_out also cleans up where the set was not exchanged.
         std::fs::write(out.join("clusters.geojson"), "old").unwrap();
         remove_left_out(&out, &["clusters.geojson", "clusters.qml"]).unwrap();

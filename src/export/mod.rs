@@ -14,6 +14,7 @@ pub mod mentions;
 pub mod output;
 pub mod palette;
 pub mod places;
+pub mod project;
 pub mod style;
 pub mod table;
 

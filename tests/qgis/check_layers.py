@@ -17,7 +17,14 @@ checks that:
   one), and a layer left out as GeoJSON is in the GeoPackage;
 - for incidents, once the style is applied, the temporal properties are
   active and a one-day range of the Temporal Controller selects exactly
-  that day's incidents, day by day, in both formats.
+  that day's incidents, day by day, in both formats;
+- `map.qgs`, copied with `layers.gpkg` to another directory (its paths are
+  relative), opens with all four layers valid and styled in legend order
+  incidents, clusters, cluster_areas, admin1; the incidents' temporal
+  settings are on as read (QGIS 3.22 switches them off when it opens a
+  file, not when it reads a project) and one-day steps are exact; the
+  Temporal Controller's range is the incidents' first day to the day after
+  the last, in steps of one day.
 
 With --png DIR it also renders each format's layers to DIR/<format>.png
 offscreen, to look at. Prints one line per check and exits 1 on any failure.
@@ -26,7 +33,9 @@ offscreen, to look at. Prints one line per check and exits 1 on any failure.
 import datetime
 import json
 import os
+import shutil
 import sys
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -36,9 +45,12 @@ from qgis.core import (  # noqa: E402
     QgsFeatureRequest,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
+    QgsProject,
     QgsRectangle,
     QgsVectorLayer,
+    QgsUnitTypes,
     QgsVectorLayerTemporalContext,
+    QgsVectorLayerTemporalProperties,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, QSize, QTime, QVariant  # noqa: E402
@@ -151,6 +163,49 @@ def check_admin1_join(admin, incidents, label):
     check(not wrong, f"{label}: admin-1 counts agree with a spatial join {wrong[:3]}")
 
 
+def check_project(out, events):
+    """`map.qgs` read from a copy of the output in another directory."""
+    src = os.path.join(out, "map.qgs")
+    if not check(os.path.exists(src), "map.qgs exists"):
+        return []
+    moved = tempfile.mkdtemp(prefix="incidentmap-qgs-")
+    for name in ("map.qgs", "layers.gpkg"):
+        shutil.copy(os.path.join(out, name), moved)
+    project = QgsProject.instance()
+    if not check(project.read(os.path.join(moved, "map.qgs")), "map.qgs: QGIS reads it"):
+        return []
+    order = [lyr.name() for lyr in project.layerTreeRoot().layerOrder()]
+    check(order == list(LAYERS), f"map.qgs: legend order {order}")
+    layers = project.layerTreeRoot().layerOrder()
+    for lyr in layers:
+        if check_layer(lyr, f"map.qgs {lyr.name()}", lyr.name()):
+            check(
+                os.path.realpath(lyr.source().split("|")[0]) == os.path.realpath(os.path.join(moved, "layers.gpkg")),
+                f"map.qgs {lyr.name()}: reads the GeoPackage beside the project ({lyr.source()})",
+            )
+    inc = project.mapLayersByName("incidents")
+    if inc:
+        tp = inc[0].temporalProperties()
+        mode = QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromExpressions
+        check(tp.mode() == mode, f"map.qgs incidents: temporal mode {tp.mode()} is start and end from expressions")
+        check_temporal(inc[0], "map.qgs incidents", events)
+    ts = project.timeSettings()
+    days = sorted(set(events.values()))
+    if days:
+        first = QDate.fromString(days[0], "yyyy-MM-dd")
+        after = QDate.fromString(days[-1], "yyyy-MM-dd").addDays(1)
+        r = ts.temporalRange()
+        check(
+            r.begin().date() == first and r.end().date() == after,
+            f"map.qgs: time range {r.begin().toString(1)} to {r.end().toString(1)} is {days[0]} to the day after {days[-1]}",
+        )
+    check(
+        ts.timeStep() == 1 and ts.timeStepUnit() == QgsUnitTypes.TemporalDays,
+        f"map.qgs: time step {ts.timeStep()} unit {ts.timeStepUnit()} is one day",
+    )
+    return layers
+
+
 def render(layers, path):
     ms = QgsMapSettings()
     ms.setLayers(layers)
@@ -226,6 +281,7 @@ def main(argv):
     gp = {lyr.name(): lyr for lyr in by_format["gpkg"]}
     if "admin1" in gp and "incidents" in gp:
         check_admin1_join(gp["admin1"], gp["incidents"], "layers.gpkg")
+    by_format["project"] = check_project(out, events)
     if png:
         os.makedirs(png, exist_ok=True)
         for fmt, layers in by_format.items():
