@@ -661,6 +661,29 @@ mod tests {
         assert!(one("Militants captured the town of Hit in 2014.").is_empty());
     }
 
+    #[test]
+    fn names_that_stand_for_people_groups_and_governments_are_not_the_event_place() {
+        // People: the subject of a verb only people undergo, a kunya's
+        // "al-" name, a title with initials.
+        assert!(one("Two days after the raid, Fatima was killed by a sniper.").is_empty());
+        assert!(one("Abu Ibrahim al-Tounsi, a commander, was killed in an air strike.").is_empty());
+        assert!(one("Allied forces led by Gen. George S. Patton killed 40 soldiers on Monday.").is_empty());
+        // The same words after a preposition or an article are the place.
+        assert_eq!(locations("A settler driving through the West Bank was shot dead on Monday."), ["West Bank"]);
+        assert_eq!(locations("Gunmen killed two guards in Baghdad al-Jadida on Monday.").len(), 1);
+        // A news agency spoken to or quoting, a group that speaks.
+        assert!(one("Two soldiers were killed on Monday, a source told Xinhua.").is_empty());
+        assert!(one("The state news service, Sana, said three soldiers were killed on Monday.").is_empty());
+        // A group or a machine named after a place; an office held there.
+        assert!(one("Fighters of the Raqqa Rebels Brigade killed three soldiers on Monday.").is_empty());
+        assert!(one("Insurgents shot down a Chinook transport helicopter on Monday, killing 16 soldiers.").is_empty());
+        assert!(one("The former Kirkuk mayor was shot dead on Monday.").is_empty());
+        // A government criticised.
+        assert!(one("Protesters marched on Monday, slamming Washington for its sanctions.").is_empty());
+        // An event at a site named for its town is still in the town.
+        assert_eq!(locations("A bomb killed two guards outside a Kirkuk court on Monday."), ["Kirkuk"]);
+    }
+
     fn locations(text: &str) -> Vec<String> {
         one(text).into_iter().map(|i| i.location).collect()
     }
