@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use incidentmap::jobs::cluster::{ClusterOptions, run_cluster};
-use incidentmap::spatial::query::{Subset, parse_bbox};
+use incidentmap::spatial::query::Subset;
 
 use super::Outcome;
-use super::common::{GazetteerArgs, ReportArgs, input_strings, parse_date, report_problems};
+use super::common::{GazetteerArgs, ReportArgs, SpaceTimeArgs, input_strings, report_problems};
 
 /// Arguments of `cluster`.
 #[derive(Debug, clap::Args)]
@@ -35,16 +34,8 @@ pub struct Args {
     /// Concave hulls for cluster areas instead of convex ones.
     #[arg(long)]
     concave: bool,
-    /// Cluster only the incidents inside the box WEST,SOUTH,EAST,NORTH
-    /// (degrees; WEST > EAST crosses the antimeridian).
-    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
-    bbox: Option<String>,
-    /// Cluster only the incidents on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    from: Option<NaiveDate>,
-    /// Cluster only the incidents on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    subset: SpaceTimeArgs,
     /// Output directory (created if missing).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
@@ -61,7 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .max_days(args.max_days)
         .include_admin_centroids(args.all)
         .concave(args.concave)
-        .subset(Subset::new(args.bbox.as_deref().map(parse_bbox).transpose()?, args.from, args.to)?);
+        .subset(Subset::new(args.subset.bbox()?, args.subset.from, args.subset.to)?);
     let load = args.reports.load_options(args.on_error.skip(super::common::OnError::Stop));
     let s = run_cluster(&input_strings(&args.inputs), &load, &args.gaz.source(), &opts, &args.output)?;
     let skipped = report_problems(&s.problems, "skipped: ", 20);

@@ -73,6 +73,28 @@ impl OnErrorArgs {
 }
 
 /// Which gazetteer to use.
+/// Where and when: the box and the days a command keeps (`near`, `cluster`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpaceTimeArgs {
+    /// Only incidents inside the box WEST,SOUTH,EAST,NORTH (degrees; WEST >
+    /// EAST crosses the antimeridian).
+    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
+    pub bbox: Option<String>,
+    /// Only incidents on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub from: Option<chrono::NaiveDate>,
+    /// Only incidents on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+impl SpaceTimeArgs {
+    /// The box, parsed (an error names what is wrong with it).
+    pub fn bbox(&self) -> anyhow::Result<Option<[f64; 4]>> {
+        Ok(self.bbox.as_deref().map(incidentmap::spatial::query::parse_bbox).transpose()?)
+    }
+}
+
 #[derive(Debug, Clone, clap::Args)]
 pub struct GazetteerArgs {
     /// Gazetteer directory made by `gazetteer import` (searched before the

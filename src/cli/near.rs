@@ -4,13 +4,12 @@
 
 use std::path::PathBuf;
 
-use chrono::NaiveDate;
 use incidentmap::export::Format;
 use incidentmap::jobs::near::{NearAt, NearFormat, NearOptions, run_near};
-use incidentmap::spatial::query::{Filter, parse_bbox, parse_distance_km};
+use incidentmap::spatial::query::{Filter, parse_distance_km};
 
 use super::Outcome;
-use super::common::{GazetteerArgs, ReportArgs, parse_date, report_problems};
+use super::common::{GazetteerArgs, ReportArgs, SpaceTimeArgs, report_problems};
 
 /// Output format of `near`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -55,16 +54,8 @@ pub struct Args {
     /// Only the K nearest incidents (after the other conditions), per point.
     #[arg(long, value_name = "K")]
     nearest: Option<usize>,
-    /// Only incidents inside the box WEST,SOUTH,EAST,NORTH (degrees; WEST >
-    /// EAST crosses the antimeridian).
-    #[arg(long, value_name = "W,S,E,N", allow_hyphen_values = true)]
-    bbox: Option<String>,
-    /// Only incidents on or after this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    from: Option<NaiveDate>,
-    /// Only incidents on or before this day (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    to: Option<NaiveDate>,
+    #[command(flatten)]
+    space_time: SpaceTimeArgs,
     /// Only this event type or sub-event type (case-insensitive), e.g. Battles.
     #[arg(long = "type", value_name = "TYPE")]
     event_type: Option<String>,
@@ -114,12 +105,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let opts = NearOptions::new(
         args.within.as_deref().map(parse_distance_km).transpose()?,
         args.nearest,
-        args.bbox.as_deref().map(parse_bbox).transpose()?,
+        args.space_time.bbox()?,
         args.limit,
     )?
     .filter(Filter {
-        from: args.from,
-        to: args.to,
+        from: args.space_time.from,
+        to: args.space_time.to,
         event_type: args.event_type.clone(),
         actor: args.actor.clone(),
         min_fatalities: args.min_fatalities,
