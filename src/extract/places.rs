@@ -99,12 +99,15 @@ pub(super) fn incident_places<'r>(
     // A person's or a thing's origin ("a man from the town of X") and an
     // owner ("London's transit system") are not where the event happened;
     // "withdrew from X", whose verb takes the place, is.
-    leaves.retain(|r| !is_origin(&text[s..r.mention.start]) || object_of_trigger(r));
+    // Not when a second verb comes between ("captured and extradited to X").
+    let direct_object =
+        |r: &Resolution| object_of_trigger(r) && !text[trigger..r.mention.start].split_whitespace().any(|w| w == "and");
+    leaves.retain(|r| !is_origin(&text[s..r.mention.start]) || direct_object(r));
     leaves.retain(|r| !owns_a_thing(&text[r.mention.end..e]));
     leaves.retain(|r| !is_person_of(&text[s..r.mention.start], &text[r.mention.end..e]));
     // "was taken to a hospital in X", "was sent to X": where someone went
     // after the event, not where it happened.
-    leaves.retain(|r| !is_destination(&text[s..r.mention.start]) || object_of_trigger(r));
+    leaves.retain(|r| !is_destination(&text[s..r.mention.start]) || direct_object(r));
     // Possessors before a place ("Baghdad's Rusafa district") give way to
     // it; one that owns a part of itself ("Hama's northern countryside")
     // is the place.
@@ -652,10 +655,37 @@ fn skip_place_noun_frame(w: &[String]) -> &[String] {
     }
 }
 
-/// "an officer from X", "370 km from X", "officials from the town of X":
-/// an origin or a reference point.
+/// The text before the first item of a list of capitalised names that
+/// ends with the one after `before`: "troops from Australia, New Zealand
+/// and " gives "troops from ". A name not in such a list gives `before`.
+fn before_the_list(before: &str) -> &str {
+    let mut rest = before;
+    loop {
+        let Some(head) =
+            rest.strip_suffix(", and ").or_else(|| rest.strip_suffix(" and ")).or_else(|| rest.strip_suffix(", "))
+        else {
+            return rest;
+        };
+        // Back over one item: capitalised words ("New Zealand").
+        let mut start = head.len();
+        for w in head.split(' ').rev() {
+            if w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-') {
+                start -= w.len() + 1;
+            } else {
+                break;
+            }
+        }
+        if start >= head.len() {
+            return rest;
+        }
+        rest = &head[..start + 1];
+    }
+}
+
+/// "an officer from X", "370 km from X", "officials from the town of X",
+/// "warships from France, Russia and X": an origin or a reference point.
 fn is_origin(before: &str) -> bool {
-    let all = last_words(before, 5);
+    let all = last_words(before_the_list(before), 5);
     let w = skip_place_noun_frame(&all);
     // "not far from X" is near it.
     let from = |k: usize| w.get(k).is_some_and(|x| x == "from") && w.get(k + 1).is_none_or(|x| x != "far");
@@ -736,17 +766,23 @@ fn is_destination(before: &str) -> bool {
         "traveled",
         "escaped",
         "relocated",
+        "shipped",
+        "smuggled",
+        "crossing",
+        "crossed",
+        "off",
     ];
+    let before = before_the_list(before);
     let w = last_words(before, 6);
-    // "to X", "to the town of X", "to a hospital in X".
-    let Some(to) = w.iter().position(|x| x == "to") else { return false };
+    // "to X", "to the town of X", "to a hospital in X", "into X".
+    let Some(to) = w.iter().position(|x| x == "to" || x == "into") else { return false };
     let between = &w[..to];
     let short = between.is_empty()
         || skip_place_noun_frame(between).is_empty()
         || (between.first().is_some_and(|x| x == "in")
             && between.get(1).is_some_and(|x| x == "hospital")
             && between.len() <= 3);
-    let tail = before.rsplit("to").next().unwrap_or("");
+    let tail = before.rsplit(w[to].as_str()).next().unwrap_or("");
     short && !tail.contains([',', ';']) && w.get(to + 1).is_some_and(|v| MOVED.contains(&v.as_str()))
 }
 
@@ -1018,6 +1054,12 @@ mod tests {
         assert!(is_destination("the wounded were flown to "));
         assert!(!is_destination("as they headed to evening prayers in "));
         assert!(!is_destination("gunmen opened fire in "));
+        assert!(is_destination("the soldier was captured and taken into "));
+        assert!(is_destination("they shipped him off to "));
+        assert!(is_origin("warships from Denmark, France, New Zealand and "));
+        assert!(!is_origin("clashes in Homs, Hama and "));
+        assert_eq!(before_the_list("a force from Australia, New Zealand and "), "a force from ");
+        assert_eq!(before_the_list("fighting in "), "fighting in ");
         assert!(is_origin("two officials from the town of "));
         assert!(!is_origin("a jet was downed not far from "));
         assert!(is_person_of("Ali Hassan, 34, of the village of ", " was shot"));
