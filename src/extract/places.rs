@@ -668,9 +668,15 @@ fn before_the_list(before: &str) -> &str {
         };
         // Back over one item: capitalised words ("New Zealand").
         let mut start = head.len();
-        for w in head.split(' ').rev() {
+        loop {
+            let word_start = head[..start].rfind(' ').map_or(0, |k| k + 1);
+            let w = &head[word_start..start];
             if w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(|c| c.is_alphabetic() || c == '-') {
-                start -= w.len() + 1;
+                start = word_start;
+                if start == 0 {
+                    break;
+                }
+                start -= 1; // the space before the word
             } else {
                 break;
             }
@@ -678,7 +684,8 @@ fn before_the_list(before: &str) -> &str {
         if start >= head.len() {
             return rest;
         }
-        rest = &head[..start + 1];
+        // `start` is at the space before the item (or 0: the list opens the text).
+        rest = if start == 0 && !head.starts_with(' ') { "" } else { &head[..start + 1] };
     }
 }
 
@@ -1060,6 +1067,9 @@ mod tests {
         assert!(!is_origin("clashes in Homs, Hama and "));
         assert_eq!(before_the_list("a force from Australia, New Zealand and "), "a force from ");
         assert_eq!(before_the_list("fighting in "), "fighting in ");
+        // A list that opens the text has nothing before it.
+        assert_eq!(before_the_list("France and "), "");
+        assert_eq!(before_the_list("Troops from France and "), "Troops from ");
         assert!(is_origin("two officials from the town of "));
         assert!(!is_origin("a jet was downed not far from "));
         assert!(is_person_of("Ali Hassan, 34, of the village of ", " was shot"));
