@@ -90,7 +90,7 @@ fn write_clusters(client: &mut Client, t: &PgTarget, clusters: &[Cluster]) -> Re
             )
             .map_err(err)?;
     }
-    save_style(client, t, t.table_name(), &style::clusters_qml(), "Point")
+    save_style(client, t, t.table_name(), &style::clusters_qml())
 }
 
 /// An area's outline as WKT.
@@ -153,7 +153,7 @@ fn write_admin1(client: &mut Client, t: &PgTarget, areas: &[(&AdminArea, AreaSta
             .map_err(err)?;
     }
     let counts: Vec<u64> = areas.iter().map(|(_, s)| s.incident_count).collect();
-    save_style(client, t, t.table_name(), &style::admin1_qml(&counts), "Polygon")
+    save_style(client, t, t.table_name(), &style::admin1_qml(&counts))
 }
 
 #[cfg(test)]

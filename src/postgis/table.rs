@@ -177,15 +177,11 @@ const LAYER_STYLES_SQL: &str = "CREATE TABLE IF NOT EXISTS layer_styles (\
 
 /// Makes `qml` the default QGIS style of the layer `target.table` (in the
 /// schema of the table, or the first of the search path), replacing an
-/// earlier style of the same name. `geometry_type` is QGIS's name for the
-/// layer's geometry (`Point`, `Polygon`).
-pub(crate) fn save_style(
-    client: &mut Client,
-    target: &PgTarget,
-    style_name: &str,
-    qml: &str,
-    geometry_type: &str,
-) -> Result<()> {
+/// earlier style of the same name. The row's `type` (QGIS's name for the
+/// geometry) is left NULL: QGIS 3.22 finds a style whose type matches the
+/// geometry type in the layer's URI or is NULL, and a URI a script builds
+/// may have no type (then only a NULL-typed style is found).
+pub(crate) fn save_style(client: &mut Client, target: &PgTarget, style_name: &str, qml: &str) -> Result<()> {
     let err = |e: postgres::Error| pg_error(target, &e);
     let styles = match target.schema() {
         Some(s) => format!("\"{s}\".layer_styles"),
@@ -213,9 +209,9 @@ pub(crate) fn save_style(
             &format!(
                 "INSERT INTO {styles} (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, \
                  stylename, styleqml, stylesld, useasdefault, description, ui, type) \
-                 VALUES (current_database(), $1, $2, $3, $4, $5::text::xml, NULL, true, $6, NULL, $7)"
+                 VALUES (current_database(), $1, $2, $3, $4, $5::text::xml, NULL, true, $6, NULL, NULL)"
             ),
-            &[&schema, &name, &GEOM, &style_name, &qml, &"written by incidentmap", &geometry_type],
+            &[&schema, &name, &GEOM, &style_name, &qml, &"written by incidentmap"],
         )
         .map_err(err)?;
     Ok(())

@@ -132,7 +132,7 @@ impl PgWriter {
             self.client.batch_execute(&table::index_sql(target)).map_err(err)?;
         }
         if let Some(qml) = style {
-            table::save_style(&mut self.client, target, target.table_name(), qml, "Point")?;
+            table::save_style(&mut self.client, target, target.table_name(), qml)?;
         }
         let rows: i64 =
             self.client.query_one(&format!("SELECT count(*) FROM {}", quoted(&target.table)), &[]).map_err(err)?.get(0);

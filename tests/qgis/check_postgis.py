@@ -80,14 +80,20 @@ def open_layer(host, port, db, user, table, key, wkb_type):
     # No password here: libpq reads PGPASSWORD or ~/.pgpass.
     uri.setConnection(host, port, db, user, "")
     uri.setDataSource("public", table, "geom", "", key)
-    # As the QGIS browser and "Add PostGIS Layers" give it: the provider
-    # looks a layer's styles up by its geometry type, taken from the URI.
-    uri.setWkbType(wkb_type)
-    uri.setSrid("4326")
+    # With the geometry type, as the QGIS browser and "Add PostGIS Layers"
+    # give it, or without, as a script may: the provider looks styles up
+    # by the URI's geometry type or a style row with no type, which is
+    # what incidentmap writes so that both find it.
+    if wkb_type is not None:
+        uri.setWkbType(wkb_type)
+        uri.setSrid("4326")
     return QgsVectorLayer(uri.uri(False), table, "postgres")
 
 
-def check_layer(layer, table, want_rows, geometry, renderer, labels, fields):
+def check_layer(layer, table, want_rows, geometry, renderer, labels, fields, style=None):
+    """`table` labels the lines printed; `style` is the style's name (the
+    table's name, by default)."""
+    style = style or table
     if not check(layer.isValid(), f"{table}: opens with the postgres provider"):
         return
     check(layer.crs().authid() == "EPSG:4326", f"{table}: CRS {layer.crs().authid()} is EPSG:4326")
@@ -98,7 +104,7 @@ def check_layer(layer, table, want_rows, geometry, renderer, labels, fields):
     # `related` entries of the list belong to the layer itself.
     listed = layer.listStylesInDatabase()
     related, names = listed[0], list(listed[2])
-    check(related >= 1 and table in names[:related], f"{table}: layer_styles lists {names[:related]}")
+    check(related >= 1 and style in names[:related], f"{table}: layer_styles lists {names[:related]}")
     # Applied on opening (QGIS loads a PostGIS layer's default style from
     # layer_styles when it creates the layer): what the layer shows now.
     r = layer.renderer()
@@ -132,8 +138,11 @@ def main(argv):
     }
     for (suffix, (geometry, renderer, labels, fields)), rows in zip(LAYERS.items(), counts):
         t = table + suffix
-        layer = open_layer(host, port, db, user, t, *keys[suffix])
+        key, wkb_type = keys[suffix]
+        layer = open_layer(host, port, db, user, t, key, wkb_type)
         check_layer(layer, t, rows, geometry, renderer, labels, fields)
+        layer = open_layer(host, port, db, user, t, key, None)
+        check_layer(layer, f"{t} (no geometry type in the URI)", rows, geometry, renderer, labels, fields, style=t)
     if failures:
         print(f"qgis postgis check: {len(failures)} failure(s):")
         for f in failures:
