@@ -261,7 +261,7 @@ pub(super) fn make_mention(
         site_noun: ctx.site_noun.map(str::to_string),
         locative: ctx.locative,
         enclosing: None,
-        spelled: vec![true; candidates.len()],
+        spelled: Vec::new(),
         candidates,
         primary,
         in_name: ctx.in_name,

@@ -61,6 +61,8 @@ pub struct Mention {
     /// For each candidate: the text spells one of its names (case,
     /// diacritics and punctuation aside), not only a variant that shares its
     /// lookup key ("Samarra" spells Sāmarrā’ of Iraq, not Samara of Russia).
+    /// Empty when every candidate counts as spelled so (a lone candidate,
+    /// a demonym).
     pub spelled: Vec<bool>,
     /// A capitalised word follows, so the name may be part of a longer one
     /// ("Georgia Bureau of Investigation", "Jordan Peterson"): the resolver

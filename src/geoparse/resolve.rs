@@ -441,7 +441,12 @@ fn mention_facts<'c, 'a>(
         focus_area_namesake: focus
             .is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f) && cs.iter().any(|o| o.country != f)),
         max_population: cs.iter().map(|o| o.population).max().unwrap_or(0),
-        max_town_names: cs.iter().filter(|o| o.feature_class == 'P').map(|o| name_prior(o.names)).fold(0.0, f64::max),
+        // (Only weighed without a focus: see `score_candidate`.)
+        max_town_names: if focus.is_none() {
+            cs.iter().filter(|o| o.feature_class == 'P').map(|o| name_prior(o.names)).fold(0.0, f64::max)
+        } else {
+            0.0
+        },
     }
 }
 

@@ -21,7 +21,6 @@ pub use super::mention::{Mention, MentionKind, Relation};
 use super::tokens::{LowerText, LowercaseWords, Token, tokenize};
 use super::vocab::{Vocab, Walk, WordId};
 use super::words::{flag, is_in};
-use crate::gazetteer::fold::fold_name;
 use crate::gazetteer::index::{PRIMARY, SPELLED};
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
@@ -272,7 +271,7 @@ fn spot_into(
             };
             let primary = flags.iter().map(|f| f & PRIMARY != 0).collect();
             let mut m = make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx);
-            m.spelled = spelled(gaz, &m, &flags);
+            m.spelled = spelled(gaz, vocab, &m, &flags);
             mentions.push(m);
             i = j + 1 + ctx.noun_words;
         } else {
@@ -338,17 +337,14 @@ pub(super) fn listed_together(text: &str, a: &Mention, b: &Mention) -> bool {
 /// text spell one of its names, rather than a variant that only shares its
 /// key? The index flags the places with a name spelled as the key itself,
 /// and lists those with a name spelled otherwise under that spelling. One
-/// candidate needs no answer.
-fn spelled(gaz: &Gazetteer, m: &Mention, flags: &[u32]) -> Vec<bool> {
+/// candidate needs no answer (empty).
+fn spelled(gaz: &Gazetteer, vocab: &mut Vocab, m: &Mention, flags: &[u32]) -> Vec<bool> {
     if m.candidates.len() < 2 {
-        return vec![true; m.candidates.len()];
+        return Vec::new();
     }
-    let folded = fold_name(&m.name);
-    if folded == m.key {
-        flags.iter().map(|f| f & SPELLED != 0).collect()
-    } else {
-        let spelled = gaz.refs_spelled(&folded);
-        m.candidates.iter().map(|r| spelled.contains(r)).collect()
+    match vocab.spelled(gaz, &m.name, &m.key) {
+        None => flags.iter().map(|f| f & SPELLED != 0).collect(),
+        Some(spelled) => m.candidates.iter().map(|r| spelled.contains(r)).collect(),
     }
 }
 
@@ -376,7 +372,7 @@ fn referent_mention(
         locative: false,
         enclosing: None,
         primary: vec![true; candidates.len()],
-        spelled: vec![true; candidates.len()],
+        spelled: Vec::new(),
         candidates,
         in_name: false,
     }
