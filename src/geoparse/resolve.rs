@@ -566,7 +566,8 @@ fn prior(acc: &mut Acc, p: &Cand) {
     } else if area {
         acc.fire(f::PRIOR_AREA);
     } else {
-        acc.add(f::PRIOR_POPULATION, ((p.population as f64 + 1.0).log10() / 7.0).clamp(0.0, 1.0));
+        // The population part of `prominence_of`, worked out once per candidate.
+        acc.add(f::PRIOR_POPULATION, p.prominence);
     }
 }
 
