@@ -87,7 +87,10 @@ impl Gazetteer {
         }
         if let Some((head, area)) = name.rsplit_once(',') {
             if self.refs_for_key(&key).is_empty() {
-                return self.lookup_within(head, area, opts);
+                let within = self.lookup_within(head, area, opts);
+                if !within.is_empty() {
+                    return within;
+                }
             }
         }
         let wants_admin = has_admin_suffix(name);
