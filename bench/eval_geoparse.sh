@@ -35,3 +35,17 @@ for corpus in "${corpora[@]}"; do
         echo "    D shows the score without them and how often the right country was chosen.)"
     fi
 done
+# Bare lookups (issue 18): what a reader means by a bare name, and context
+# after a comma still overriding it.
+echo "== bare lookups (geocode, top candidate)"
+for name in Samarra Palmyra Deraa Toronto Washington "Palmyra, Pennsylvania"; do
+    top=$("$bin" geocode "$name" --limit 1 --format json 2>&1 | python3 -c '
+import json, sys
+try:
+    c = json.load(sys.stdin)
+    c = c[0] if isinstance(c, list) else c
+    print("%s (%s, %s) %s" % (c.get("name"), c.get("admin1"), c.get("country"), c.get("feature_code")))
+except Exception:
+    print("no answer")')
+    printf '   %-24s -> %s\n' "$name" "$top"
+done

@@ -114,6 +114,9 @@ pub fn keys_within(map: &fst::Map<Bytes>, key: &str, max: u8) -> Vec<(String, u6
         let mut out = Vec::new();
         let mut stream = map.search(a).into_stream();
         while let Some((k, v)) = stream.next() {
+            if k.first() == Some(&(super::index::SPELLING as u8)) {
+                continue; // a spelling, not a key
+            }
             out.push((String::from_utf8_lossy(k).into_owned(), v));
         }
         out

@@ -607,6 +607,19 @@ pub struct LayerStats {
     pub admin_polygons: usize,
 }
 
+/// The map's [`SPELLING`](super::index::SPELLING) entries (they sort
+/// before every key), which are spellings of names, not keys.
+fn spelling_entries(map: &fst::Map<super::index::Bytes>) -> usize {
+    use fst::{IntoStreamer, Streamer};
+    let first = super::index::SPELLING as u8;
+    let mut stream = map.range().ge([first]).lt([first + 1]).into_stream();
+    let mut n = 0;
+    while stream.next().is_some() {
+        n += 1;
+    }
+    n
+}
+
 /// Counts what every layer holds, cheaply: nothing is parsed but the code
 /// tables' line prefixes.
 pub fn layer_stats(g: &super::Gazetteer) -> Vec<LayerStats> {
@@ -620,7 +633,7 @@ pub fn layer_stats(g: &super::Gazetteer) -> Vec<LayerStats> {
                 name: name.to_string(),
                 bytes: ix.byte_len() as u64,
                 places: ix.len(),
-                name_keys: ix.map().len() as u64,
+                name_keys: (ix.map().len() - spelling_entries(ix.map())) as u64,
                 admin1_codes: count("A1\t"),
                 admin2_codes: count("A2\t"),
                 countries: count("C\t"),

@@ -18,7 +18,7 @@ use super::geonames::Row;
 
 /// File magic: "IMGAZ" + format version. Bump the version whenever the
 /// layout or the key folding changes, so stale user indexes are rebuilt.
-pub const MAGIC: &[u8; 8] = b"IMGAZ006";
+pub const MAGIC: &[u8; 8] = b"IMGAZ007";
 /// Magic, place count, then offset and length (u64 each) of the six sections.
 const HEADER_LEN: usize = 8 + 4 + SECTIONS * 16;
 const SECTIONS: usize = 6;
@@ -29,6 +29,21 @@ const RECORD_LEN: usize = 50;
 
 /// Posting flag: the key comes from the place's primary or ASCII name.
 pub const PRIMARY: u32 = 1;
+/// Posting flag: one of the place's names is spelled as the key itself
+/// (folded: case, diacritics and punctuation aside), so a text spelling the
+/// name that way spells this place's name, not a transliteration variant of
+/// it ("Samara" is a spelling of Samara, "Samarra" only shares its key).
+pub const SPELLED: u32 = 2;
+/// The posting flags; the place index is the posting shifted right by
+/// [`FLAG_BITS`].
+pub const FLAGS: u32 = PRIMARY | SPELLED;
+/// Bits of a posting taken by flags.
+pub const FLAG_BITS: u32 = 2;
+/// Opens the map's spelling entries: a name whose folded spelling is not its
+/// loose key ("samarra", key "samara") is also stored as this byte and the
+/// spelling, pointing at the places with a name so spelled (flags unset).
+/// No loose key starts with it, so walks and lookups of keys never meet one.
+pub const SPELLING: char = '\u{1}';
 
 /// Builds an index from GeoNames rows and tables.
 ///
@@ -46,6 +61,9 @@ pub struct IndexBuilder {
     /// Loose keys, concatenated.
     key_bytes: Vec<u8>,
     keys: Vec<KeyRef>,
+    /// The [`SPELLING`] entries (in `key_bytes` too), apart from `keys` so
+    /// that a key's position in `keys` stays known while a row is added.
+    spellings: Vec<KeyRef>,
     /// (geonameid, arrival index), sorted, for `add_alternate`; rebuilt when
     /// rows were added since.
     by_id: Vec<(i64, u32)>,
@@ -74,7 +92,7 @@ struct Rec {
 }
 
 /// One name key of one record: `key_bytes[off..off + len]`, the record's
-/// arrival index shifted left by one, and the [`PRIMARY`] flag.
+/// arrival index shifted left by [`FLAG_BITS`], and the [`FLAGS`].
 #[derive(Clone, Copy)]
 struct KeyRef {
     off: u32,
@@ -117,16 +135,36 @@ impl IndexBuilder {
         off
     }
 
-    /// Adds the loose keys of `names` for arrival index `rec`, skipping keys
-    /// already in `seen` (the same place's earlier names).
-    fn add_keys<'a>(&mut self, rec: usize, names: impl Iterator<Item = (&'a str, bool)>, seen: &mut Vec<String>) {
-        let Ok(rec) = u32::try_from(rec).map(|r| r << 1) else {
+    /// Adds the loose keys of `names` for arrival index `rec`, one posting
+    /// per distinct key with the flags of every name that gave it.
+    fn add_keys<'a>(&mut self, rec: usize, names: impl Iterator<Item = (&'a str, bool)>) {
+        let Some(rec) = u32::try_from(rec).ok().filter(|r| r >> (32 - FLAG_BITS) == 0).map(|r| r << FLAG_BITS) else {
             self.fail("too many places".to_string());
             return;
         };
+        let first = self.keys.len();
+        let mut seen: Vec<String> = Vec::new();
         for (n, primary) in names {
             let k = loose_key(n);
-            if k.is_empty() || seen.contains(&k) {
+            if k.is_empty() {
+                continue;
+            }
+            let folded = fold_name(n);
+            let flags = if primary { PRIMARY } else { 0 } | if folded == k { SPELLED } else { 0 };
+            if folded != k {
+                // Duplicates (two names, one spelling) are merged in `finish`.
+                let spelling = format!("{SPELLING}{folded}");
+                let (Ok(off), Ok(len)) = (u32::try_from(self.key_bytes.len()), u16::try_from(spelling.len())) else {
+                    self.fail("name keys over 4 GiB".to_string());
+                    return;
+                };
+                self.key_bytes.extend_from_slice(spelling.as_bytes());
+                self.spellings.push(KeyRef { off, len, posting: rec });
+            }
+            if let Some(i) = seen.iter().position(|s| *s == k) {
+                // This call's keys follow `first` in `seen`'s order (keys of
+                // earlier calls for the place are merged in `finish`).
+                self.keys[first + i].posting |= flags;
                 continue;
             }
             let (Ok(off), Ok(len)) = (u32::try_from(self.key_bytes.len()), u16::try_from(k.len())) else {
@@ -134,8 +172,7 @@ impl IndexBuilder {
                 return;
             };
             self.key_bytes.extend_from_slice(k.as_bytes());
-            let posting = if primary { rec | PRIMARY } else { rec };
-            self.keys.push(KeyRef { off, len, posting });
+            self.keys.push(KeyRef { off, len, posting: rec | flags });
             seen.push(k);
         }
     }
@@ -166,8 +203,7 @@ impl IndexBuilder {
         self.recs.push(rec);
         let primary = [row.name.as_str(), row.asciiname.as_str()].into_iter().map(|n| (n, true));
         let alternates = row.alternatenames.iter().map(|n| (n.as_str(), false));
-        let mut seen = Vec::new();
-        self.add_keys(idx, primary.chain(alternates), &mut seen);
+        self.add_keys(idx, primary.chain(alternates));
     }
 
     /// Adds alternate names to an already added place; unknown ids are ignored
@@ -182,7 +218,7 @@ impl IndexBuilder {
         for (id, list) in names {
             match by_id.get(id) {
                 // Keys repeating the place's own names are merged in `finish`.
-                Some(&i) => self.add_keys(i, list.iter().map(|n| (n.as_str(), false)), &mut Vec::new()),
+                Some(&i) => self.add_keys(i, list.iter().map(|n| (n.as_str(), false))),
                 None => unknown += 1,
             }
         }
@@ -201,7 +237,7 @@ impl IndexBuilder {
         let end = self.by_id.partition_point(|&(id, _)| id <= geonameid);
         match end.checked_sub(1).map(|i| self.by_id[i]) {
             Some((id, i)) if id == geonameid => {
-                self.add_keys(i as usize, std::iter::once((name, false)), &mut Vec::new());
+                self.add_keys(i as usize, std::iter::once((name, false)));
                 true
             }
             _ => false,
@@ -275,20 +311,22 @@ impl IndexBuilder {
 
         // Keys of replaced rows go; the rest point at final indexes.
         let mut keys = std::mem::take(&mut self.keys);
+        keys.append(&mut self.spellings);
         keys.retain_mut(|k| {
-            let n = final_idx[(k.posting >> 1) as usize];
-            k.posting = (n << 1) | (k.posting & PRIMARY);
+            let n = final_idx[(k.posting >> FLAG_BITS) as usize];
+            k.posting = (n << FLAG_BITS) | (k.posting & FLAGS);
             n != u32::MAX
         });
         drop(final_idx);
         let kb = std::mem::take(&mut self.key_bytes);
         let key = |k: &KeyRef| &kb[k.off as usize..k.off as usize + k.len as usize];
         keys.sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.posting.cmp(&b.posting)));
-        // One posting per key and place: a key that is also a primary name stays primary.
+        // One posting per key and place, with the flags of all of them: a
+        // key that is also a primary name stays primary.
         keys.dedup_by(|later, first| {
-            let same = key(later) == key(first) && later.posting >> 1 == first.posting >> 1;
+            let same = key(later) == key(first) && later.posting >> FLAG_BITS == first.posting >> FLAG_BITS;
             if same {
-                first.posting |= later.posting & PRIMARY;
+                first.posting |= later.posting & FLAGS;
             }
             same
         });
@@ -312,8 +350,8 @@ impl IndexBuilder {
         // How many distinct name keys each place has: how widely it is
         // known (the ranker's prominence prior).
         let mut names: Vec<u16> = vec![0; order.len()];
-        for k in &keys {
-            let n = &mut names[(k.posting >> 1) as usize];
+        for k in keys.iter().filter(|k| !key(k).starts_with(&[SPELLING as u8])) {
+            let n = &mut names[(k.posting >> FLAG_BITS) as usize];
             *n = n.saturating_add(1);
         }
         drop(keys);
@@ -591,7 +629,7 @@ impl Index {
         }
     }
 
-    /// Postings (place index << 1 | flags) stored at an offset from the map.
+    /// Postings (place index << [`FLAG_BITS`] | [`FLAGS`]) stored at an offset from the map.
     pub fn postings(&self, off: u64) -> impl Iterator<Item = u32> + '_ {
         let p = self.postings.as_ref();
         let off = off as usize;
@@ -762,7 +800,27 @@ mod tests {
         let ix = open(b);
         assert_eq!(ix.len(), 2);
         assert!(ix.get("kanakin").is_empty(), "belonged to the replaced row");
-        assert_eq!(ix.get("khanekin"), vec![1 << 1]);
+        assert_eq!(ix.get("khanekin"), vec![1 << FLAG_BITS]);
+    }
+
+    /// The flags say which places have a name spelled as the key itself, and
+    /// other spellings are listed apart; neither counts as a name of its own.
+    #[test]
+    fn spellings_are_flagged_and_listed_apart_from_the_keys() {
+        const SAMARRA: &str = "91597\tSāmarrā’\tSamarra\tSamara,Samarrah\t34.1959\t43.88568\tP\tPPL\tIQ\t\t18\t\t\t\t158508\t\t\tAsia/Baghdad\t2020-02-02";
+        const SAMARA: &str = "499099\tSamara\tSamara\tKuybyshev\t53.20767\t50.13553\tP\tPPL\tRU\t\t65\t\t\t\t1163399\t\t\tEurope/Samara\t2020-02-02";
+        let mut b = IndexBuilder::new();
+        b.add_row(parse_row(SAMARRA).unwrap());
+        b.add_row(parse_row(SAMARA).unwrap());
+        let ix = open(b);
+        // Both have a name spelled "samara", the key; both names are primary.
+        assert_eq!(ix.get("samara"), vec![PRIMARY | SPELLED, (1 << FLAG_BITS) | PRIMARY | SPELLED]);
+        // Only Samarra is spelled "samarra" (and "samarrah"), which share the key.
+        assert_eq!(ix.get(&format!("{SPELLING}samarra")), vec![0]);
+        assert_eq!(ix.get(&format!("{SPELLING}samarrah")), vec![0]);
+        assert!(ix.get(&format!("{SPELLING}samara")).is_empty(), "a spelling that is its key is a flag");
+        // Names: Samarra has one key (samara); Samara two (samara, kuybyshev).
+        assert_eq!((ix.record(0).names, ix.record(1).names), (1, 2));
     }
 
     #[test]

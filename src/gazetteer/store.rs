@@ -12,12 +12,12 @@ mod tables;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-pub use self::lookup::{Candidate, LookupOptions, MatchKind, has_admin_suffix, prominence, prominence_of};
+pub use self::lookup::{Candidate, LookupOptions, MatchKind, has_admin_suffix, name_prior, prominence, prominence_of};
 use self::tables::{Admin2Seats, Admin2Table, Tables};
 use super::Place;
 use super::admin::AdminArea;
 pub use super::fuzzy::edit_distance;
-use super::index::{Bytes, Index, PRIMARY, Record};
+use super::index::{Bytes, FLAG_BITS, FLAGS, Index, Record};
 use super::layout::NO_DEFAULT_FILE;
 pub use super::layout::{INDEX_FILE, user_dir};
 use crate::error::{Error, Result};
@@ -147,16 +147,18 @@ impl Gazetteer {
     }
 
     /// Place references whose names have exactly this loose key, first layer
-    /// first; a geonameid already seen in an earlier layer is skipped.
-    pub fn refs_for_key(&self, key: &str) -> Vec<(PlaceRef, bool)> {
-        let mut out: Vec<(PlaceRef, bool)> = Vec::new();
+    /// first, with their posting flags ([`PRIMARY`](super::index::PRIMARY),
+    /// [`SPELLED`](super::index::SPELLED)); a geonameid already seen in an
+    /// earlier layer is skipped.
+    pub fn refs_for_key(&self, key: &str) -> Vec<(PlaceRef, u32)> {
+        let mut out: Vec<(PlaceRef, u32)> = Vec::new();
         let mut seen_ids: Vec<i64> = Vec::new();
         // With one layer there is nothing to deduplicate: no ids to read.
         let layered = self.layers.len() > 1;
         for (layer, ix) in self.layers() {
             let Some(off) = ix.map().get(key) else { continue };
             for p in ix.postings(off) {
-                let idx = p >> 1;
+                let idx = p >> FLAG_BITS;
                 if layered {
                     let id = ix.geonameid(idx);
                     if layer > 0 && seen_ids.contains(&id) {
@@ -164,16 +166,26 @@ impl Gazetteer {
                     }
                     seen_ids.push(id);
                 }
-                out.push((PlaceRef { layer, idx }, p & PRIMARY != 0));
+                out.push((PlaceRef { layer, idx }, p & FLAGS));
             }
         }
         out
     }
 
+    /// The places that have a name spelled `folded` (a [`fold_name`](super::fold::fold_name)
+    /// result) where that spelling is not the name's loose key: the
+    /// [`SPELLING`](super::index::SPELLING) entries.
+    pub fn refs_spelled(&self, folded: &str) -> Vec<PlaceRef> {
+        let mut key = String::with_capacity(folded.len() + 1);
+        key.push(super::index::SPELLING);
+        key.push_str(folded);
+        self.refs_for_key(&key).into_iter().map(|(r, _)| r).collect()
+    }
+
     /// The place references of the postings at `off` in `layer` (an output
-    /// of that layer's name map), with their primary-name flags.
-    pub(crate) fn refs_at(&self, layer: u8, off: u64) -> impl Iterator<Item = (PlaceRef, bool)> + '_ {
-        self.layers[layer as usize].1.postings(off).map(move |p| (PlaceRef { layer, idx: p >> 1 }, p & PRIMARY != 0))
+    /// of that layer's name map), with their posting flags.
+    pub(crate) fn refs_at(&self, layer: u8, off: u64) -> impl Iterator<Item = (PlaceRef, u32)> + '_ {
+        self.layers[layer as usize].1.postings(off).map(move |p| (PlaceRef { layer, idx: p >> FLAG_BITS }, p & FLAGS))
     }
 
     /// One-line description: "Khanaqin (Diyala, IQ) PPLA2 34.34820,45.39065 geonameid 94591".

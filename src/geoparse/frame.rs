@@ -261,6 +261,7 @@ pub(super) fn make_mention(
         site_noun: ctx.site_noun.map(str::to_string),
         locative: ctx.locative,
         enclosing: None,
+        spelled: Vec::new(),
         candidates,
         primary,
         in_name: ctx.in_name,
@@ -347,6 +348,7 @@ pub(super) fn unknown_mentions(
                 enclosing: None,
                 candidates: Vec::new(),
                 primary: Vec::new(),
+                spelled: Vec::new(),
                 in_name: false,
             });
         }

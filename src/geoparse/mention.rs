@@ -58,6 +58,12 @@ pub struct Mention {
     pub candidates: Vec<PlaceRef>,
     /// For each candidate: the name is its primary (or ASCII) name, not an alternate.
     pub primary: Vec<bool>,
+    /// For each candidate: the text spells one of its names (case,
+    /// diacritics and punctuation aside), not only a variant that shares its
+    /// lookup key ("Samarra" spells Sāmarrā’ of Iraq, not Samara of Russia).
+    /// Empty when every candidate counts as spelled so (a lone candidate,
+    /// a demonym).
+    pub spelled: Vec<bool>,
     /// A capitalised word follows, so the name may be part of a longer one
     /// ("Georgia Bureau of Investigation", "Jordan Peterson"): the resolver
     /// keeps it only for a prominent place.

@@ -8,7 +8,7 @@
 use std::sync::OnceLock;
 
 /// Number of features.
-pub const NF: usize = 28;
+pub const NF: usize = 29;
 
 /// Feature names, in vector order (the first column of a weights file).
 pub const FEATURES: [&str; NF] = [
@@ -40,6 +40,7 @@ pub const FEATURES: [&str; NF] = [
     "doc_admin1_share",
     "near_5km",
     "prior_names",
+    "spelled",
 ];
 
 /// Index of each feature in [`FEATURES`].
@@ -72,6 +73,7 @@ pub mod f {
     pub const DOC_ADMIN1_SHARE: usize = 25;
     pub const NEAR_5: usize = 26;
     pub const PRIOR_NAMES: usize = 27;
+    pub const SPELLED: usize = 28;
 }
 
 /// One feature vector.

@@ -17,6 +17,7 @@ use super::candidate::{Cand, Code, PlaceCache, encloses, farther_than};
 use super::mention::{Mention, MentionKind, Relation};
 use super::ranker::{Acc, Features, NF, Weights, f};
 use super::spot::listed_together;
+use crate::gazetteer::store::name_prior;
 use crate::gazetteer::{Gazetteer, Place, SmolStr};
 use crate::geodesy::haversine_h_to_km;
 
@@ -112,6 +113,8 @@ struct MentionFacts<'c, 'a> {
     listed_with: [Option<&'c Cand<'a>>; 2],
     /// Some, not all, candidates carry the name as their primary name.
     primary_differs: bool,
+    /// Some candidate has no name spelled as the text spells it.
+    spelled_differs: bool,
     /// Some candidate lies outside the focus country.
     outside_focus: bool,
     /// An admin-1 area of the focus country answers the name, and another
@@ -119,6 +122,8 @@ struct MentionFacts<'c, 'a> {
     focus_area_namesake: bool,
     /// The largest population among the candidates.
     max_population: u64,
+    /// The largest [`name_prior`] among the candidates that are towns.
+    max_town_names: f64,
 }
 
 /// The document-wide inputs of scoring.
@@ -431,10 +436,17 @@ fn mention_facts<'c, 'a>(
         encloses_other,
         listed_with,
         primary_differs: cs.len() > 1 && !m.primary.iter().all(|p| *p),
+        spelled_differs: m.spelled.iter().any(|s| !*s),
         outside_focus: focus.is_some_and(|f| cs.iter().any(|o| o.country != f)),
         focus_area_namesake: focus
             .is_some_and(|f| cs.iter().any(|o| o.is_admin1() && o.country == f) && cs.iter().any(|o| o.country != f)),
         max_population: cs.iter().map(|o| o.population).max().unwrap_or(0),
+        // (Only weighed without a focus: see `score_candidate`.)
+        max_town_names: if focus.is_none() {
+            cs.iter().filter(|o| o.feature_class == 'P').map(|o| name_prior(o.names)).fold(0.0, f64::max)
+        } else {
+            0.0
+        },
     }
 }
 
@@ -554,10 +566,9 @@ fn prior(acc: &mut Acc, p: &Cand) {
     } else if area {
         acc.fire(f::PRIOR_AREA);
     } else {
-        acc.add(f::PRIOR_POPULATION, ((p.population as f64 + 1.0).log10() / 7.0).clamp(0.0, 1.0));
+        // The population part of `prominence_of`, worked out once per candidate.
+        acc.add(f::PRIOR_POPULATION, p.prominence);
     }
-    // How widely the place is known: the names the world has for it.
-    acc.add(f::PRIOR_NAMES, (f64::from(p.names) + 1.0).log2() / 8.0);
 }
 
 /// The score of candidate `ci` of a mention: the ranker's weighted sum of
@@ -581,6 +592,14 @@ fn score_candidate(
     if facts.primary_differs && m.primary.get(ci).copied().unwrap_or(false) {
         acc.fire(f::PRIMARY_NAME);
         rule!(rules, "primary-name");
+    }
+    // A name spelled as the text spells it beats one that only shares its
+    // key ("Samarra" is Sāmarrā’, Iraq; Samara, Russia is a variant).
+    // (A county known by name only, beyond the mention's index candidates,
+    // was found by the name as written.)
+    if facts.spelled_differs && m.spelled.get(ci).copied().unwrap_or(true) {
+        acc.fire(f::SPELLED);
+        rule!(rules, "spelled");
     }
     if let Some(ctx) = facts.context.filter(|ctx| encloses(ctx, p)) {
         let inside = if ctx.is_country() {
@@ -641,6 +660,15 @@ fn score_candidate(
     }
     if cs.len() > 1 && p.population > 0 && p.population == facts.max_population {
         acc.fire(f::MOST_POPULOUS);
+    }
+    // How widely a town is known, against the best known town of the name:
+    // the names the world has for it (Palmyra, Syria has many, Palmyra,
+    // Pennsylvania a few). What a reader falls back on when the document
+    // points nowhere: not with a country focus (or `--country`), which
+    // is context. Towns only: the gazetteer's sources give areas and
+    // countries few names, so a count says little about them.
+    if cs.len() > 1 && p.feature_class == 'P' && doc.focus.is_none() {
+        acc.add(f::PRIOR_NAMES, name_prior(p.names) - facts.max_town_names);
     }
     // How much of the rest of the document lies in this candidate's
     // country, and in its admin-1 area.

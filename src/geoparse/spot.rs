@@ -21,6 +21,7 @@ pub use super::mention::{Mention, MentionKind, Relation};
 use super::tokens::{LowerText, LowercaseWords, Token, tokenize};
 use super::vocab::{Vocab, Walk, WordId};
 use super::words::{flag, is_in};
+use crate::gazetteer::index::{PRIMARY, SPELLED};
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
 /// Longest name, in words, that the spotter tries.
@@ -264,11 +265,14 @@ fn spot_into(
             continue;
         }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
-            let (candidates, primary) = match postings {
+            let (candidates, flags): (Vec<PlaceRef>, Vec<u32>) = match postings {
                 Some(off) => gaz.refs_at(0, off).unzip(),
                 None => gaz.refs_for_key(&key).into_iter().unzip(),
             };
-            mentions.push(make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx));
+            let primary = flags.iter().map(|f| f & PRIMARY != 0).collect();
+            let mut m = make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx);
+            m.spelled = spelled(gaz, vocab, &m, &flags);
+            mentions.push(m);
             i = j + 1 + ctx.noun_words;
         } else {
             if i == j && (ctx.after_title || follows_given_name(&toks, i)) {
@@ -329,6 +333,21 @@ pub(super) fn listed_together(text: &str, a: &Mention, b: &Mention) -> bool {
     matches!(between, "," | "and" | ", and" | "or" | ", or")
 }
 
+/// For each candidate of `m` (whose posting flags are `flags`): does the
+/// text spell one of its names, rather than a variant that only shares its
+/// key? The index flags the places with a name spelled as the key itself,
+/// and lists those with a name spelled otherwise under that spelling. One
+/// candidate needs no answer (empty).
+fn spelled(gaz: &Gazetteer, vocab: &mut Vocab, m: &Mention, flags: &[u32]) -> Vec<bool> {
+    if m.candidates.len() < 2 {
+        return Vec::new();
+    }
+    match vocab.spelled(gaz, &m.name, &m.key) {
+        None => flags.iter().map(|f| f & SPELLED != 0).collect(),
+        Some(spelled) => m.candidates.iter().map(|r| spelled.contains(r)).collect(),
+    }
+}
+
 /// The mention of an abbreviation ("W.Va.") or demonym ("Iraqi") at
 /// `text[s..e]`, standing for the referent's entries.
 fn referent_mention(
@@ -353,6 +372,7 @@ fn referent_mention(
         locative: false,
         enclosing: None,
         primary: vec![true; candidates.len()],
+        spelled: Vec::new(),
         candidates,
         in_name: false,
     }

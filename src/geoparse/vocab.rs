@@ -13,9 +13,9 @@ use fst::raw::{CompiledAddr, Fst, Node, Output};
 
 use super::names::{Referent, demonym_index};
 use super::words::{flags, packed};
-use crate::gazetteer::Gazetteer;
-use crate::gazetteer::fold::{fold_word, is_article, loose_word};
+use crate::gazetteer::fold::{fold_word, is_article, loose_word, words};
 use crate::gazetteer::index::Bytes;
+use crate::gazetteer::{Gazetteer, PlaceRef};
 
 /// A word's place in the table.
 pub(super) type WordId = u32;
@@ -89,6 +89,10 @@ pub(super) struct Vocab {
     pairs: HashMap<u64, Option<Walk>, FixedState>,
     /// Scratch for folding.
     folded: String,
+    /// The places with a name spelled so, by folded spelling, for the
+    /// spellings that are not their loose key ([`Gazetteer::refs_spelled`]):
+    /// news repeats its names too.
+    spellings: HashMap<Box<str>, Box<[PlaceRef]>, FixedState>,
 }
 
 impl Vocab {
@@ -106,7 +110,12 @@ impl Vocab {
 
     /// Starts over when the gazetteer changed or the table is full.
     fn prepare(&mut self, gaz: &Gazetteer) {
-        if !gaz.has_layer_ids(&self.layers) || self.words.len() >= MAX_WORDS || self.pairs.len() >= MAX_PAIRS {
+        if !gaz.has_layer_ids(&self.layers)
+            || self.words.len() >= MAX_WORDS
+            || self.pairs.len() >= MAX_PAIRS
+            || self.spellings.len() >= MAX_WORDS
+        {
+            self.spellings.clear();
             self.short.clear();
             self.long.clear();
             self.words.clear();
@@ -114,6 +123,27 @@ impl Vocab {
             self.layers.clear();
             self.layers.extend(gaz.layer_ids());
         }
+    }
+
+    /// The places that have a name spelled as `name` (case, diacritics and
+    /// punctuation aside), whose loose key is `key`; `None` when that
+    /// spelling is the key itself, which the postings' flags answer.
+    pub fn spelled(&mut self, gaz: &Gazetteer, name: &str, key: &str) -> Option<&[PlaceRef]> {
+        self.folded.clear();
+        for w in words(name) {
+            if !self.folded.is_empty() {
+                self.folded.push(' ');
+            }
+            fold_word(w, &mut self.folded);
+        }
+        if self.folded == key {
+            return None;
+        }
+        if !self.spellings.contains_key(self.folded.as_str()) {
+            let refs = gaz.refs_spelled(&self.folded).into_boxed_slice();
+            self.spellings.insert(self.folded.as_str().into(), refs);
+        }
+        self.spellings.get(self.folded.as_str()).map(|r| &r[..])
     }
 
     /// The id of the lower-case word `lower`, added on first sight.

@@ -147,3 +147,21 @@ fn a_loose_spelling_match_is_not_an_exact_one() {
     let v = top("Samara", &[]);
     assert_eq!(v["country"], "RU", "{v}");
 }
+
+/// Bare names give the place a reader means (issue 18): the name spelled as
+/// a place's own beats a bigger place whose name only shares its key
+/// (Samarra, not Samara), the better known of the places spelled so wins
+/// (Palmyra the Syrian city), and an area after a comma still overrides.
+#[test]
+fn bare_names_give_the_place_a_reader_means_and_an_area_after_a_comma_overrides() {
+    assert_near("Samarra", 34.1959, 43.88568);
+    assert_near("Palmyra", 34.5624, 38.28402);
+    assert_near("Deraa", 32.61889, 36.10213);
+    assert_near("Toronto", 43.70643, -79.39864);
+    assert_near("Washington", 38.89511, -77.03637);
+    assert_near("Samara", 53.20767, 50.13553);
+    assert_near("Palmyra, Pennsylvania", 40.30898, -76.5933);
+    assert_near("Palmyra, Missouri", 39.79421, -91.52321);
+    let v = top("Palmyra, Pennsylvania", &[]);
+    assert_eq!(v["admin1"], "Pennsylvania");
+}

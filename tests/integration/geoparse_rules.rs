@@ -324,3 +324,22 @@ fn ranker_features_and_weights_drive_the_choice() {
     assert_ne!(run.code(), Some(0));
     assert!(run.stderr().contains("w.tsv") && run.stderr().contains("line 1"), "{}", run.stderr());
 }
+
+/// Running text resolves a name as `geocode` does (issue 18): "Samarra" is
+/// spelled as the Iraqi city's name, and Samara, Russia (larger, with a
+/// province of its name) only shares its lookup key; without the spelling
+/// feature the text gave Russia while `geocode` gave Iraq.
+#[test]
+fn a_name_spelled_as_a_places_own_beats_a_bigger_place_that_only_shares_its_key() {
+    let r = place_of("Gunmen attacked a checkpoint near Samarra.", "Samarra");
+    let p = r.place.as_ref().unwrap();
+    assert_eq!((p.country.as_str(), p.geonameid), ("IQ", 91597), "{}", r.rule);
+    assert!(r.rule.split(';').any(|x| x == "spelled"), "{}", r.rule);
+    let r = place_of("Gunmen attacked a checkpoint near Samara.", "Samara");
+    assert_eq!(r.place.as_ref().unwrap().country, "RU", "{}", r.rule);
+    // Context still decides among places spelled alike.
+    let r = place_of("Palmyra, Pennsylvania, held its fair.", "Palmyra");
+    assert_eq!(r.admin1.as_deref(), Some("Pennsylvania"), "{}", r.rule);
+    let r = place_of("Fighters retook Palmyra and Homs.", "Palmyra");
+    assert_eq!(r.place.as_ref().unwrap().country, "SY", "{}", r.rule);
+}

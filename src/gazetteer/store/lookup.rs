@@ -5,7 +5,7 @@ use super::{Gazetteer, to_place};
 use crate::error::{Error, Result};
 use crate::gazetteer::fold::{fold_name, loose_key};
 use crate::gazetteer::fuzzy::{edit_distance, keys_within};
-use crate::gazetteer::index::Record;
+use crate::gazetteer::index::{FLAG_BITS, Record, SPELLED};
 use crate::gazetteer::{Place, SmolStr};
 use crate::geodesy::haversine_km;
 
@@ -14,8 +14,12 @@ use crate::geodesy::haversine_km;
 pub enum MatchKind {
     /// The query folds to the place's primary name.
     Exact,
-    /// The query matches the place's ASCII or an alternate name (up to transliteration).
+    /// The query is spelled as the place's ASCII or an alternate name.
     Alternate,
+    /// The query shares a name's loose key only: a transliteration variant
+    /// ("Samarra" of Samara), or a spelling not known to be one of the
+    /// place's names.
+    Variant,
     /// Within the given number of edits of a name.
     Fuzzy(u8),
 }
@@ -26,6 +30,7 @@ impl MatchKind {
         match self {
             MatchKind::Exact => "exact name".to_string(),
             MatchKind::Alternate => "alternate name".to_string(),
+            MatchKind::Variant => "name variant".to_string(),
             MatchKind::Fuzzy(d) => format!("fuzzy ({d} edit{})", if d == 1 { "" } else { "s" }),
         }
     }
@@ -72,11 +77,21 @@ pub struct Candidate {
 impl Gazetteer {
     /// Looks a name up: exact and alternate names first, then (when allowed
     /// and nothing matched) names within a bounded edit distance: one edit
-    /// from 5 letters, two from 9.
+    /// from 5 letters, two from 9. A name the gazetteer does not hold whole
+    /// that ends in ", Area" ("Palmyra, Pennsylvania") is the places of that
+    /// name inside the area (an admin-1 area or a country).
     pub fn lookup(&self, name: &str, opts: &LookupOptions) -> Vec<Candidate> {
         let key = loose_key(name);
         if key.is_empty() {
             return Vec::new();
+        }
+        if let Some((head, area)) = name.rsplit_once(',') {
+            if self.refs_for_key(&key).is_empty() {
+                let within = self.lookup_within(head, area, opts);
+                if !within.is_empty() {
+                    return within;
+                }
+            }
         }
         let wants_admin = has_admin_suffix(name);
         let mut cands: Vec<Candidate> = Vec::new();
@@ -84,9 +99,20 @@ impl Gazetteer {
         // "Sāmarrā’": only the spelling itself (diacritics and case aside) is
         // an exact match.
         let folded = fold_name(name);
-        for (r, _) in self.refs_for_key(&key) {
+        // Which places have a name spelled as the query: the index flags
+        // them when that spelling is the key itself, and lists them apart
+        // for another spelling.
+        let spelled_key = folded == key;
+        let spelled = if spelled_key { Vec::new() } else { self.refs_spelled(&folded) };
+        for (r, flags) in self.refs_for_key(&key) {
             let rec = self.record(r);
-            let kind = if folded == fold_name(rec.name) { MatchKind::Exact } else { MatchKind::Alternate };
+            let kind = if folded == fold_name(rec.name) {
+                MatchKind::Exact
+            } else if if spelled_key { flags & SPELLED != 0 } else { spelled.contains(&r) } {
+                MatchKind::Alternate
+            } else {
+                MatchKind::Variant
+            };
             if let Some(c) = self.candidate(&rec, &key, kind, wants_admin, opts) {
                 cands.push(c);
             }
@@ -105,7 +131,7 @@ impl Gazetteer {
                     for (k, off) in keys_within(ix.map(), &key, dist as u8) {
                         let d = edit_distance(&key, &k).min(dist) as u8;
                         for p in ix.postings(off) {
-                            let rec = ix.record(p >> 1);
+                            let rec = ix.record(p >> FLAG_BITS);
                             if let Some(c) = self.candidate(&rec, &k, MatchKind::Fuzzy(d), wants_admin, opts) {
                                 if !cands.iter().any(|x| x.place.geonameid == c.place.geonameid) {
                                     cands.push(c);
@@ -125,6 +151,40 @@ impl Gazetteer {
                 .then(b.place.population.cmp(&a.place.population))
                 .then(a.place.geonameid.cmp(&b.place.geonameid))
         });
+        if opts.limit > 0 {
+            cands.truncate(opts.limit);
+        }
+        cands
+    }
+
+    /// The places called `head` inside the area `area` names (an admin-1
+    /// area or a country, as the text's "Palmyra, Pennsylvania" does), the
+    /// area given as the reason; none when no such area is known.
+    fn lookup_within(&self, head: &str, area: &str, opts: &LookupOptions) -> Vec<Candidate> {
+        let areas = LookupOptions { fuzzy: false, limit: 0, ..LookupOptions::default() };
+        let areas: Vec<Place> = self
+            .lookup(area, &areas)
+            .into_iter()
+            .filter(|c| c.kind <= MatchKind::Variant && (c.place.is_admin1() || c.place.is_country()))
+            .map(|c| c.place)
+            .collect();
+        if areas.is_empty() {
+            return Vec::new();
+        }
+        let all = LookupOptions { limit: 0, ..opts.clone() };
+        let mut cands: Vec<Candidate> = self
+            .lookup(head, &all)
+            .into_iter()
+            .filter_map(|mut c| {
+                let within = areas.iter().find(|a| {
+                    a.geonameid != c.place.geonameid
+                        && a.country == c.place.country
+                        && (a.is_country() || a.admin1_code == c.place.admin1_code)
+                })?;
+                c.reasons.push(format!("in {}", within.name));
+                Some(c)
+            })
+            .collect();
         if opts.limit > 0 {
             cands.truncate(opts.limit);
         }
@@ -161,7 +221,7 @@ impl Gazetteer {
             }
         }
         let place = to_place(rec);
-        let (score, reasons) = rank(&place, kind, wants_admin);
+        let (score, reasons) = rank(&place, kind, wants_admin, rec.names);
         Some(Candidate { place, matched: key.to_string(), kind, score, reasons })
     }
 
@@ -181,7 +241,7 @@ impl Gazetteer {
             .iter()
             .skip(1)
             .filter(|c| {
-                c.kind <= MatchKind::Alternate
+                c.kind <= MatchKind::Variant
                     && top.score - c.score < 0.05
                     && haversine_km(top.place.position, c.place.position) > 50.0
                     && !(top.place.is_admin1() || c.place.is_admin1()) // a town and its province are not rivals
@@ -203,6 +263,12 @@ impl Gazetteer {
 pub fn has_admin_suffix(name: &str) -> bool {
     let folded = fold_name(name);
     folded.rsplit(' ').next().is_some_and(|w| crate::gazetteer::fold::ADMIN_SUFFIXES.contains(&w))
+}
+
+/// How widely a place is known, in 0..=1, from the number of distinct names
+/// (keys) the gazetteer has for it: 255 or more is 1.
+pub fn name_prior(names: u16) -> f64 {
+    ((f64::from(names) + 1.0).log2() / 8.0).min(1.0)
 }
 
 /// Prominence of a place in 0..=1: countries and capitals high, admin-1 areas
@@ -229,13 +295,17 @@ pub fn prominence_of(feature_class: char, feature_code: &[u8], population: u64) 
     }
 }
 
-fn rank(p: &Place, kind: MatchKind, wants_admin: bool) -> (f64, Vec<String>) {
+/// A candidate's score: how the name matched, then the place's prominence
+/// prior (its kind and population, and how many names the world has for
+/// it: Palmyra the Syrian city has many, the Pennsylvania borough a few).
+fn rank(p: &Place, kind: MatchKind, wants_admin: bool, names: u16) -> (f64, Vec<String>) {
     let match_w = match kind {
         MatchKind::Exact => 1.0,
-        MatchKind::Alternate => 0.9,
+        MatchKind::Alternate => 0.95,
+        MatchKind::Variant => 0.85,
         MatchKind::Fuzzy(d) => 0.8 - 0.1 * f64::from(d),
     };
-    let prom = prominence(p);
+    let prom = 0.7 * prominence(p) + 0.3 * name_prior(names);
     let mut score = 0.6 * match_w + 0.4 * prom;
     let mut reasons = vec![kind.label()];
     if wants_admin && p.feature_class == 'A' {
@@ -248,6 +318,9 @@ fn rank(p: &Place, kind: MatchKind, wants_admin: bool) -> (f64, Vec<String>) {
         reasons.push(format!("area {}", p.feature_code));
     } else if p.population > 0 {
         reasons.push(format!("population {}", p.population));
+    }
+    if names > 1 {
+        reasons.push(format!("{names} names"));
     }
     (score.min(1.0), reasons)
 }
@@ -341,8 +414,13 @@ mod tests {
             row(98463, "Sulaymaniyah", "Slemani,Sulaimani", 35.56496, 45.4329, "P", "PPLA", "IQ", "05", 878146),
             row(910000001, "Jurf al-Nasr", "Jurf al-Sakhar", 32.86667, 44.21389, "P", "PPL", "IQ", "06", 0),
         ];
+        gazetteer_with(&rows)
+    }
+
+    /// A gazetteer of these rows and the admin-1 names of the rows above.
+    fn gazetteer_with(rows: &[String]) -> Gazetteer {
         let mut b = IndexBuilder::new();
-        for r in &rows {
+        for r in rows {
             b.add_row(parse_row(r).unwrap());
         }
         for (code, name) in [
@@ -452,6 +530,58 @@ mod tests {
             assert!(w[0].score >= w[1].score);
         }
         assert!(cands.iter().all(|c| (0.0..=1.0).contains(&c.score)));
+    }
+
+    /// A name spelled as a place's own beats one that only shares its key;
+    /// among places spelled so, the better known wins; an area after a
+    /// comma narrows the name to the places inside it.
+    #[test]
+    fn spelling_then_prominence_then_the_area_after_a_comma() {
+        let g = gazetteer_with(&[
+            row(94591, "Khānaqīn", "Khanaqin,Xaneqin,خانقين", 34.3482, 45.39065, "P", "PPL", "IQ", "10", 175000),
+            row(900005313, "Diyala", "Diyala Governorate", 34.04164, 44.86943, "A", "ADM1", "IQ", "10", 0),
+            row(91597, "Sāmarrā’", "Samarra", 34.1959, 43.88568, "P", "PPL", "IQ", "18", 158508),
+            // Samara shares Samarra's loose key, and is larger.
+            row(499099, "Samara", "Kuybyshev,Samar", 53.20767, 50.13553, "P", "PPL", "RU", "65", 1163399),
+            // Palmyra: the Syrian city has it as an alternate name, a small
+            // town as its own; the city is larger and has more names.
+            row(
+                163808,
+                "Tadmur",
+                "Palmyra,Palmyre,Tadmor,Palmira,Tdmr",
+                34.5624,
+                38.28402,
+                "P",
+                "PPL",
+                "SY",
+                "11",
+                51015,
+            ),
+            row(5204964, "Palmyra", "Palmstown", 40.30898, -76.5933, "P", "PPL", "US", "PA", 7451),
+            row(6254927, "Pennsylvania", "PA", 40.27245, -76.90567, "A", "ADM1", "US", "PA", 0),
+        ]);
+        let cands = g.lookup("Samarra", &LookupOptions::default());
+        assert_eq!((cands[0].place.geonameid, cands[0].kind), (91597, MatchKind::Exact));
+        let samara = cands.iter().find(|c| c.place.geonameid == 499099).unwrap();
+        assert_eq!(samara.kind, MatchKind::Variant);
+        assert_eq!(samara.reasons[0], "name variant");
+        // The other way round, Samara is the one spelled so.
+        assert_eq!(top_id(&g, "Samara"), Some(499099));
+        // "Samarrah" is an alternate spelling of no place here, only a variant.
+        assert!(g.lookup("Samarrah", &LookupOptions::default()).iter().all(|c| c.kind == MatchKind::Variant));
+        // Palmyra: spelled as both places' names, the better known city wins.
+        let cands = g.lookup("Palmyra", &LookupOptions::default());
+        assert_eq!((cands[0].place.geonameid, cands[0].kind), (163808, MatchKind::Alternate));
+        assert!(cands[0].reasons.iter().any(|r| r == "6 names"), "{:?}", cands[0].reasons);
+        assert_eq!((cands[1].place.geonameid, cands[1].kind), (5204964, MatchKind::Exact));
+        // ... and "Palmyra, Pennsylvania" is the town there.
+        let cands = g.lookup("Palmyra, Pennsylvania", &LookupOptions::default());
+        assert_eq!(cands.len(), 1);
+        assert_eq!(cands[0].place.geonameid, 5204964);
+        assert!(cands[0].reasons.iter().any(|r| r == "in Pennsylvania"), "{:?}", cands[0].reasons);
+        assert_eq!(top_id(&g, "Khanaqin, Diyala"), Some(94591));
+        assert!(g.lookup("Khanaqin, Pennsylvania", &LookupOptions::default()).is_empty());
+        assert!(g.lookup("Khanaqin, Nowhere", &LookupOptions::default()).is_empty());
     }
 
     #[test]
