@@ -256,6 +256,28 @@ fn named_or(a: Option<Actor>, default: Side) -> Side {
     a.map(Side::Named).unwrap_or(default)
 }
 
+/// The protest sub-event a sentence right after a protest's gives it, when
+/// the sentence tells what forces did to the crowd ("Police fired tear gas
+/// to disperse them, injuring four."): excessive force when someone was
+/// killed or hurt, intervention otherwise. `None` when it tells no such
+/// thing, or when the crowd itself turned violent (a riot is coded from
+/// its own sentence).
+pub(super) fn protest_follow_up(lower: &[String], casualties: u32) -> Option<&'static str> {
+    // "No one was arrested", "without intervention".
+    let negated = lower.iter().any(|w| matches!(w.as_str(), "no" | "not" | "without" | "never" | "nobody"));
+    if negated || any_of(CROWD_VIOLENCE, lower) && !burns_only_symbols(lower) {
+        return None;
+    }
+    let force = any_of(FORCE, lower);
+    if casualties > 0 && (force || any_of(INTERVENTION, lower)) {
+        Some("Excessive force against protesters")
+    } else if any_of(INTERVENTION, lower) || force {
+        Some("Protest with intervention")
+    } else {
+        None
+    }
+}
+
 /// The event type, sub-event type and actors of a sentence's event.
 pub(super) fn code_event(
     words: &[Word<'_>],

@@ -288,8 +288,18 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
                 let inc = &mut out[range.start];
                 inc.fatalities = inc.fatalities.max(killed);
                 inc.injured = inc.injured.max(injured);
+                recode_protest(gaz, inc, &lower);
                 last_incidents = last_incidents.map(|(_, r)| (si, r));
             }
+        } else if let Some((_, range)) = last_incidents
+            .as_ref()
+            .filter(|(k, r)| follows_incident && *k + 1 == si && r.len() == 1 && out[r.start].event_type == "Protests")
+            .filter(|_| !resolutions.iter().any(|r| r.mention.start >= s && r.mention.start < e))
+        {
+            // "Police used tear gas to disperse them.": what forces did to
+            // the protest of the sentence before.
+            let inc = &mut out[range.start];
+            recode_protest(gaz, inc, &lower);
         } else if let (Some(g), Some((k, range))) = (victim_group(&lower, &mentions), &last_incidents)
             && k + 1 == si
         {
@@ -355,6 +365,21 @@ fn trailing_toll(
     }
     let refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
     dates::find_dates(&refs, published).is_empty().then_some((killed, injured))
+}
+
+/// Recodes a protest by what the sentence after it says forces did
+/// ([`coding::protest_follow_up`]): the police become its second actor
+/// where it had none.
+fn recode_protest(gaz: &Gazetteer, inc: &mut Incident, lower: &[String]) {
+    if inc.event_type != "Protests" || inc.sub_event_type == "Excessive force against protesters" {
+        return;
+    }
+    let Some(sub) = coding::protest_follow_up(lower, inc.fatalities + inc.injured) else { return };
+    inc.sub_event_type = sub.to_string();
+    if inc.actor2.is_empty() {
+        let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
+        inc.actor2 = format!("Police Forces of {country}");
+    }
 }
 
 /// The event types a claim names by its noun ("claimed the blast"): a
@@ -659,6 +684,26 @@ mod tests {
         assert!(one("Syria's government said two soldiers were killed on Friday.").is_empty());
         // History the report recalls is not news.
         assert!(one("Militants captured the town of Hit in 2014.").is_empty());
+    }
+
+    #[test]
+    fn what_forces_do_to_a_protest_in_the_next_sentence_codes_it() {
+        let coded = |text: &str| {
+            let incs = one(text);
+            assert_eq!(incs.len(), 1, "{text}: {incs:?}");
+            (incs[0].sub_event_type.clone(), incs[0].actor2.clone(), incs[0].injured)
+        };
+        let protest = "Hundreds of teachers protested outside the council building in Nasiriyah on Monday.";
+        assert_eq!(
+            coded(&format!("{protest} Police fired tear gas to disperse them, injuring four.")),
+            ("Excessive force against protesters".to_string(), "Police Forces of Iraq".to_string(), 4)
+        );
+        assert_eq!(
+            coded(&format!("{protest} Police dispersed them with water cannon.")).0,
+            "Protest with intervention"
+        );
+        assert_eq!(coded(&format!("{protest} The march ended and no one was arrested.")).0, "Peaceful protest");
+        assert_eq!(coded(protest).0, "Peaceful protest");
     }
 
     #[test]
