@@ -72,7 +72,6 @@ impl OnErrorArgs {
     }
 }
 
-/// Which gazetteer to use.
 /// Where and when: the box and the days a command keeps (`near`, `cluster`).
 #[derive(Debug, Clone, clap::Args)]
 pub struct SpaceTimeArgs {
@@ -95,6 +94,7 @@ impl SpaceTimeArgs {
     }
 }
 
+/// Which gazetteer to use.
 #[derive(Debug, Clone, clap::Args)]
 pub struct GazetteerArgs {
     /// Gazetteer directory made by `gazetteer import` (searched before the

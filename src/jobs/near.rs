@@ -66,10 +66,7 @@ impl NearOptions {
         if limit == Some(0) {
             return Err(Error::invalid("--limit", "0", "must be at least 1"));
         }
-        if let Some(b @ [w, s, e, n]) = bbox {
-            crate::spatial::query::check_bbox(b)
-                .map_err(|m| Error::invalid("--bbox", format!("{w},{s},{e},{n}"), m))?;
-        }
+        crate::spatial::query::check_bbox_option(bbox)?;
         Ok(NearOptions { radius_km, nearest, bbox, filter: Filter::default(), limit })
     }
 
@@ -78,11 +75,7 @@ impl NearOptions {
     /// # Errors
     /// A `from` date after the `to` date.
     pub fn filter(mut self, filter: Filter) -> Result<NearOptions> {
-        if let (Some(f), Some(t)) = (filter.from, filter.to)
-            && f > t
-        {
-            return Err(Error::invalid("--from", f.to_string(), format!("is after --to {t}")));
-        }
+        crate::spatial::query::check_date_range(filter.from, filter.to)?;
         self.filter = filter;
         Ok(self)
     }

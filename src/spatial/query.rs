@@ -121,14 +121,8 @@ impl Subset {
     /// # Errors
     /// A box outside the globe or with south above north; `from` after `to`.
     pub fn new(bbox: Option<[f64; 4]>, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<Subset> {
-        if let Some(b @ [w, s, e, n]) = bbox {
-            check_bbox(b).map_err(|m| Error::invalid("--bbox", format!("{w},{s},{e},{n}"), m))?;
-        }
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(Error::invalid("--from", f.to_string(), format!("is after --to {t}")));
-        }
+        check_bbox_option(bbox)?;
+        check_date_range(from, to)?;
         Ok(Subset { bbox, from, to })
     }
 
@@ -388,6 +382,24 @@ pub fn parse_bbox(s: &str) -> Result<[f64; 4]> {
         .map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
     let b: [f64; 4] = v.try_into().map_err(|_| bad("expected four numbers WEST,SOUTH,EAST,NORTH"))?;
     check_bbox(b).map_err(bad)
+}
+
+/// [`check_bbox`] for a `--bbox` option: the error names the option.
+pub fn check_bbox_option(bbox: Option<[f64; 4]>) -> Result<()> {
+    if let Some(b @ [w, s, e, n]) = bbox {
+        check_bbox(b).map_err(|m| Error::invalid("--bbox", format!("{w},{s},{e},{n}"), m))?;
+    }
+    Ok(())
+}
+
+/// `--from` on or before `--to`, where both are set.
+pub fn check_date_range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> Result<()> {
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(Error::invalid("--from", f.to_string(), format!("is after --to {t}")));
+    }
+    Ok(())
 }
 
 /// Checks a box `[west, south, east, north]` in degrees (`west > east`
