@@ -256,6 +256,9 @@ fn named_or(a: Option<Actor>, default: Side) -> Side {
     a.map(Side::Named).unwrap_or(default)
 }
 
+/// ACLED's name for a country's police, with `{country}` in it.
+pub(super) const POLICE: &str = "Police Forces of {country}";
+
 /// The protest sub-event a sentence right after a protest's gives it, when
 /// the sentence tells what forces did to the crowd ("Police fired tear gas
 /// to disperse them, injuring four."): excessive force when someone was
@@ -296,7 +299,7 @@ pub(super) fn code_event(
         actor1: a1,
         actor2: a2,
     };
-    let police = || Side::Generic("Police Forces of {country}");
+    let police = || Side::Generic(POLICE);
     let violent_kinds = matches!(trigger.event_type.as_str(), "Battles" | "Violence against civilians" | "Riots")
         || trigger.sub_event_type == "Looting/property destruction";
     // A protest, or violence in a sentence about one.

@@ -378,7 +378,7 @@ fn recode_protest(gaz: &Gazetteer, inc: &mut Incident, lower: &[String]) {
     inc.sub_event_type = sub.to_string();
     if inc.actor2.is_empty() {
         let country = gaz.country_name(&inc.country).unwrap_or_else(|| inc.country.clone());
-        inc.actor2 = format!("Police Forces of {country}");
+        inc.actor2 = coding::POLICE.replace("{country}", &country);
     }
 }
 

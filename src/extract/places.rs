@@ -330,6 +330,13 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                     | "stated"
                     | "protested"
                     | "vowed"
+                    // A news agency: "Sana reported", "Xinhua quoted".
+                    | "reported"
+                    | "reports"
+                    | "quoted"
+                    | "quotes"
+                    | "cited"
+                    | "told"
             )
         });
     let owner = is_possessor(after)
@@ -369,13 +376,6 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
         matches!(w.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()), "told" | "telling")
             || (w.ends_with(',') && matches!(w.trim_end_matches(',').to_lowercase().as_str(), "agency" | "service"))
     });
-    let reports = !after_preposition
-        && next.first().is_some_and(|w| {
-            matches!(
-                w.trim_matches(|c: char| !c.is_alphanumeric()),
-                "reported" | "reports" | "quoted" | "quotes" | "cited" | "told"
-            )
-        });
     let part_of_org = next.first().is_some_and(|w| {
         let w = w.trim_end_matches("'s").trim_end_matches("\u{2019}s");
         is_org_head(w.trim_matches(|c: char| !c.is_alphanumeric()))
@@ -395,7 +395,6 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
         || speaks
         || owner
         || told
-        || reports
         || has_spoken
         || part_of_org
         || is_a_persons_name(before, after)
