@@ -293,8 +293,8 @@ pub fn extract_document(gaz: &Gazetteer, doc: &Document, opts: &ExtractOptions) 
             }
         } else if let Some((_, range)) = last_incidents
             .as_ref()
-            .filter(|(k, r)| follows_incident && *k + 1 == si && r.len() == 1 && out[r.start].event_type == "Protests")
-            .filter(|_| !resolutions.iter().any(|r| r.mention.start >= s && r.mention.start < e))
+            .filter(|(_, r)| follows_incident && r.len() == 1 && out[r.start].event_type == "Protests")
+            .filter(|_| !names_a_place(&resolutions, s, e))
         {
             // "Police used tear gas to disperse them.": what forces did to
             // the protest of the sentence before.
@@ -359,12 +359,19 @@ fn trailing_toll(
                 "separate" | "separately" | "another" | "elsewhere" | "meanwhile" | "earlier" | "also" | "since"
             )
         })
-        || res.iter().any(|r| r.mention.start >= s && r.mention.start < e && r.mention.kind != MentionKind::Demonym)
+        || names_a_place(res, s, e)
     {
         return None;
     }
     let refs: Vec<(usize, &str)> = words.iter().map(|w| (w.start, w.text)).collect();
     dates::find_dates(&refs, published).is_empty().then_some((killed, injured))
+}
+
+/// Does the sentence at `s..e` name a place of its own (a demonym, "Iraqi
+/// police", is none)? Resolutions are in text order.
+fn names_a_place(res: &[Resolution], s: usize, e: usize) -> bool {
+    let lo = res.partition_point(|r| r.mention.start < s);
+    res[lo..].iter().take_while(|r| r.mention.start < e).any(|r| r.mention.kind != MentionKind::Demonym)
 }
 
 /// Recodes a protest by what the sentence after it says forces did
@@ -700,6 +707,11 @@ mod tests {
         );
         assert_eq!(
             coded(&format!("{protest} Police dispersed them with water cannon.")).0,
+            "Protest with intervention"
+        );
+        // A demonym is no place of the sentence's own.
+        assert_eq!(
+            coded(&format!("{protest} Iraqi police dispersed them with water cannon.")).0,
             "Protest with intervention"
         );
         assert_eq!(coded(&format!("{protest} The march ended and no one was arrested.")).0, "Peaceful protest");
