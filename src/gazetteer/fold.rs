@@ -81,13 +81,19 @@ pub fn fold_word(word: &str, out: &mut String) {
 /// one space.
 pub fn fold_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    fold_name_into(name, &mut out);
+    out
+}
+
+/// [`fold_name`] appended to `out` (a buffer a hot loop reuses).
+pub fn fold_name_into(name: &str, out: &mut String) {
+    let start = out.len();
     for w in words(name) {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push(' ');
         }
-        fold_word(w, &mut out);
+        fold_word(w, out);
     }
-    out
 }
 
 /// Arabic definite articles as separate words or hyphenated prefixes.

@@ -13,7 +13,7 @@ use fst::raw::{CompiledAddr, Fst, Node, Output};
 
 use super::names::{Referent, demonym_index};
 use super::words::{flags, packed};
-use crate::gazetteer::fold::{fold_word, is_article, loose_word, words};
+use crate::gazetteer::fold::{fold_name_into, fold_word, is_article, loose_word};
 use crate::gazetteer::index::Bytes;
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
@@ -130,12 +130,7 @@ impl Vocab {
     /// spelling is the key itself, which the postings' flags answer.
     pub fn spelled(&mut self, gaz: &Gazetteer, name: &str, key: &str) -> Option<&[PlaceRef]> {
         self.folded.clear();
-        for w in words(name) {
-            if !self.folded.is_empty() {
-                self.folded.push(' ');
-            }
-            fold_word(w, &mut self.folded);
-        }
+        fold_name_into(name, &mut self.folded);
         if self.folded == key {
             return None;
         }

@@ -85,8 +85,9 @@ impl Gazetteer {
         if key.is_empty() {
             return Vec::new();
         }
+        let refs = self.refs_for_key(&key);
         if let Some((head, area)) = name.rsplit_once(',') {
-            if self.refs_for_key(&key).is_empty() {
+            if refs.is_empty() {
                 let within = self.lookup_within(head, area, opts);
                 if !within.is_empty() {
                     return within;
@@ -104,7 +105,7 @@ impl Gazetteer {
         // for another spelling.
         let spelled_key = folded == key;
         let spelled = if spelled_key { Vec::new() } else { self.refs_spelled(&folded) };
-        for (r, flags) in self.refs_for_key(&key) {
+        for (r, flags) in refs {
             let rec = self.record(r);
             let kind = if folded == fold_name(rec.name) {
                 MatchKind::Exact
