@@ -52,16 +52,9 @@ pub fn day_range(incidents: &[Incident]) -> Option<(NaiveDate, NaiveDate)> {
 /// The view to open on: the incidents' box with a margin (at least half a
 /// degree), or the admin-1 areas' world when there are no incidents.
 fn view_extent(incidents: &[Incident]) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-    for i in incidents {
-        b[0] = b[0].min(i.position.lon);
-        b[1] = b[1].min(i.position.lat);
-        b[2] = b[2].max(i.position.lon);
-        b[3] = b[3].max(i.position.lat);
-    }
-    if !b[0].is_finite() {
+    let Some(b) = crate::spatial::hull::extent(incidents.iter().map(|i| i.position)) else {
         return [-180.0, -90.0, 180.0, 90.0];
-    }
+    };
     let pad_x = ((b[2] - b[0]) * 0.1).max(0.5);
     let pad_y = ((b[3] - b[1]) * 0.1).max(0.5);
     [(b[0] - pad_x).max(-180.0), (b[1] - pad_y).max(-90.0), (b[2] + pad_x).min(180.0), (b[3] + pad_y).min(90.0)]

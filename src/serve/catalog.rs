@@ -10,7 +10,9 @@ use super::params::DateRange;
 use crate::export::geojson::{AreaStats, FeatureBuf};
 use crate::extract::incident::Incident;
 use crate::gazetteer::admin::AdminArea;
+use crate::geodesy::LonLat;
 use crate::spatial::cluster::Cluster;
+use crate::spatial::hull;
 use crate::spatial::index::in_bbox;
 use crate::spatial::zoom::{ZoomCluster, ZoomIndex, ZoomItem};
 
@@ -294,22 +296,15 @@ impl Catalog {
 
     /// The spatial extent `[w, s, e, n]` of a collection, when it has features.
     pub fn extent(&self, c: CollectionId) -> Option<[f64; 4]> {
-        let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
-        let mut add = |x0: f64, y0: f64, x1: f64, y1: f64| {
-            b = [b[0].min(x0), b[1].min(y0), b[2].max(x1), b[3].max(y1)];
+        let corners = |a: &AdminArea| {
+            let (lo, hi) = (a.bbox.min(), a.bbox.max());
+            [LonLat { lon: lo.x, lat: lo.y }, LonLat { lon: hi.x, lat: hi.y }]
         };
         match c {
-            CollectionId::Incidents => self.incidents.iter().for_each(|i| {
-                add(i.position.lon, i.position.lat, i.position.lon, i.position.lat);
-            }),
-            CollectionId::Clusters => self.clusters.iter().for_each(|k| {
-                add(k.centroid.lon, k.centroid.lat, k.centroid.lon, k.centroid.lat);
-            }),
-            CollectionId::Admin1 => self.areas.iter().for_each(|(a, _)| {
-                add(a.bbox.min().x, a.bbox.min().y, a.bbox.max().x, a.bbox.max().y);
-            }),
+            CollectionId::Incidents => hull::extent(self.incidents.iter().map(|i| i.position)),
+            CollectionId::Clusters => hull::extent(self.clusters.iter().map(|k| k.centroid)),
+            CollectionId::Admin1 => hull::extent(self.areas.iter().flat_map(|(a, _)| corners(a))),
         }
-        b[0].is_finite().then_some(b)
     }
 
     /// The first and last day of a collection's features.

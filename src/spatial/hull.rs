@@ -32,6 +32,17 @@ pub fn spherical_mean(points: impl IntoIterator<Item = LonLat>) -> Option<LonLat
     Some(LonLat::from_vector([s[0] / norm, s[1] / norm, s[2] / norm]))
 }
 
+/// The extent `[west, south, east, north]` of `points` as GIS software
+/// takes one: plain minima and maxima, never across the antimeridian (a
+/// QGIS project's view, an OGC collection's extent). `None` for no points.
+pub fn extent(points: impl IntoIterator<Item = LonLat>) -> Option<[f64; 4]> {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for p in points {
+        b = [b[0].min(p.lon), b[1].min(p.lat), b[2].max(p.lon), b[3].max(p.lat)];
+    }
+    b[0].is_finite().then_some(b)
+}
+
 /// The bounding box `[west, south, east, north]` of `points` with the
 /// smallest longitude span: when the widest gap between consecutive
 /// longitudes spans the antimeridian the box crosses it and `west > east`.
