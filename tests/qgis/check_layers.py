@@ -37,10 +37,9 @@ import shutil
 import sys
 import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgischeck import check, failures, leave, start_qgis  # before qgis: sets the platform
 
 from qgis.core import (  # noqa: E402
-    QgsApplication,
     QgsDateTimeRange,
     QgsFeatureRequest,
     QgsMapRendererSequentialJob,
@@ -84,14 +83,6 @@ LAYERS = {
     ),
 }
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures.append(what)
-    return ok
 
 
 def open_layer(uri, name):
@@ -234,8 +225,7 @@ def main(argv):
         return 2
     out = argv[1]
     png = argv[argv.index("--png") + 1] if "--png" in argv else None
-    app = QgsApplication([], False)
-    app.initQgis()
+    app = start_qgis()  # noqa: F841 (kept referenced while layers live)
     gpkg = os.path.join(out, "layers.gpkg")
     check(os.path.exists(gpkg), f"{gpkg} exists")
     events = {}
@@ -296,8 +286,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    code = main(sys.argv)
-    sys.stdout.flush()
-    # Tearing QGIS down with layers still referenced crashes PyQGIS 3.22
-    # (a segmentation fault after every check ran): leave without it.
-    os._exit(code)
+    leave(main(sys.argv))

@@ -30,13 +30,11 @@ on any failure.
 import argparse
 import json
 import os
-import sys
 import urllib.request
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgischeck import check, failures, leave, start_qgis  # before qgis: sets the platform
 
 from qgis.core import (  # noqa: E402
-    QgsApplication,
     QgsFeatureRequest,
     QgsRectangle,
     QgsVectorLayer,
@@ -51,14 +49,6 @@ TYPES = {
     "admin1": {"incident_count": QVariant.Int, "fatalities": QVariant.Int},
 }
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok: " if ok else "FAIL: ") + what, flush=True)
-    if not ok:
-        failures.append(what)
-    return ok
 
 
 def open_oapif(base, name, page_size=None, restrict_to_bbox=False):
@@ -144,8 +134,7 @@ def main():
     ap.add_argument("--page-size", type=int)
     args = ap.parse_args()
     base = args.base.rstrip("/")
-    app = QgsApplication([], False)
-    app.initQgis()
+    app = start_qgis()  # noqa: F841 (kept referenced while layers live)
     expected = {}
     for e in args.expect:
         name, n = e.split("=")
@@ -169,9 +158,4 @@ def main():
 
 
 if __name__ == "__main__":
-    code = main()
-    sys.stdout.flush()
-    # Tearing QGIS down (exitQgis, or the interpreter's own exit) with layers
-    # still referenced crashes PyQGIS 3.22 with a segmentation fault after
-    # every check ran: leave without it, as check_layers.py does.
-    os._exit(code)
+    leave(main())

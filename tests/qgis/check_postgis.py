@@ -28,10 +28,9 @@ Prints one line per check and exits 1 on any failure, listing them.
 import os
 import sys
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgischeck import check, failures, leave, start_qgis  # before qgis: sets the platform
 
 from qgis.core import (  # noqa: E402
-    QgsApplication,
     QgsDataSourceUri,
     QgsVectorLayer,
     QgsWkbTypes,
@@ -65,14 +64,6 @@ LAYERS = {
     ),
 }
 
-failures = []
-
-
-def check(ok, what):
-    print(("ok: " if ok else "FAIL: ") + what)
-    if not ok:
-        failures.append(what)
-    return ok
 
 
 def open_layer(host, port, db, user, table, key, wkb_type):
@@ -129,8 +120,7 @@ def main(argv):
         return 2
     host, port, db, user, table = argv[1:6]
     counts = [int(a) for a in argv[6:9]]
-    app = QgsApplication([], False)
-    app.initQgis()
+    app = start_qgis()  # noqa: F841 (kept referenced while layers live)
     keys = {
         "": ("event_id", QgsWkbTypes.Point),
         "_clusters": ("cluster_id", QgsWkbTypes.Point),
@@ -153,8 +143,4 @@ def main(argv):
 
 
 if __name__ == "__main__":
-    code = main(sys.argv)
-    sys.stdout.flush()
-    # As in check_layers.py: tearing QGIS down with layers still referenced
-    # crashes PyQGIS 3.22, so leave without it.
-    os._exit(code)
+    leave(main(sys.argv))
