@@ -764,6 +764,11 @@ mod tests {
         );
         assert!(one("Three people were killed in a blast on Monday, a correspondent in Baghdad reported.").is_empty());
         assert!(one("A veteran of the Gulf War was shot dead on Monday.").is_empty());
+        // Where a victim was born.
+        assert_eq!(
+            locations("A teacher born in Kirkuk was shot dead in Tikrit on Monday."),
+            ["Tikrit"]
+        );
         // Where a victim was taken afterwards.
         assert!(one("A policeman was shot dead on Monday and his body was taken to a hospital in Kirkuk.").is_empty());
         // A possessor that owns a part of itself is the place.

@@ -389,7 +389,17 @@ fn names_something_else(text: &str, s: usize, e: usize, r: &Resolution) -> bool 
                 "claimed" | "said" | "denied" | "announced" | "accused"
             )
         });
+    // "a man born in Basra": where a person comes from, not where the
+    // event happened. (Not a meeting's place: a protest against a summit
+    // happens where the summit sits.)
+    let born_in = prev.len() == 2
+        && matches!(prev[0].to_lowercase().as_str(), "in" | "at")
+        && matches!(
+            prev[1].to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()),
+            "born" | "raised" | "educated" | "studied"
+        );
     in_org_name
+        || born_in
         || institution
         || office
         || speaks

@@ -86,6 +86,17 @@ pub const NEVER: &[&str] = &[
     "fatah",
     "nato",
     "opec",
+    // Languages and a people that GeoNames also lists as small places (a
+    // village's alternate name, a loose key): "shot in English and Hindi",
+    // "enslaved by the Romans".
+    "english",
+    "hindi",
+    "urdu",
+    "pashto",
+    "dari",
+    "farsi",
+    "swahili",
+    "romans",
 ];
 
 /// Words that precede a person's name.
