@@ -187,7 +187,9 @@ pub(super) fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercas
         return false;
     }
     // Part of a longer capitalised name: "Human Rights Watch", "Abu Hamza".
-    if let Some(p) = i.checked_sub(1).map(|k| &toks[k]) {
+    // Not after a possessive: "Iraq's Mosul", "Baghdad's Rusafa district"
+    // name the place the possessor holds.
+    if let Some(p) = i.checked_sub(1).map(|k| &toks[k]).filter(|p| !p.possessive) {
         if toks[i].joined && p.cap && !p.sentence_initial && !p.is(flag::DIRECTIONS) {
             return false;
         }

@@ -852,8 +852,12 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
     if acronym && !p.is_country() {
         return true; // "IS", "US" as a town: an acronym names a country or nothing
     }
-    // Two letters ("Al-Bu", "Ur") are too little to name a town.
-    if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && !p.is_country() {
+    // Two letters ("Al-Bu", "Ur") are too little to name a town. The key
+    // folds doubled letters ("Ibb" -> "ib"), so the name's last word counts
+    // too: a town of three letters as written is one.
+    let last_word_letters =
+        m.name.rsplit(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).map_or(0, |w| w.chars().count());
+    if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && last_word_letters < 3 && !p.is_country() {
         return true;
     }
     // Every other chosen place is a country or farther than `km`.

@@ -417,6 +417,11 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
         // "Baghdad's Rusafa district": the possessor encloses the possessed.
         if matches!(between, "'s " | "\u{2019}s ") {
             mentions[b].enclosing = Some(a);
+            // "a market in Baghdad's Rusafa district": what lay in the
+            // possessor lies in the possessed part of it.
+            for m in mentions[..a].iter_mut().filter(|m| m.enclosing == Some(a)) {
+                m.enclosing = Some(b);
+            }
             continue;
         }
         // "Khanaqin, Diyala"; but ", in Jurf al-Nasr" is a list, not a container.

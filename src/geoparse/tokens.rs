@@ -34,6 +34,8 @@ pub(super) struct Token<'t> {
     pub sentence_initial: bool,
     /// Only spaces (or one hyphen) separate it from the previous token.
     pub joined: bool,
+    /// It was written with a possessive "'s" (not part of the token).
+    pub possessive: bool,
 }
 
 impl<'t> Token<'t> {
@@ -57,6 +59,7 @@ impl<'t> Token<'t> {
             all_caps,
             sentence_initial,
             joined,
+            possessive: false,
         }
     }
 
@@ -316,7 +319,9 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
             }
         };
         prev_abbrev = opens_abbreviation(lower);
-        toks.push(Token::new(start..wend, lower, cap, all_caps, sentence_initial, joined));
+        let mut tok = Token::new(start..wend, lower, cap, all_caps, sentence_initial, joined);
+        tok.possessive = wend != end;
+        toks.push(tok);
     }
     let other: &'a String = other;
     for (t, lo, hi) in in_other {
@@ -382,6 +387,7 @@ mod tests {
         assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
         assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);
         assert!(t[4].joined && !t[5].joined);
+        assert!(t[0].possessive && !t[1].possessive && !t[5].possessive);
     }
 
     #[test]
@@ -423,7 +429,9 @@ mod tests {
         let (mut a, mut b) = (LowerText::default(), LowerText::default());
         let new = tokenize(text, from, &mut a);
         let old = tokenize_with::<false>(text, from, &mut b);
-        let key = |t: &Token| (t.start, t.end, t.lower.to_string(), t.cap, t.all_caps, t.sentence_initial, t.joined);
+        let key = |t: &Token| {
+            (t.start, t.end, t.lower.to_string(), t.cap, t.all_caps, t.sentence_initial, t.joined, t.possessive)
+        };
         let new: Vec<_> = new.iter().map(key).collect();
         let old: Vec<_> = old.iter().map(key).collect();
         assert_eq!(new, old, "{text:?} from {from}");

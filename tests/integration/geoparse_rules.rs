@@ -42,6 +42,19 @@ fn directions_admin_words_and_possessives() {
     let r = parse("Iraq's jails hold thousands.");
     assert_eq!(r[0].mention.name, "Iraq");
     assert!(r[0].place.as_ref().unwrap().is_country());
+    // The place a possessor holds is a place of its own, not the end of a
+    // longer name ("Human Rights Watch").
+    for (text, owned) in [
+        ("Troops entered Iraq's Mosul on Monday.", "Mosul"),
+        ("Gunmen attacked Syria\u{2019}s Palmyra.", "Palmyra"),
+        ("Police patrolled Indonesia's Ambon city.", "Ambon"),
+    ] {
+        let r = parse(text);
+        let owned_place = r.iter().find(|r| r.mention.name == owned).unwrap_or_else(|| panic!("{owned} in {text:?}"));
+        assert_eq!(owned_place.mention.enclosing, Some(0), "{text}");
+    }
+    // A three-letter town whose key folds to two letters ("Ibb" -> "ib").
+    assert_eq!(names("A bomb exploded in the southern city of Ibb on Monday."), ["Ibb"]);
     let r = parse("Crops burned in Kirkuk province and in Kirkuk city.");
     assert!(r[0].place.as_ref().unwrap().is_admin1());
     assert_eq!(r[1].place.as_ref().unwrap().feature_class, 'P');
