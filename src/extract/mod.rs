@@ -764,11 +764,13 @@ mod tests {
         );
         assert!(one("Three people were killed in a blast on Monday, a correspondent in Baghdad reported.").is_empty());
         assert!(one("A veteran of the Gulf War was shot dead on Monday.").is_empty());
+        // A site in a city's district known only as an admin-2 area is
+        // coded at the city.
+        let i = one("A car bomb killed two guards at Tahrir Square in Baghdad's Rusafa district on Monday.");
+        assert_eq!(i.len(), 1);
+        assert_eq!((i[0].place_name.as_str(), i[0].geo_precision), ("Baghdad", 1));
         // Where a victim was born.
-        assert_eq!(
-            locations("A teacher born in Kirkuk was shot dead in Tikrit on Monday."),
-            ["Tikrit"]
-        );
+        assert_eq!(locations("A teacher born in Kirkuk was shot dead in Tikrit on Monday."), ["Tikrit"]);
         // Where a victim was taken afterwards.
         assert!(one("A policeman was shot dead on Monday and his body was taken to a hospital in Kirkuk.").is_empty());
         // A possessor that owns a part of itself is the place.

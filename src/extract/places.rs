@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::incident::{Incident, LocationType};
 use crate::gazetteer::{Gazetteer, Place};
-use crate::geoparse::{MentionKind, Relation, Resolution};
+use crate::geoparse::{Mention, MentionKind, Relation, Resolution};
 
 /// The places a sentence's event happened at: the innermost places named
 /// in it (an area that only says where another place lies is context, not a
@@ -958,6 +958,21 @@ fn city_of_area(gaz: &Gazetteer, area: &Place) -> Option<Place> {
     gaz.lookup(&area.name, &opts).into_iter().next().map(|c| c.place)
 }
 
+/// The city that owns the area enclosing `m` when the text writes it as a
+/// possessor ("Baghdad's Rusafa district"): the possessor itself when it
+/// resolved to a town, or the city of its name when it resolved to the
+/// province ([`city_of_area`]).
+fn district_of_city(gaz: &Gazetteer, text: &str, m: &Mention, all: &[Resolution]) -> Option<Place> {
+    let area = all.get(m.enclosing?)?;
+    let owner = all.get(area.mention.enclosing?)?;
+    let between = text.get(owner.mention.end..area.mention.start)?;
+    if !matches!(between, "'s " | "\u{2019}s ") {
+        return None;
+    }
+    let place = owner.place.as_ref()?;
+    if place.feature_class == 'P' { Some(place.clone()) } else { city_of_area(gaz, place) }
+}
+
 /// Codes where an incident happened from one resolution.
 pub(super) fn code_location(
     gaz: &Gazetteer,
@@ -1009,6 +1024,13 @@ pub(super) fn code_location(
     let (place, via_area) = match (via_area && !framed_as_area, area_city) {
         (true, Some(city)) => (city, false),
         (true, None) if place.feature_class == 'P' => (place, false),
+        _ => (place, via_area),
+    };
+    // "a market in Baghdad's Rusafa district": an unknown site in a
+    // district the gazetteer knows only as an admin-2 area of a city is
+    // coded at the city, as a square or prison of the city is.
+    let (place, via_area) = match (via_area, district_of_city(gaz, text, m, all)) {
+        (true, Some(city)) if place.feature_class == 'A' && !place.is_admin1() && !place.is_country() => (city, false),
         _ => (place, via_area),
     };
     let (location_type, precision) = if place.is_country() {
