@@ -35,6 +35,8 @@ pub(super) struct Context<'t> {
     pub(super) after_title: bool,
     /// A locative word directly before the name (no "the").
     pub(super) direct_locative: bool,
+    /// A lower-case place noun and "of" before the name ("the town of").
+    pub(super) noun_of: bool,
     /// A capitalised word follows that is not a place noun.
     pub(super) in_name: bool,
     /// The direction is capitalised mid-sentence ("East Bank"): maybe part of the name.
@@ -101,11 +103,14 @@ impl<'t> Context<'t> {
         // of Mosul": the noun before "of" frames the name as it would after
         // ("Department of Agriculture", capitalised, names an office).
         let noun_before_of = before(if skip_the { 3 } else { 2 }).is_some_and(|t| !t.cap);
+        let mut noun_of = false;
         if admin_noun.is_none() && site_noun.is_none() && lw == "of" && noun_before_of {
             if lw_prev_f & flag::ADMIN_NOUNS != 0 {
                 admin_noun = Some(lw_prev);
+                noun_of = true;
             } else if lw_prev_f & flag::SITE_NOUNS != 0 {
                 site_noun = Some(lw_prev);
+                noun_of = true;
             }
         }
         let direct_locative = !skip_the && (f1 & flag::LOCATIVE != 0 || near);
@@ -119,6 +124,7 @@ impl<'t> Context<'t> {
             noun_words,
             after_title,
             direct_locative,
+            noun_of,
             in_name,
             direction_in_name,
         }
@@ -214,8 +220,9 @@ pub(super) fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercas
         return false;
     }
     // An ordinary word that is also some town's name needs a locative word
-    // right before it ("in Reading"); "at the University" is not a place.
-    if single && first.is(flag::COMMON) && !ctx.direct_locative {
+    // right before it ("in Reading") or a place noun and "of" ("the town of
+    // Hit", "the city of Mobile"); "at the University" is not a place.
+    if single && first.is(flag::COMMON) && !ctx.direct_locative && !ctx.noun_of {
         return false;
     }
     let common = single && lowercase_words.contains(w0);

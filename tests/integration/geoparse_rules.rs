@@ -23,6 +23,9 @@ fn common_words_months_people_and_organisations_are_not_places() {
     assert!(names("Mobile phones were confiscated at the checkpoint.").is_empty());
     assert!(names("Reading the statement, the spokesman paused.").is_empty());
     assert!(names("Of course the talks resumed in May.").is_empty());
+    // An ordinary word after a place noun and "of" is a town's name.
+    assert_eq!(names("Troops recaptured the town of Hit on Monday."), ["Hit"]);
+    assert!(names("He spoke at the University of Reading.").is_empty());
     assert!(names("The Eagle had landed, he said.").is_empty());
     assert!(names("Human Rights Watch published a report.").is_empty());
     assert!(names("Mr. Jones said the convoy was late. Jones added nothing.").is_empty());
