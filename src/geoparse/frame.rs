@@ -60,7 +60,8 @@ impl<'t> Context<'t> {
         // "in", "in the", "near the", "north of", "outskirts of".
         let word = |k: usize| before(k).map_or(("", 0), |t| (t.lower, t.word_flags()));
         let (w1, f1) = word(1);
-        let skip_the = w1 == "the";
+        // "in the Akashat area", "in a Ramallah house": the article goes.
+        let skip_the = matches!(w1, "the" | "a" | "an");
         let ((lw, lw_f), (lw_prev, lw_prev_f)) = if skip_the { (word(2), word(3)) } else { ((w1, f1), word(2)) };
         let near = matches!(lw, "near" | "outside" | "outskirts" | "around")
             || (lw == "of"

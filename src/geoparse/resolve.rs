@@ -868,8 +868,11 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
             .all(|(o, c)| o == mi || c.is_none_or(|c| c.is_country() || farther_than(&c.at, &p.at, km)))
     };
     // A village across the world from everything else the report
-    // names is a namesake, even in a locative frame.
-    let outside_focus = focus.is_some_and(|f| p.country != f);
+    // names is a namesake, even in a locative frame; not one in a country
+    // the report names ("the Trujillo prison in northern Honduras" beside a
+    // stray foreign name).
+    let country_named = chosen.iter().any(|c| c.is_some_and(|c| c.is_country() && c.country == p.country));
+    let outside_focus = focus.is_some_and(|f| p.country != f) && !country_named;
     if p.feature_class == 'P'
         && p.population < 20_000
         && outside_focus

@@ -83,6 +83,8 @@ pub const NEVER: &[&str] = &[
     "hezbollah",
     "hizbollah",
     "taliban",
+    "shabab",
+    "shabaab",
     "fatah",
     "nato",
     "opec",
