@@ -282,13 +282,18 @@ fn spot_into(
         }
     }
     // A word this document uses as a person's name ("Mr. Jones", "Bob
-    // Jones") is a name everywhere in it, unless a locative frames it.
+    // Jones") is a name everywhere in it, unless a locative frames it or
+    // it names a country (a headline's "Rethinking Egypt" is no person).
     mentions.retain(|m| {
         if persons.is_empty() {
             return true;
         }
         let single = !m.name.contains(|c: char| c.is_whitespace() || c == '-');
-        !(single && m.kind == MentionKind::Gazetteer && persons.contains(&m.name.to_lowercase()) && !m.locative)
+        !(single
+            && m.kind == MentionKind::Gazetteer
+            && persons.contains(&m.name.to_lowercase())
+            && !m.locative
+            && !m.candidates.iter().any(|r| gaz.place(*r).is_country()))
     });
     mentions.extend(unknown_mentions(text, &toks, &mentions, &lowercase_words));
     mentions.sort_by_key(|m| m.start);
