@@ -848,7 +848,8 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
     let Some(p) = chosen[mi] else { return false };
     let framed = m.locative || m.admin_noun.is_some() || m.site_noun.is_some() || m.relation != Relation::At;
     let letters = m.name.chars().filter(|c| c.is_alphabetic()).count();
-    let acronym = (2..=4).contains(&letters) && !m.name.chars().any(char::is_lowercase);
+    // (Not a dotted abbreviation from the news-style table: "D.C.", "S.C.".)
+    let acronym = (2..=4).contains(&letters) && !m.name.chars().any(char::is_lowercase) && !m.name.contains('.');
     if acronym && !p.is_country() {
         return true; // "IS", "US" as a town: an acronym names a country or nothing
     }

@@ -66,6 +66,8 @@ fn directions_admin_words_and_possessives() {
         names("An inmate was shot as he fled the Trujillo prison in northern Honduras, according to Jose Romero.")
             .contains(&"Trujillo".to_string())
     );
+    // A dotted abbreviation is no acronym standing for nothing.
+    assert_eq!(names("The school opened a second campus in D.C. last year."), ["D.C."]);
     // A three-letter town whose key folds to two letters ("Ibb" -> "ib").
     assert_eq!(names("A bomb exploded in the southern city of Ibb on Monday."), ["Ibb"]);
     let r = parse("Crops burned in Kirkuk province and in Kirkuk city.");
