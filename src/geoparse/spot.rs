@@ -264,6 +264,13 @@ fn spot_into(
             i = j + 1 + ctx.noun_words;
             continue;
         }
+        // "Samra, 46, who was born near New Delhi": a name with an age is a
+        // person's, here and in the rest of the document.
+        if i == j && !ctx.locative && followed_by_an_age(text, toks[j].end) {
+            persons.insert(toks[i].lower.to_string());
+            i = j + 1;
+            continue;
+        }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
             let (candidates, flags): (Vec<PlaceRef>, Vec<u32>) = match postings {
                 Some(off) => gaz.refs_at(0, off).unzip(),
@@ -395,17 +402,28 @@ fn referent_refs(gaz: &Gazetteer, r: &super::names::Referent) -> Vec<PlaceRef> {
         .collect()
 }
 
-/// "Bob Jones": a capitalised word that is not a place word right before.
+/// "Bob Jones", "Tyrise M. Bell": a capitalised word that is not a place
+/// word right before, or such a word and a middle initial.
 fn follows_given_name(toks: &[Token], i: usize) -> bool {
-    i > 0 && toks[i].joined && {
-        let p = &toks[i - 1];
+    let given = |p: &Token| {
         p.cap
             && !p.all_caps
             && !p.is(flag::COMMON)
             && !p.is(flag::DIRECTIONS)
             && !p.is(flag::LOCATIVE)
             && p.lower.chars().count() > 2
-    }
+    };
+    let initial = |p: &Token| p.cap && p.lower.chars().count() == 1;
+    i > 0
+        && toks[i].joined
+        && (given(&toks[i - 1]) || (i > 1 && initial(&toks[i - 1]) && toks[i - 1].joined && given(&toks[i - 2])))
+}
+
+/// ", 46,": an age in apposition right after a name.
+fn followed_by_an_age(text: &str, end: usize) -> bool {
+    let Some(rest) = text.get(end..).and_then(|r| r.strip_prefix(", ")) else { return false };
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    (1..=3).contains(&digits) && rest.as_bytes().get(digits) == Some(&b',')
 }
 
 /// Links "X in Y", "X, Y", "X area of Y", "X police station in Y province":

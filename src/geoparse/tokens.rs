@@ -151,6 +151,19 @@ fn opens_abbreviation(lower: &str) -> bool {
     matches!(lower, "st" | "mt" | "ft")
 }
 
+/// Is the last token a middle initial: one capital letter after a
+/// capitalised word of three or more letters ("Tyrise M. Bell", not the
+/// "S" of "U.S.")? Its period does not end the sentence.
+fn middle_initial(toks: &[Token]) -> bool {
+    let [.., given, initial] = toks else { return false };
+    initial.cap
+        && initial.lower.len() == 1
+        && initial.joined
+        && given.cap
+        && !given.all_caps
+        && given.lower.chars().count() > 2
+}
+
 /// The buffers a document's tokens borrow their lower-case forms from.
 #[derive(Default)]
 pub(super) struct LowerText {
@@ -260,6 +273,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
             let lower = &lower[start - from..k - from];
             prev_abbrev = opens_abbreviation(lower);
             toks.push(Token::new(start..k, lower, cap, all_caps, sentence_initial, joined));
+            prev_abbrev |= middle_initial(&toks);
             continue;
         }
         k = start;
@@ -322,6 +336,7 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
         let mut tok = Token::new(start..wend, lower, cap, all_caps, sentence_initial, joined);
         tok.possessive = wend != end;
         toks.push(tok);
+        prev_abbrev |= middle_initial(&toks);
     }
     let other: &'a String = other;
     for (t, lo, hi) in in_other {
@@ -388,6 +403,11 @@ mod tests {
         assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);
         assert!(t[4].joined && !t[5].joined);
         assert!(t[0].possessive && !t[1].possessive && !t[5].possessive);
+        // A middle initial's period does not end the sentence; "U.S." does.
+        let text = "Tyrise M. Bell left the U.S. Kabul";
+        let t = tokenize(text, 0, &mut buf);
+        assert!(t[2].joined && !t[2].sentence_initial, "Bell");
+        assert!(t[6].sentence_initial, "Kabul");
     }
 
     #[test]

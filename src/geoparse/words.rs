@@ -177,6 +177,12 @@ pub const TITLES: &[&str] = &[
 /// Capitalised words that are also the names of some town somewhere but are
 /// far more often ordinary English (or news) words.
 pub const COMMON: &[&str] = &[
+    // "None of the improvements", "its Web site", "the Food and Drug
+    // Administration", "Chamber of Commerce".
+    "none",
+    "web",
+    "drug",
+    "commerce",
     "a",
     "an",
     "the",
