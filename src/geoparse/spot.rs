@@ -20,7 +20,7 @@ use super::frame::{Context, accept, begins_longer_name, make_mention, unknown_me
 pub use super::mention::{Mention, MentionKind, Relation};
 use super::tokens::{LowerText, LowercaseWords, Token, tokenize};
 use super::vocab::{Vocab, Walk, WordId};
-use super::words::{flag, is_in};
+use super::words::{flag, is_given_name, is_in};
 use crate::gazetteer::index::{PRIMARY, SPELLED};
 use crate::gazetteer::{Gazetteer, PlaceRef};
 
@@ -265,9 +265,15 @@ fn spot_into(
             continue;
         }
         // "Samra, 46, who was born near New Delhi": a name with an age is a
-        // person's, here and in the rest of the document.
-        if i == j && !ctx.locative && followed_by_an_age(text, toks[j].end) {
+        // person's, here and in the rest of the document; so is a common
+        // given name ("Mary Lodge", "Kristina and Tim") outside "in", "near".
+        if i == j && !ctx.locative && (followed_by_an_age(text, toks[j].end) || is_given_name(t.lower)) {
             persons.insert(toks[i].lower.to_string());
+            i = j + 1;
+            continue;
+        }
+        // "Stevens & Wilkinson", "Procter & Gamble": a firm's name.
+        if i == j && beside_an_ampersand(text, &toks, i) {
             i = j + 1;
             continue;
         }
@@ -417,6 +423,12 @@ fn follows_given_name(toks: &[Token], i: usize) -> bool {
     i > 0
         && toks[i].joined
         && (given(&toks[i - 1]) || (i > 1 && initial(&toks[i - 1]) && toks[i - 1].joined && given(&toks[i - 2])))
+}
+
+/// Is token `i` one side of "X & Y", both capitalised?
+fn beside_an_ampersand(text: &str, toks: &[Token], i: usize) -> bool {
+    let amp = |a: &Token, b: &Token| a.cap && b.cap && text.get(a.end..b.start) == Some(" & ");
+    toks.get(i + 1).is_some_and(|n| amp(&toks[i], n)) || (i > 0 && amp(&toks[i - 1], &toks[i]))
 }
 
 /// ", 46,": an age in apposition right after a name.

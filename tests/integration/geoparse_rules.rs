@@ -35,6 +35,11 @@ fn common_words_months_people_and_organisations_are_not_places() {
     assert_eq!(names("Samra, 46, was born near Mosul. Samra is hopeful."), ["Mosul"]);
     assert_eq!(names("Aid came from the U.S. Kabul said thanks."), ["U.S.", "Kabul"]);
     assert!(names("None of the improvements were finished.").is_empty());
+    // Common given names, a firm's name with "&".
+    assert!(names("Kristina and Tim said they were in shock, Mary Lodge added.").is_empty());
+    assert!(names("The city owes the firm Stevens & Wilkinson money.").is_empty());
+    // A given name that is also a well-known city is not on the list.
+    assert_eq!(names("Flooding hit Austin on Monday."), ["Austin"]);
     // A country read as a surname once ("Rethinking Egypt") is still the country.
     assert_eq!(names("Rethinking Egypt-US relations. Egypt, which had trouble, hopes for more."), ["US", "Egypt"]);
     assert!(names("Hamas and Hezbollah issued statements.").is_empty());
