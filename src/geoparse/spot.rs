@@ -272,8 +272,12 @@ fn spot_into(
             i = j + 1;
             continue;
         }
+        // "West Nile virus", "Marburg fever": a disease named after a place.
+        let disease = toks.get(j + 1).is_some_and(|n| {
+            n.joined && matches!(n.lower, "virus" | "viruses" | "fever" | "flu" | "disease" | "syndrome")
+        });
         // "Stevens & Wilkinson", "Procter & Gamble": a firm's name.
-        if i == j && beside_an_ampersand(text, &toks, i) {
+        if disease || (i == j && beside_an_ampersand(text, &toks, i)) {
             i = j + 1;
             continue;
         }

@@ -38,6 +38,8 @@ fn common_words_months_people_and_organisations_are_not_places() {
     // Common given names, a firm's name with "&".
     assert!(names("Kristina and Tim said they were in shock, Mary Lodge added.").is_empty());
     assert!(names("The city owes the firm Stevens & Wilkinson money.").is_empty());
+    // A disease named after a place.
+    assert!(names("Cases of West Nile virus and Marburg fever rose.").is_empty());
     // A given name that is also a well-known city is not on the list.
     assert_eq!(names("Flooding hit Austin on Monday."), ["Austin"]);
     // A country read as a surname once ("Rethinking Egypt") is still the country.
