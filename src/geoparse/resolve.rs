@@ -254,12 +254,13 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
             }
         }
     }
+    // The country with the most votes, at least one full vote, and no tie
+    // ("Springfield ... Springfield": half a vote each time for Australia
+    // and for the United States is evidence for neither).
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
-        votes
-            .iter()
-            .filter(|(_, v)| *v >= 1.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(c, _)| Code(c).as_str())
+        let best = votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))?;
+        let tied = votes.iter().any(|(c, v)| c != &best.0 && (v - best.1).abs() < 1e-9);
+        (!tied).then(|| Code(best.0).as_str())
     });
     let key_ids: Vec<usize> = mentions
         .iter()

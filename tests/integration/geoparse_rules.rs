@@ -113,6 +113,11 @@ fn news_spellings_and_context_resolve() {
         assert_eq!(p.name, want, "{text}");
         assert!((p.position.lat - lat).abs() < 0.1 && (p.position.lon - lon).abs() < 0.1, "{text}: {:?}", p.position);
     }
+    // A name repeated is no focus on one of its countries: an even split
+    // between two countries (Springfield, Queensland; Springfield, US)
+    // leaves the most populous reading.
+    let r = parse("Springfield police said the road was closed. Springfield schools stayed open.");
+    assert!(r.iter().all(|r| r.place.as_ref().is_some_and(|p| p.country == "US")), "{:?}", r[0].rule);
     // Document context: a town inside the state the story names.
     let r =
         parse("Police in Gainesville, Florida, arrested two men. Gainesville officers said more arrests would follow.");
