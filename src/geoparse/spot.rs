@@ -135,6 +135,8 @@ const KEEP_BUFFER_BYTES: usize = 1 << 20;
 struct Buffers {
     lower_text: LowerText,
     scratch: Scratch,
+    /// The tokens' vector, emptied ([`recycle`]).
+    tokens: Vec<Token<'static>>,
 }
 
 thread_local! {
@@ -144,13 +146,23 @@ thread_local! {
 }
 
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let Buffers { mut lower_text, mut scratch } = BUFFERS.take();
-    let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch);
+    let Buffers { mut lower_text, mut scratch, mut tokens } = BUFFERS.take();
+    let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch, &mut tokens);
     // A huge document's copy is not kept for the thread's lifetime.
-    if lower_text.capacity() <= KEEP_BUFFER_BYTES {
-        BUFFERS.set(Buffers { lower_text, scratch });
+    let bytes = lower_text.capacity() + tokens.capacity() * std::mem::size_of::<Token>();
+    if bytes <= KEEP_BUFFER_BYTES {
+        BUFFERS.set(Buffers { lower_text, scratch, tokens });
     }
     mentions
+}
+
+/// `v`'s allocation, emptied, as a vector of tokens of another lifetime:
+/// the next document's tokens reuse it instead of allocating (the
+/// standard library collects a mapped `into_iter` in place when the
+/// element layouts agree, as they do here).
+fn recycle<'b>(mut v: Vec<Token<'_>>) -> Vec<Token<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
 }
 
 fn spot_into(
@@ -160,8 +172,9 @@ fn spot_into(
     from: usize,
     lower_text: &mut LowerText,
     scratch: &mut Scratch,
+    tokens: &mut Vec<Token<'static>>,
 ) -> Vec<Mention> {
-    let toks = tokenize(text, from, lower_text);
+    let toks = tokenize(text, from, lower_text, std::mem::take(tokens));
     let lowercase_words = LowercaseWords::new(&toks);
     let mut mentions: Vec<Mention> = Vec::with_capacity(8);
     let mut persons: HashSet<String, FixedState> = HashSet::default();
@@ -294,6 +307,7 @@ fn spot_into(
     mentions.sort_by_key(|m| m.start);
     link_enclosing(text, &mut mentions);
     inherit_locative(text, &mut mentions);
+    *tokens = recycle(toks);
     mentions
 }
 
@@ -450,5 +464,20 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
         if comma_only || via_in {
             mentions[a].enclosing = Some(b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycled_tokens_keep_their_allocation() {
+        let mut buf = LowerText::default();
+        let toks = tokenize("Gunmen attacked Khanaqin, Diyala", 0, &mut buf, Vec::new());
+        assert_eq!(toks.len(), 4);
+        let (at, capacity) = (toks.as_ptr() as usize, toks.capacity());
+        let v: Vec<Token<'static>> = recycle(toks);
+        assert_eq!((v.as_ptr() as usize, v.capacity(), v.len()), (at, capacity, 0));
     }
 }
