@@ -308,7 +308,8 @@ pub(super) fn unknown_mentions(
                 break;
             }
         }
-        if j - i >= 3 {
+        // A name that opens a sentence is never taken: no frame to read.
+        if j - i >= 3 || toks[i].sentence_initial {
             i = j + 1;
             continue;
         }
@@ -329,7 +330,7 @@ pub(super) fn unknown_mentions(
                     | "outskirts"
             );
         let noun_frame = ctx.locative && (ctx.site_noun.is_some() || ctx.admin_noun.is_some());
-        if (of_frame || noun_frame) && !ctx.after_title && !toks[i].sentence_initial {
+        if (of_frame || noun_frame) && !ctx.after_title {
             let name_start = toks[i].start;
             let name_end = toks[j].end;
             let key = crate::gazetteer::fold::loose_key(&text[name_start..name_end]);
