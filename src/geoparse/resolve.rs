@@ -458,7 +458,7 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     }
     let mut best: Option<Scored> = None;
     for ci in 0..cs.len() {
-        let score = score_candidate(doc, facts, ci, None, None);
+        let score = score_only(doc, facts, ci);
         if best.is_none_or(|b| score > b.score + 1e-12) {
             best = Some(Scored { idx: ci, score });
         }
@@ -555,6 +555,7 @@ fn confidence(cs: &[Cand], best: Scored, w: &Weights) -> f64 {
 /// The prior features of a candidate: what kind of place it is, and how
 /// many live there ([`prominence_of`](crate::gazetteer::store::prominence_of)
 /// split into its parts, so that each gets its own weight).
+#[inline]
 fn prior(acc: &mut Acc, p: &Cand) {
     let area = p.feature_class == 'A';
     if area && p.feature_code.starts_with(b"PCL") {
@@ -578,9 +579,21 @@ fn score_candidate(
     doc: &Doc,
     facts: &MentionFacts,
     ci: usize,
-    mut rules: Option<&mut String>,
+    rules: Option<&mut String>,
     x: Option<&mut Features>,
 ) -> f64 {
+    score(doc, facts, ci, rules, x)
+}
+
+/// [`score_candidate`] without a trail or a vector, as the passes ask it
+/// of every candidate: compiled apart, with the recording left out.
+fn score_only(doc: &Doc, facts: &MentionFacts, ci: usize) -> f64 {
+    score(doc, facts, ci, None, None)
+}
+
+/// The body of [`score_candidate`] and [`score_only`], inlined into each.
+#[inline(always)]
+fn score(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut String>, x: Option<&mut Features>) -> f64 {
     let mi = facts.mi;
     let m = &doc.mentions[mi];
     let cs = &doc.cands[mi];
