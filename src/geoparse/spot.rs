@@ -34,6 +34,8 @@ struct Scratch {
     pieces: String,
     /// (token index, range in `pieces`, word id) of each word of the walk.
     spans: Vec<(usize, usize, usize, WordId)>,
+    /// The posting flags of the current mention's candidates.
+    flags: Vec<u32>,
 }
 
 /// The longest gazetteer name starting at token `i`.
@@ -278,13 +280,32 @@ fn spot_into(
             continue;
         }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
-            let (candidates, flags): (Vec<PlaceRef>, Vec<u32>) = match postings {
-                Some(off) => gaz.refs_at(0, off).unzip(),
-                None => gaz.refs_for_key(&key).into_iter().unzip(),
+            // The candidates in a vector of their size, their flags in
+            // scratch (the mention keeps what they say).
+            let flags = &mut scratch.flags;
+            flags.clear();
+            let candidates: Vec<PlaceRef> = match postings {
+                Some(off) => {
+                    let refs = gaz.refs_at(0, off);
+                    let mut candidates = Vec::with_capacity(refs.size_hint().0);
+                    for (r, f) in refs {
+                        candidates.push(r);
+                        flags.push(f);
+                    }
+                    candidates
+                }
+                None => gaz
+                    .refs_for_key(&key)
+                    .into_iter()
+                    .map(|(r, f)| {
+                        flags.push(f);
+                        r
+                    })
+                    .collect(),
             };
             let primary = flags.iter().map(|f| f & PRIMARY != 0).collect();
             let mut m = make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx);
-            m.spelled = spelled(gaz, vocab, &m, &flags);
+            m.spelled = spelled(gaz, vocab, &m, &scratch.flags);
             mentions.push(m);
             i = j + 1 + ctx.noun_words;
         } else {
