@@ -63,8 +63,9 @@ impl<'a> Unit<'a> {
 const CHUNK_DOCS: usize = 4096;
 
 /// Documents serialised into one buffer (a unit of parallel work within a
-/// chunk).
-const GROUP_DOCS: usize = 64;
+/// chunk): enough for a buffer past the 64 KiB of the output's own buffer,
+/// which then takes it without a copy.
+const GROUP_DOCS: usize = 128;
 
 /// Room made in a group's buffer per byte of its texts: news lines come
 /// out about 2.6 times their size, so the buffer rarely grows.
