@@ -239,18 +239,20 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: Vec<(&[u8], f64)> = Vec::with_capacity(8);
-    let mut countries: Vec<&[u8]> = Vec::with_capacity(8);
+    // (Codes compare inline: a call to `memcmp` per pair of two-byte codes
+    // cost more than the comparison.)
+    let mut votes: Vec<(Code, f64)> = Vec::with_capacity(8);
+    let mut countries: Vec<Code> = Vec::with_capacity(8);
     for cs in &cands {
         countries.clear();
-        countries.extend(cs.iter().map(|p| p.country.0));
+        countries.extend(cs.iter().map(|p| p.country));
         countries.sort_unstable();
         countries.dedup();
         for c in &countries {
             let share = 1.0 / countries.len() as f64;
             match votes.iter_mut().find(|(v, _)| v == c) {
                 Some(v) => v.1 += share,
-                None => votes.push((c, share)),
+                None => votes.push((*c, share)),
             }
         }
     }
@@ -258,37 +260,31 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         votes
             .iter()
             .filter(|(_, v)| *v >= 1.0)
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))
-            .map(|(c, _)| Code(c).as_str())
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .map(|(c, _)| c.as_str())
     });
-    let key_ids: Vec<usize> = mentions
-        .iter()
-        .enumerate()
-        .map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi))
-        .collect();
-    let encloses_other: Vec<bool> =
-        (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
-    let listed = list_neighbours(text, &mentions);
+    // The per-mention lists of plain indices and flags live in this
+    // thread's scratch, kept from section to section.
+    let mut scratch = SCRATCH.take();
+    let Scratch { key_ids, encloses_other, listed, last, next, weak, new_index } = &mut scratch;
+    key_ids.clear();
+    key_ids.extend(
+        mentions.iter().enumerate().map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi)),
+    );
+    encloses_other.clear();
+    encloses_other.extend((0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))));
+    list_neighbours(text, &mentions, listed);
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
-    let mut last: Vec<Option<usize>> = vec![None; mentions.len()];
-    let mut next: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+    last.clear();
+    last.resize(mentions.len(), None);
     let mut facts: Vec<MentionFacts> = Vec::with_capacity(mentions.len());
     let mut anchors: Vec<(usize, Cand)> = Vec::with_capacity(mentions.len());
     let option_country = opts.country.as_deref();
     // The document as every scoring sees it; each pass adds its anchors.
     let weights = opts.weights();
-    let base = Doc {
-        gaz,
-        mentions: &mentions,
-        cands: &cands,
-        focus,
-        option_country,
-        anchors: &[],
-        key_ids: &key_ids,
-        weights,
-    };
+    let base = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &[], key_ids, weights };
     // With `explain`, every candidate's features in the first pass.
     let mut first_pass: Vec<Vec<Features>> = Vec::new();
     for pass in 0..2 {
@@ -299,7 +295,7 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         facts.clear();
         facts.extend(
             (0..mentions.len())
-                .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi])),
+                .map(|mi| mention_facts(mi, &mentions[mi], &cands, last, focus, encloses_other[mi], listed[mi])),
         );
         let doc = Doc { anchors: &anchors, ..base };
         if opts.explain && pass == 0 {
@@ -307,13 +303,14 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         }
         next.clear();
         next.extend(facts.iter().map(|f| best_candidate(&doc, f)));
-        std::mem::swap(&mut last, &mut next);
+        std::mem::swap(last, next);
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
 
     // A bare capitalised word whose only readings are small places far
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
-    let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
+    weak.clear();
+    weak.extend(mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)));
     // The trail is written for the winners only: each is scored again,
     // explaining, with the last pass's facts and anchors (the score is the
     // one the last pass saw, and a lone candidate's first).
@@ -354,9 +351,9 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         Vec::new()
     };
     // Indices shift when weak mentions go: renumber the enclosing links.
-    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(weak.len());
+    new_index.clear();
     let mut n = 0;
-    for w in &weak {
+    for w in weak.iter() {
         new_index.push((!w).then(|| {
             n += 1;
             n - 1
@@ -396,6 +393,7 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
             out.push(Resolution { mention: m, place, admin1, within, score, rule, candidates });
         }
     });
+    SCRATCH.set(scratch);
     out
 }
 
@@ -470,15 +468,40 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
 /// ([`listed_together`], as the spotter passes a locative down a list).
 /// "Atlanta, Georgia" is a town in its state, not a list: the scorer only
 /// counts neighbours of the same level.
-fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> {
-    let mut out = vec![[None, None]; mentions.len()];
+fn list_neighbours(text: &str, mentions: &[Mention], out: &mut Vec<[Option<usize>; 2]>) {
+    out.clear();
+    out.resize(mentions.len(), [None, None]);
     for k in 1..mentions.len() {
         if listed_together(text, &mentions[k - 1], &mentions[k]) {
             out[k - 1][1] = Some(k);
             out[k][0] = Some(k - 1);
         }
     }
-    out
+}
+
+/// The per-mention lists of [`resolve_section`] that hold no borrows,
+/// emptied and refilled for each section instead of allocated.
+#[derive(Default)]
+struct Scratch {
+    /// For each mention, the first mention with the same key.
+    key_ids: Vec<usize>,
+    /// Another mention names this one as its container.
+    encloses_other: Vec<bool>,
+    /// The mentions listed right before and after ([`list_neighbours`]).
+    listed: Vec<[Option<usize>; 2]>,
+    /// The candidates chosen by the last pass, and by the current one.
+    last: Vec<Option<usize>>,
+    next: Vec<Option<usize>>,
+    /// Mentions dropped as too weak ([`is_weak`]).
+    weak: Vec<bool>,
+    /// Each kept mention's index in the output.
+    new_index: Vec<Option<usize>>,
+}
+
+thread_local! {
+    /// This thread's [`Scratch`], taken by a section and given back (a
+    /// section inside another, were there one, would start empty).
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::default();
 }
 
 /// Is `town` a sizeable town inside the admin-1 area `area` (both readings
