@@ -206,7 +206,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 }
 
 /// Resolves one section's mentions as one document.
-fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
+fn resolve_section(gaz: &Gazetteer, text: &str, mut mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
     // Most documents have none: then no list at all (`areas` is empty).
@@ -361,7 +361,7 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
     }
     let mut out = Vec::with_capacity(n);
     PlaceCache::with(gaz, |places| {
-        for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
+        for ((mi, mut m), trail) in mentions.drain(..).enumerate().zip(trails) {
             if weak[mi] {
                 continue;
             }
@@ -394,6 +394,8 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         }
     });
     SCRATCH.set(scratch);
+    // The emptied vector serves the spotter's next document.
+    super::mention::give_back(mentions);
     out
 }
 

@@ -178,7 +178,7 @@ fn spot_into(
 ) -> Vec<Mention> {
     let toks = tokenize(text, from, lower_text, std::mem::take(tokens));
     let lowercase_words = LowercaseWords::new(&toks);
-    let mut mentions: Vec<Mention> = Vec::with_capacity(8);
+    let mut mentions: Vec<Mention> = super::mention::mention_vec();
     let mut persons: HashSet<String, FixedState> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
