@@ -216,14 +216,15 @@ pub(super) fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercas
     if single && first.is(flag::COMMON) && !ctx.direct_locative {
         return false;
     }
-    let common = single && lowercase_words.contains(w0);
-    if common && !ctx.framed() {
+    // (A framed name needs no look for the word in lower case.)
+    if single && !ctx.framed() && lowercase_words.contains(w0) {
         return false;
     }
     if single && first.sentence_initial && !ctx.framed() {
         // A sentence-initial capital says nothing; an ordinary English word
         // there is not a place ("Reading the report...", "Mobile phones").
-        if first.is(flag::COMMON) || lowercase_words.contains(w0) {
+        // (A word the document also writes in lower case was refused above.)
+        if first.is(flag::COMMON) {
             return false;
         }
     }

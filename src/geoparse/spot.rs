@@ -264,8 +264,9 @@ fn spot_into(
             }
             continue;
         }
-        let ordinary = i == j && (t.is(flag::COMMON) || lowercase_words.contains(t.lower));
-        if ctx.direction_in_name && ordinary && !ctx.after_title {
+        // (Whether the word is ordinary is asked last: the least often.)
+        let ordinary = || i == j && (t.is(flag::COMMON) || lowercase_words.contains(t.lower));
+        if ctx.direction_in_name && !ctx.after_title && ordinary() {
             // "East Bank", "Eastern Creek": a capitalised direction before an
             // ordinary word that some town is named is a name the gazetteer
             // lacks, not a part of that town ("East Oxford", "West Africa"
