@@ -16,10 +16,7 @@ pub fn escape_into(w: &mut Vec<u8>, s: &str) {
     let bytes = s.as_bytes();
     // Most strings (names, codes, rule trails) need no escape: found eight
     // bytes at a time, they are copied whole.
-    let mut chunks = bytes.chunks_exact(8);
-    let clean = chunks.all(|c| !needs_escape8(u64::from_le_bytes(c.try_into().expect("eight bytes"))))
-        && chunks.remainder().iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
-    if clean {
+    if is_clean(bytes) {
         w.extend_from_slice(bytes);
         return;
     }
@@ -46,6 +43,22 @@ pub fn escape_into(w: &mut Vec<u8>, s: &str) {
         w.extend_from_slice(&[b'\\', short]);
     }
     w.extend_from_slice(&bytes[run..]);
+}
+
+/// Does no byte of `bytes` need escaping? Checked eight bytes at a time:
+/// the whole words, then the last eight bytes (overlapping the words
+/// checked), and a short string as one word padded with a plain letter.
+fn is_clean(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    if n < 8 {
+        let mut x = u64::from_le_bytes([b'a'; 8]);
+        for (k, &b) in bytes.iter().enumerate() {
+            x = (x & !(0xff << (8 * k))) | u64::from(b) << (8 * k);
+        }
+        return !needs_escape8(x);
+    }
+    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("eight bytes"));
+    (0..n / 8).all(|k| !needs_escape8(word(8 * k))) && !needs_escape8(word(n - 8))
 }
 
 /// Does any byte of `x` need escaping in a JSON string: a control byte
@@ -95,6 +108,18 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             assert_eq!(needs_escape8(x), needs(x), "{x:#x}");
+        }
+        // Each special byte at each place of a string of every short length:
+        // in a whole word, the last (overlapping) one, or a padded one.
+        for n in 0..=20 {
+            assert!(is_clean(&vec![b'a'; n]), "{n}");
+            for v in [0u8, 0x08, b'\t', b'\n', 0x1f, b'"', b'\\'] {
+                for k in 0..n {
+                    let mut b = vec![b'a'; n];
+                    b[k] = v;
+                    assert!(!is_clean(&b), "{n} {k} {v}");
+                }
+            }
         }
         // Each special byte at each place of a string, in a chunk or the rest.
         for v in [0u8, 0x08, b'\t', b'\n', 0x1f, b'"', b'\\'] {

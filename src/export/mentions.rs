@@ -92,9 +92,9 @@ fn write_toponym(w: &mut Vec<u8>, r: &Resolution) {
         None => w.extend_from_slice(b"null"),
     }
     w.extend_from_slice(b",\"lat\":");
-    opt_f64(w, p.map(|p| round6(p.position.lat)));
+    remembered_f64(w, p.map(|p| round6(p.position.lat)));
     w.extend_from_slice(b",\"lon\":");
-    opt_f64(w, p.map(|p| round6(p.position.lon)));
+    remembered_f64(w, p.map(|p| round6(p.position.lon)));
     w.extend_from_slice(b",\"name\":");
     string(w, &m.name);
     w.extend_from_slice(b",\"place_name\":");
@@ -111,7 +111,7 @@ fn write_toponym(w: &mut Vec<u8>, r: &Resolution) {
     w.extend_from_slice(b",\"rule\":");
     string(w, &r.rule);
     w.extend_from_slice(b",\"score\":");
-    opt_f64(w, Some(r.score));
+    remembered_f64(w, Some(r.score));
     w.extend_from_slice(b",\"start\":");
     number(w, m.name_start as u64);
     w.extend_from_slice(b",\"within\":");
@@ -130,6 +130,46 @@ fn opt_f64(w: &mut Vec<u8>, x: Option<f64>) {
         Some(x) if x.is_finite() => serde_json::ser::CompactFormatter.write_f64(w, x).expect("writing JSON to memory"),
         _ => w.extend_from_slice(b"null"),
     }
+}
+
+/// [`opt_f64`], remembered per thread by the number's bits: the lines
+/// repeat their places' coordinates and a few scores, and the shortest
+/// round-trip form costs several times a lookup to work out.
+fn remembered_f64(w: &mut Vec<u8>, x: Option<f64>) {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use foldhash::fast::FixedState;
+
+    /// Longest form kept: `-1.2345678901234567e-308` has 24 bytes.
+    const LONGEST: usize = 24;
+    /// Numbers kept before the table starts over.
+    const MAX_NUMBERS: usize = 1 << 16;
+    thread_local! {
+        static WRITTEN: RefCell<HashMap<u64, ([u8; LONGEST], u8), FixedState>> = RefCell::default();
+    }
+    let Some(x) = x else {
+        w.extend_from_slice(b"null");
+        return;
+    };
+    WRITTEN.with(|written| {
+        let mut written = written.borrow_mut();
+        if let Some((form, n)) = written.get(&x.to_bits()) {
+            w.extend_from_slice(&form[..usize::from(*n)]);
+            return;
+        }
+        let start = w.len();
+        opt_f64(w, Some(x));
+        let new = &w[start..];
+        if new.len() <= LONGEST {
+            if written.len() >= MAX_NUMBERS {
+                written.clear();
+            }
+            let mut form = [0; LONGEST];
+            form[..new.len()].copy_from_slice(new);
+            written.insert(x.to_bits(), (form, new.len() as u8));
+        }
+    })
 }
 
 fn opt_str(w: &mut Vec<u8>, s: Option<&str>) {
@@ -210,6 +250,18 @@ mod tests {
             opt_f64(&mut w, Some(x));
             assert_eq!(String::from_utf8(w).unwrap(), serde_json::to_string(&x).unwrap(), "{x}");
         }
+        // Remembered or not, the same text.
+        for x in [0.0, -0.0, 34.5624, 1e21, f64::NAN, f64::NEG_INFINITY, -1.2345678901234567e-308] {
+            for _ in 0..2 {
+                let (mut a, mut b) = (Vec::new(), Vec::new());
+                opt_f64(&mut a, Some(x));
+                remembered_f64(&mut b, Some(x));
+                assert_eq!(a, b, "{x}");
+            }
+        }
+        let mut w = Vec::new();
+        remembered_f64(&mut w, None);
+        assert_eq!(w, b"null");
         let mut w = Vec::new();
         number(&mut w, u64::MAX);
         assert_eq!(String::from_utf8(w).unwrap(), u64::MAX.to_string());

@@ -138,6 +138,24 @@ impl PartialEq for Code<'_> {
     }
 }
 
+/// The order of the bytes (as `[u8]` orders them), compared inline.
+impl Ord for Code<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        for (x, y) in self.0.iter().zip(other.0) {
+            if x != y {
+                return x.cmp(y);
+            }
+        }
+        self.0.len().cmp(&other.0.len())
+    }
+}
+
+impl PartialOrd for Code<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl PartialEq<&str> for Code<'_> {
     fn eq(&self, other: &&str) -> bool {
         *self == Code(other.as_bytes())
@@ -196,6 +214,22 @@ impl PlaceCache {
         match c.source {
             Source::Record(r) => self.places.entry(r).or_insert_with(|| build(gaz.place(r))).clone(),
             Source::Area(p) => build(p.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn codes_order_and_compare_as_their_bytes() {
+        let codes: [&[u8]; 8] = [b"", b"A", b"AB", b"AC", b"B", b"IQ", b"IQA", b"iq"];
+        for a in codes {
+            for b in codes {
+                assert_eq!(Code(a).cmp(&Code(b)), a.cmp(b), "{a:?} {b:?}");
+                assert_eq!(Code(a) == Code(b), a == b, "{a:?} {b:?}");
+            }
         }
     }
 }

@@ -226,14 +226,15 @@ pub(super) fn accept(toks: &[Token], i: usize, j: usize, ctx: &Context, lowercas
     if single && first.is(flag::COMMON) && !ctx.direct_locative && !ctx.noun_of {
         return false;
     }
-    let common = single && lowercase_words.contains(w0);
-    if common && !ctx.framed() {
+    // (A framed name needs no look for the word in lower case.)
+    if single && !ctx.framed() && lowercase_words.contains(w0) {
         return false;
     }
     if single && first.sentence_initial && !ctx.framed() {
         // A sentence-initial capital says nothing; an ordinary English word
         // there is not a place ("Reading the report...", "Mobile phones").
-        if first.is(flag::COMMON) || lowercase_words.contains(w0) {
+        // (A word the document also writes in lower case was refused above.)
+        if first.is(flag::COMMON) {
             return false;
         }
     }
@@ -318,7 +319,8 @@ pub(super) fn unknown_mentions(
                 break;
             }
         }
-        if j - i >= 3 {
+        // A name that opens a sentence is never taken: no frame to read.
+        if j - i >= 3 || toks[i].sentence_initial {
             i = j + 1;
             continue;
         }
@@ -339,7 +341,7 @@ pub(super) fn unknown_mentions(
                     | "outskirts"
             );
         let noun_frame = ctx.locative && (ctx.site_noun.is_some() || ctx.admin_noun.is_some());
-        if (of_frame || noun_frame) && !ctx.after_title && !toks[i].sentence_initial {
+        if (of_frame || noun_frame) && !ctx.after_title {
             let name_start = toks[i].start;
             let name_end = toks[j].end;
             let key = crate::gazetteer::fold::loose_key(&text[name_start..name_end]);

@@ -70,6 +70,29 @@ pub struct Mention {
     pub in_name: bool,
 }
 
+thread_local! {
+    /// An emptied vector of mentions that the resolver gave back, for the
+    /// spotter's next document: a document's mentions take a few KB, a
+    /// size the allocator serves on its slow path.
+    static SPARE: std::cell::Cell<Vec<Mention>> = std::cell::Cell::default();
+}
+
+/// An empty vector for a document's mentions: this thread's spare one, or
+/// a new one.
+pub(super) fn mention_vec() -> Vec<Mention> {
+    let v = SPARE.take();
+    if v.capacity() == 0 { Vec::with_capacity(8) } else { v }
+}
+
+/// Gives a vector of mentions back to this thread for [`mention_vec`]
+/// (emptied; not a huge one).
+pub(super) fn give_back(mut v: Vec<Mention>) {
+    v.clear();
+    if v.capacity() <= 64 {
+        SPARE.set(v);
+    }
+}
+
 /// Byte spans of text already taken by mentions, asked "does `start..end`
 /// overlap any?" in logarithmic time, so that spotting stays linear in the
 /// length of a document (a scan of every span per word made it quadratic).

@@ -141,11 +141,13 @@ pub(super) struct Acc<'w, 'x> {
 }
 
 impl<'w, 'x> Acc<'w, 'x> {
+    #[inline]
     pub(super) fn new(w: &'w Weights, x: Option<&'x mut Features>) -> Self {
         Acc { w, score: 0.0, x }
     }
 
     /// Adds feature `i` with value `v`.
+    #[inline]
     pub(super) fn add(&mut self, i: usize, v: f64) {
         self.score += self.w.0[i] * v;
         if let Some(x) = self.x.as_deref_mut() {
@@ -155,11 +157,13 @@ impl<'w, 'x> Acc<'w, 'x> {
 
     /// Does feature `i` count: it has a weight, or the vector is recorded?
     /// (A feature that costs work to compute is skipped when it does not.)
+    #[inline]
     pub(super) fn wants(&self, i: usize) -> bool {
         self.w.0[i] != 0.0 || self.x.is_some()
     }
 
     /// Adds indicator feature `i`.
+    #[inline]
     pub(super) fn fire(&mut self, i: usize) {
         self.add(i, 1.0);
     }

@@ -206,7 +206,7 @@ pub fn resolve(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &Resol
 }
 
 /// Resolves one section's mentions as one document.
-fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
+fn resolve_section(gaz: &Gazetteer, text: &str, mut mentions: Vec<Mention>, opts: &ResolveOptions) -> Vec<Resolution> {
     // "Laurel County": a county the gazetteer knows by name only is placed
     // at its main town.
     // Most documents have none: then no list at all (`areas` is empty).
@@ -239,57 +239,59 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
 
     // Country focus: each mention votes for the countries of its candidates,
     // an unambiguous mention with a full vote.
-    let mut votes: Vec<(&[u8], f64)> = Vec::with_capacity(8);
-    let mut countries: Vec<&[u8]> = Vec::with_capacity(8);
+    // (Codes compare inline: a call to `memcmp` per pair of two-byte codes
+    // cost more than the comparison.)
+    // (country, votes, whether some mention named only that country)
+    let mut votes: Vec<(Code, f64, bool)> = Vec::with_capacity(8);
+    let mut countries: Vec<Code> = Vec::with_capacity(8);
     for cs in &cands {
         countries.clear();
-        countries.extend(cs.iter().map(|p| p.country.0));
+        countries.extend(cs.iter().map(|p| p.country));
         countries.sort_unstable();
         countries.dedup();
+        let sure = countries.len() == 1;
         for c in &countries {
             let share = 1.0 / countries.len() as f64;
-            match votes.iter_mut().find(|(v, _)| v == c) {
-                Some(v) => v.1 += share,
-                None => votes.push((c, share)),
+            match votes.iter_mut().find(|(v, ..)| v == c) {
+                Some(v) => {
+                    v.1 += share;
+                    v.2 |= sure;
+                }
+                None => votes.push((*c, share, sure)),
             }
         }
     }
-    // The country with the most votes, at least one full vote, and no tie
-    // ("Springfield ... Springfield": half a vote each time for Australia
-    // and for the United States is evidence for neither).
+    // The country with the most votes, at least one full vote. A tie
+    // between countries that no mention named alone ("Springfield ...
+    // Springfield": half a vote each time for Australia and for the United
+    // States) is evidence for neither.
     let focus: Option<&str> = opts.country.as_deref().or_else(|| {
-        let best = votes.iter().filter(|(_, v)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(a.0)))?;
-        let tied = votes.iter().any(|(c, v)| c != &best.0 && (v - best.1).abs() < 1e-9);
-        (!tied).then(|| Code(best.0).as_str())
+        let best = votes.iter().filter(|(_, v, _)| *v >= 1.0).max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+        let tied = votes.iter().any(|(c, v, _)| *c != best.0 && (v - best.1).abs() < 1e-9);
+        (!tied || best.2).then(|| best.0.as_str())
     });
-    let key_ids: Vec<usize> = mentions
-        .iter()
-        .enumerate()
-        .map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi))
-        .collect();
-    let encloses_other: Vec<bool> =
-        (0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))).collect();
-    let listed = list_neighbours(text, &mentions);
+    // The per-mention lists of plain indices and flags live in this
+    // thread's scratch, kept from section to section.
+    let mut scratch = SCRATCH.take();
+    let Scratch { key_ids, encloses_other, listed, last, next, weak, new_index } = &mut scratch;
+    key_ids.clear();
+    key_ids.extend(
+        mentions.iter().enumerate().map(|(mi, m)| mentions[..mi].iter().position(|o| o.key == m.key).unwrap_or(mi)),
+    );
+    encloses_other.clear();
+    encloses_other.extend((0..mentions.len()).map(|mi| mentions.iter().any(|o| o.enclosing == Some(mi))));
+    list_neighbours(text, &mentions, listed);
 
     // Pass 1 without nearness; pass 2 adds nearness to the pass-1 choices of
     // the other mentions.
-    let mut last: Vec<Option<usize>> = vec![None; mentions.len()];
-    let mut next: Vec<Option<usize>> = Vec::with_capacity(mentions.len());
+    last.clear();
+    last.resize(mentions.len(), None);
     let mut facts: Vec<MentionFacts> = Vec::with_capacity(mentions.len());
     let mut anchors: Vec<(usize, Cand)> = Vec::with_capacity(mentions.len());
     let option_country = opts.country.as_deref();
     // The document as every scoring sees it; each pass adds its anchors.
     let weights = opts.weights();
-    let base = Doc {
-        gaz,
-        mentions: &mentions,
-        cands: &cands,
-        focus,
-        option_country,
-        anchors: &[],
-        key_ids: &key_ids,
-        weights,
-    };
+    let base = Doc { gaz, mentions: &mentions, cands: &cands, focus, option_country, anchors: &[], key_ids, weights };
     // With `explain`, every candidate's features in the first pass.
     let mut first_pass: Vec<Vec<Features>> = Vec::new();
     for pass in 0..2 {
@@ -300,7 +302,7 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         facts.clear();
         facts.extend(
             (0..mentions.len())
-                .map(|mi| mention_facts(mi, &mentions[mi], &cands, &last, focus, encloses_other[mi], listed[mi])),
+                .map(|mi| mention_facts(mi, &mentions[mi], &cands, last, focus, encloses_other[mi], listed[mi])),
         );
         let doc = Doc { anchors: &anchors, ..base };
         if opts.explain && pass == 0 {
@@ -308,13 +310,14 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         }
         next.clear();
         next.extend(facts.iter().map(|f| best_candidate(&doc, f)));
-        std::mem::swap(&mut last, &mut next);
+        std::mem::swap(last, next);
     }
     let chosen: Vec<Option<&Cand>> = last.iter().enumerate().map(|(mi, c)| c.map(|i| &cands[mi][i])).collect();
 
     // A bare capitalised word whose only readings are small places far
     // outside the document's focus ("Sunni" -> Suni, Sardinia) is not a place.
-    let weak: Vec<bool> = mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)).collect();
+    weak.clear();
+    weak.extend(mentions.iter().enumerate().map(|(mi, m)| is_weak(mi, m, &chosen, focus)));
     // The trail is written for the winners only: each is scored again,
     // explaining, with the last pass's facts and anchors (the score is the
     // one the last pass saw, and a lone candidate's first).
@@ -355,9 +358,9 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
         Vec::new()
     };
     // Indices shift when weak mentions go: renumber the enclosing links.
-    let mut new_index: Vec<Option<usize>> = Vec::with_capacity(weak.len());
+    new_index.clear();
     let mut n = 0;
-    for w in &weak {
+    for w in weak.iter() {
         new_index.push((!w).then(|| {
             n += 1;
             n - 1
@@ -365,7 +368,7 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
     }
     let mut out = Vec::with_capacity(n);
     PlaceCache::with(gaz, |places| {
-        for ((mi, mut m), trail) in mentions.into_iter().enumerate().zip(trails) {
+        for ((mi, mut m), trail) in mentions.drain(..).enumerate().zip(trails) {
             if weak[mi] {
                 continue;
             }
@@ -397,6 +400,9 @@ fn resolve_section(gaz: &Gazetteer, text: &str, mentions: Vec<Mention>, opts: &R
             out.push(Resolution { mention: m, place, admin1, within, score, rule, candidates });
         }
     });
+    SCRATCH.set(scratch);
+    // The emptied vector serves the spotter's next document.
+    super::mention::give_back(mentions);
     out
 }
 
@@ -459,7 +465,7 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
     }
     let mut best: Option<Scored> = None;
     for ci in 0..cs.len() {
-        let score = score_candidate(doc, facts, ci, None, None);
+        let score = score_only(doc, facts, ci);
         if best.is_none_or(|b| score > b.score + 1e-12) {
             best = Some(Scored { idx: ci, score });
         }
@@ -471,15 +477,40 @@ fn best_candidate(doc: &Doc, facts: &MentionFacts) -> Option<usize> {
 /// ([`listed_together`], as the spotter passes a locative down a list).
 /// "Atlanta, Georgia" is a town in its state, not a list: the scorer only
 /// counts neighbours of the same level.
-fn list_neighbours(text: &str, mentions: &[Mention]) -> Vec<[Option<usize>; 2]> {
-    let mut out = vec![[None, None]; mentions.len()];
+fn list_neighbours(text: &str, mentions: &[Mention], out: &mut Vec<[Option<usize>; 2]>) {
+    out.clear();
+    out.resize(mentions.len(), [None, None]);
     for k in 1..mentions.len() {
         if listed_together(text, &mentions[k - 1], &mentions[k]) {
             out[k - 1][1] = Some(k);
             out[k][0] = Some(k - 1);
         }
     }
-    out
+}
+
+/// The per-mention lists of [`resolve_section`] that hold no borrows,
+/// emptied and refilled for each section instead of allocated.
+#[derive(Default)]
+struct Scratch {
+    /// For each mention, the first mention with the same key.
+    key_ids: Vec<usize>,
+    /// Another mention names this one as its container.
+    encloses_other: Vec<bool>,
+    /// The mentions listed right before and after ([`list_neighbours`]).
+    listed: Vec<[Option<usize>; 2]>,
+    /// The candidates chosen by the last pass, and by the current one.
+    last: Vec<Option<usize>>,
+    next: Vec<Option<usize>>,
+    /// Mentions dropped as too weak ([`is_weak`]).
+    weak: Vec<bool>,
+    /// Each kept mention's index in the output.
+    new_index: Vec<Option<usize>>,
+}
+
+thread_local! {
+    /// This thread's [`Scratch`], taken by a section and given back (a
+    /// section inside another, were there one, would start empty).
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::default();
 }
 
 /// Is `town` a sizeable town inside the admin-1 area `area` (both readings
@@ -556,6 +587,7 @@ fn confidence(cs: &[Cand], best: Scored, w: &Weights) -> f64 {
 /// The prior features of a candidate: what kind of place it is, and how
 /// many live there ([`prominence_of`](crate::gazetteer::store::prominence_of)
 /// split into its parts, so that each gets its own weight).
+#[inline]
 fn prior(acc: &mut Acc, p: &Cand) {
     let area = p.feature_class == 'A';
     if area && p.feature_code.starts_with(b"PCL") {
@@ -579,9 +611,21 @@ fn score_candidate(
     doc: &Doc,
     facts: &MentionFacts,
     ci: usize,
-    mut rules: Option<&mut String>,
+    rules: Option<&mut String>,
     x: Option<&mut Features>,
 ) -> f64 {
+    score(doc, facts, ci, rules, x)
+}
+
+/// [`score_candidate`] without a trail or a vector, as the passes ask it
+/// of every candidate: compiled apart, with the recording left out.
+fn score_only(doc: &Doc, facts: &MentionFacts, ci: usize) -> f64 {
+    score(doc, facts, ci, None, None)
+}
+
+/// The body of [`score_candidate`] and [`score_only`], inlined into each.
+#[inline(always)]
+fn score(doc: &Doc, facts: &MentionFacts, ci: usize, mut rules: Option<&mut String>, x: Option<&mut Features>) -> f64 {
     let mi = facts.mi;
     let m = &doc.mentions[mi];
     let cs = &doc.cands[mi];

@@ -34,6 +34,8 @@ struct Scratch {
     pieces: String,
     /// (token index, range in `pieces`, word id) of each word of the walk.
     spans: Vec<(usize, usize, usize, WordId)>,
+    /// The posting flags of the current mention's candidates.
+    flags: Vec<u32>,
 }
 
 /// The longest gazetteer name starting at token `i`.
@@ -135,6 +137,8 @@ const KEEP_BUFFER_BYTES: usize = 1 << 20;
 struct Buffers {
     lower_text: LowerText,
     scratch: Scratch,
+    /// The tokens' vector, emptied ([`recycle`]).
+    tokens: Vec<Token<'static>>,
 }
 
 thread_local! {
@@ -144,13 +148,23 @@ thread_local! {
 }
 
 fn spot_with(gaz: &Gazetteer, vocab: &mut Vocab, text: &str, from: usize) -> Vec<Mention> {
-    let Buffers { mut lower_text, mut scratch } = BUFFERS.take();
-    let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch);
+    let Buffers { mut lower_text, mut scratch, mut tokens } = BUFFERS.take();
+    let mentions = spot_into(gaz, vocab, text, from, &mut lower_text, &mut scratch, &mut tokens);
     // A huge document's copy is not kept for the thread's lifetime.
-    if lower_text.capacity() <= KEEP_BUFFER_BYTES {
-        BUFFERS.set(Buffers { lower_text, scratch });
+    let bytes = lower_text.capacity() + tokens.capacity() * std::mem::size_of::<Token>();
+    if bytes <= KEEP_BUFFER_BYTES {
+        BUFFERS.set(Buffers { lower_text, scratch, tokens });
     }
     mentions
+}
+
+/// `v`'s allocation, emptied, as a vector of tokens of another lifetime:
+/// the next document's tokens reuse it instead of allocating (the
+/// standard library collects a mapped `into_iter` in place when the
+/// element layouts agree, as they do here).
+fn recycle<'b>(mut v: Vec<Token<'_>>) -> Vec<Token<'b>> {
+    v.clear();
+    v.into_iter().map(|_| unreachable!("the vector is empty")).collect()
 }
 
 fn spot_into(
@@ -160,10 +174,11 @@ fn spot_into(
     from: usize,
     lower_text: &mut LowerText,
     scratch: &mut Scratch,
+    tokens: &mut Vec<Token<'static>>,
 ) -> Vec<Mention> {
-    let toks = tokenize(text, from, lower_text);
+    let toks = tokenize(text, from, lower_text, std::mem::take(tokens));
     let lowercase_words = LowercaseWords::new(&toks);
-    let mut mentions: Vec<Mention> = Vec::with_capacity(8);
+    let mut mentions: Vec<Mention> = super::mention::mention_vec();
     let mut persons: HashSet<String, FixedState> = HashSet::default();
     // Abbreviations first ("U.S.", "W.Va."): their letters are not words.
     for (s, e, r) in super::names::find_abbreviations_at(text, toks.iter().filter(|t| t.cap).map(|t| t.start)) {
@@ -249,8 +264,9 @@ fn spot_into(
             }
             continue;
         }
-        let ordinary = i == j && (t.is(flag::COMMON) || lowercase_words.contains(t.lower));
-        if ctx.direction_in_name && ordinary && !ctx.after_title {
+        // (Whether the word is ordinary is asked last: the least often.)
+        let ordinary = || i == j && (t.is(flag::COMMON) || lowercase_words.contains(t.lower));
+        if ctx.direction_in_name && !ctx.after_title && ordinary() {
             // "East Bank", "Eastern Creek": a capitalised direction before an
             // ordinary word that some town is named is a name the gazetteer
             // lacks, not a part of that town ("East Oxford", "West Africa"
@@ -282,13 +298,32 @@ fn spot_into(
             continue;
         }
         if accept(&toks, i, j, &ctx, &lowercase_words) {
-            let (candidates, flags): (Vec<PlaceRef>, Vec<u32>) = match postings {
-                Some(off) => gaz.refs_at(0, off).unzip(),
-                None => gaz.refs_for_key(&key).into_iter().unzip(),
+            // The candidates in a vector of their size, their flags in
+            // scratch (the mention keeps what they say).
+            let flags = &mut scratch.flags;
+            flags.clear();
+            let candidates: Vec<PlaceRef> = match postings {
+                Some(off) => {
+                    let refs = gaz.refs_at(0, off);
+                    let mut candidates = Vec::with_capacity(refs.size_hint().0);
+                    for (r, f) in refs {
+                        candidates.push(r);
+                        flags.push(f);
+                    }
+                    candidates
+                }
+                None => gaz
+                    .refs_for_key(&key)
+                    .into_iter()
+                    .map(|(r, f)| {
+                        flags.push(f);
+                        r
+                    })
+                    .collect(),
             };
             let primary = flags.iter().map(|f| f & PRIMARY != 0).collect();
             let mut m = make_mention(text, &toks, i, j, key, MentionKind::Gazetteer, (candidates, primary), &ctx);
-            m.spelled = spelled(gaz, vocab, &m, &flags);
+            m.spelled = spelled(gaz, vocab, &m, &scratch.flags);
             mentions.push(m);
             i = j + 1 + ctx.noun_words;
         } else {
@@ -316,6 +351,7 @@ fn spot_into(
     mentions.sort_by_key(|m| m.start);
     link_enclosing(text, &mut mentions);
     inherit_locative(text, &mut mentions);
+    *tokens = recycle(toks);
     mentions
 }
 
@@ -494,5 +530,20 @@ fn link_enclosing(text: &str, mentions: &mut [Mention]) {
         if comma_only || via_in {
             mentions[a].enclosing = Some(b);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recycled_tokens_keep_their_allocation() {
+        let mut buf = LowerText::default();
+        let toks = tokenize("Gunmen attacked Khanaqin, Diyala", 0, &mut buf, Vec::new());
+        assert_eq!(toks.len(), 4);
+        let (at, capacity) = (toks.as_ptr() as usize, toks.capacity());
+        let v: Vec<Token<'static>> = recycle(toks);
+        assert_eq!((v.as_ptr() as usize, v.capacity(), v.len()), (at, capacity, 0));
     }
 }

@@ -181,14 +181,25 @@ impl LowerText {
     }
 }
 
-pub(super) fn tokenize<'a>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
-    tokenize_with::<true>(text, from, bufs)
+/// The tokens of `text[from..]`, in `toks` (emptied first, its allocation reused).
+pub(super) fn tokenize<'a>(
+    text: &'a str,
+    from: usize,
+    bufs: &'a mut LowerText,
+    toks: Vec<Token<'a>>,
+) -> Vec<Token<'a>> {
+    tokenize_with::<true>(text, from, bufs, toks)
 }
 
 /// [`tokenize`], with its fast paths for the common cases (a one-space gap,
 /// a plain ASCII word) or, when `FAST` is false, only the general path that
 /// handles every case: the tests hold the two to the same tokens.
-fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut LowerText) -> Vec<Token<'a>> {
+fn tokenize_with<'a, const FAST: bool>(
+    text: &'a str,
+    from: usize,
+    bufs: &'a mut LowerText,
+    mut toks: Vec<Token<'a>>,
+) -> Vec<Token<'a>> {
     let LowerText { ascii: lower, other } = bufs;
     lower.clear();
     lower.push_str(&text[from..]);
@@ -199,7 +210,8 @@ fn tokenize_with<'a, const FAST: bool>(text: &'a str, from: usize, bufs: &'a mut
     let mut in_other: Vec<(usize, usize, usize)> = Vec::new();
     let bytes = text.as_bytes();
     let n = bytes.len();
-    let mut toks: Vec<Token<'a>> = Vec::with_capacity((n - from) / 4 + 4);
+    toks.clear();
+    toks.reserve((n - from) / 4 + 4);
     let mut i = from;
     let mut prev_abbrev = false;
     loop {
@@ -397,7 +409,7 @@ mod tests {
     fn tokenizer_offsets_possessives_and_sentences() {
         let text = "Iraq's army. Then Tal-Afar, Ba'qubah";
         let mut buf = LowerText::default();
-        let t = tokenize(text, 0, &mut buf);
+        let t = tokenize(text, 0, &mut buf, Vec::new());
         let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["Iraq", "army", "Then", "Tal", "Afar", "Ba'qubah"]);
         assert!(t[0].sentence_initial && t[2].sentence_initial && !t[1].sentence_initial);
@@ -414,7 +426,7 @@ mod tests {
     fn an_apostrophe_opening_a_word_does_not_part_it_from_the_one_before() {
         for text in ["Tal \u{2018}Afar", "Tal 'Afar", "Tal \u{2019}Afar", "Tal \u{02BC}Afar"] {
             let mut buf = LowerText::default();
-            let t = tokenize(text, 0, &mut buf);
+            let t = tokenize(text, 0, &mut buf, Vec::new());
             assert_eq!(t.len(), 2, "{text}");
             assert!(t[1].joined, "{text}");
             assert!(text[t[1].start..t[1].end].ends_with("Afar"), "{text}");
@@ -422,7 +434,7 @@ mod tests {
         // A quote before a space, or alone, still parts the words.
         for text in ["Tal\u{2019} Afar", "Tal \u{2018} Afar", "Tal '' Afar"] {
             let mut buf = LowerText::default();
-            let t = tokenize(text, 0, &mut buf);
+            let t = tokenize(text, 0, &mut buf, Vec::new());
             assert!(!t[1].joined, "{text}");
         }
     }
@@ -431,7 +443,7 @@ mod tests {
     fn tokenizer_reads_the_gaps_and_cases() {
         let text = "ISIS's men\n\nin St. Louis -- near Tal - - Afar: \u{201C}Mosul\u{201D} QAIM";
         let mut buf = LowerText::default();
-        let t = tokenize(text, 0, &mut buf);
+        let t = tokenize(text, 0, &mut buf, Vec::new());
         let words: Vec<&str> = t.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["ISIS", "men", "in", "St", "Louis", "near", "Tal", "Afar", "Mosul", "QAIM"]);
         assert!(t[0].all_caps && t[0].cap, "the possessive is not counted as a lower-case letter");
@@ -447,8 +459,8 @@ mod tests {
 
     fn same(text: &str, from: usize) {
         let (mut a, mut b) = (LowerText::default(), LowerText::default());
-        let new = tokenize(text, from, &mut a);
-        let old = tokenize_with::<false>(text, from, &mut b);
+        let new = tokenize(text, from, &mut a, Vec::new());
+        let old = tokenize_with::<false>(text, from, &mut b, Vec::new());
         let key = |t: &Token| {
             (t.start, t.end, t.lower.to_string(), t.cap, t.all_caps, t.sentence_initial, t.joined, t.possessive)
         };
