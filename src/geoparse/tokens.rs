@@ -417,7 +417,8 @@ mod tests {
         assert!(t[0].possessive && !t[1].possessive && !t[5].possessive);
         // A middle initial's period does not end the sentence; "U.S." does.
         let text = "Tyrise M. Bell left the U.S. Kabul";
-        let t = tokenize(text, 0, &mut buf);
+        let mut buf = LowerText::default();
+        let t = tokenize(text, 0, &mut buf, Vec::new());
         assert!(t[2].joined && !t[2].sentence_initial, "Bell");
         assert!(t[6].sentence_initial, "Kabul");
     }
