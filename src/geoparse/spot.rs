@@ -284,7 +284,9 @@ fn spot_into(
         // person's, here and in the rest of the document; so is a common
         // given name ("Mary Lodge", "Kristina and Tim") outside "in", "near".
         if i == j && !ctx.locative && (followed_by_an_age(text, toks[j].end) || is_given_name(t.lower)) {
-            persons.insert(toks[i].lower.to_string());
+            if !persons.contains(toks[i].lower) {
+                persons.insert(toks[i].lower.to_string());
+            }
             i = j + 1;
             continue;
         }
@@ -343,8 +345,8 @@ fn spot_into(
         let single = !m.name.contains(|c: char| c.is_whitespace() || c == '-');
         !(single
             && m.kind == MentionKind::Gazetteer
-            && persons.contains(&m.name.to_lowercase())
             && !m.locative
+            && persons.contains(&m.name.to_lowercase())
             && !m.candidates.iter().any(|r| gaz.place(*r).is_country()))
     });
     mentions.extend(unknown_mentions(text, &toks, &mentions, &lowercase_words));
