@@ -965,8 +965,9 @@ fn city_of_area(gaz: &Gazetteer, area: &Place) -> Option<Place> {
 fn district_of_city(gaz: &Gazetteer, text: &str, m: &Mention, all: &[Resolution]) -> Option<Place> {
     let area = all.get(m.enclosing?)?;
     let owner = all.get(area.mention.enclosing?)?;
-    let between = text.get(owner.mention.end..area.mention.start)?;
-    if !matches!(between, "'s " | "\u{2019}s ") {
+    // (The geoparser links an owner right before its district only across
+    // a possessive; it is asked here all the same.)
+    if !(owner.mention.end <= area.mention.start && is_possessor(text.get(owner.mention.end..)?)) {
         return None;
     }
     let place = owner.place.as_ref()?;

@@ -902,8 +902,8 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
     // folds doubled letters ("Ibb" -> "ib"), so the name's last word counts
     // too: a town of three letters as written is one.
     let last_word_letters =
-        m.name.rsplit(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).map_or(0, |w| w.chars().count());
-    if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && last_word_letters < 3 && !p.is_country() {
+        || m.name.rsplit(|c: char| !c.is_alphabetic()).find(|w| !w.is_empty()).map_or(0, |w| w.chars().count());
+    if m.key.chars().filter(|c| c.is_alphabetic()).count() < 3 && last_word_letters() < 3 && !p.is_country() {
         return true;
     }
     // Every other chosen place is a country or farther than `km`.
@@ -917,8 +917,8 @@ fn is_weak(mi: usize, m: &Mention, chosen: &[Option<&Cand>], focus: Option<&str>
     // names is a namesake, even in a locative frame; not one in a country
     // the report names ("the Trujillo prison in northern Honduras" beside a
     // stray foreign name).
-    let country_named = chosen.iter().any(|c| c.is_some_and(|c| c.is_country() && c.country == p.country));
-    let outside_focus = focus.is_some_and(|f| p.country != f) && !country_named;
+    let country_named = || chosen.iter().any(|c| c.is_some_and(|c| c.is_country() && c.country == p.country));
+    let outside_focus = focus.is_some_and(|f| p.country != f) && !country_named();
     if p.feature_class == 'P'
         && p.population < 20_000
         && outside_focus
